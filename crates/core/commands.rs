@@ -1,0 +1,352 @@
+//! One function per subcommand: resolve options, take the locks the command needs, call the
+//! libraries, print results to stdout.
+
+use crate::flags::{
+    self, ArticleFormat, Cli, Command, CrawlArgs, ExportArgs, ExtractArgs, HistoryArgs,
+    SearchArgs, SearchFormat, ServeArgs, StatsArgs, SummaryFormat, TextOrJson,
+};
+use crate::indexing::{self, IndexSummary};
+use crate::lock::RunLock;
+use crate::messages::{self, usage};
+use crate::output;
+use crate::progress::Progress;
+use anyhow::Context;
+use jinan_types::{Stats, MAX_LIMIT};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Resolved locations shared by every command.
+struct Places {
+    corpus: PathBuf,
+    index: PathBuf,
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = flags::load_config(cli.config.as_deref())?;
+    let places = Places {
+        corpus: cli.corpus.or(config.corpus.clone()).unwrap_or_else(|| "corpus".into()),
+        index: cli.index.or(config.index.clone()).unwrap_or_else(|| "index".into()),
+    };
+    match cli.command {
+        Command::Crawl(args) => crawl(&places, args.merged(&config.crawl)),
+        Command::Index(args) => {
+            let _lock = RunLock::acquire(&places.index, "index")?;
+            let summary = indexing::run(&places.corpus, &places.index, args.rebuild)?;
+            print_index_summary(&summary, args.format.unwrap_or(SummaryFormat::Text))
+        }
+        Command::Ingest(args) => ingest(&places, args.merged(&config.crawl)),
+        Command::Extract(args) => extract(args),
+        Command::Search(args) => search(&places, args, &config.search),
+        Command::Serve(args) => serve(&places, args, &config.serve),
+        Command::Export(args) => export(&places, args),
+        Command::History(args) => history(&places, args),
+        Command::Stats(args) => stats_cmd(&places, args),
+    }
+}
+
+fn crawl_config(args: &CrawlArgs) -> anyhow::Result<jinan_crawler::CrawlConfig> {
+    let seeds: Vec<String> = if args.seeds.is_empty() {
+        vec![flags::DEFAULT_SEED.to_string()]
+    } else {
+        args.seeds.clone()
+    };
+    let mut parsed = Vec::with_capacity(seeds.len());
+    for s in &seeds {
+        let u = url::Url::parse(s).map_err(|e| usage(format!("bad seed URL {s:?}: {e}")))?;
+        if !matches!(u.scheme(), "http" | "https") {
+            return Err(usage(format!("bad seed URL {s:?}: only http and https can be crawled")));
+        }
+        parsed.push(u);
+    }
+    let mut cfg = jinan_crawler::CrawlConfig::new(parsed);
+    if !args.allow_hosts.is_empty() {
+        cfg.allow_hosts = args.allow_hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
+    }
+    if let Some(n) = args.max_pages {
+        cfg.max_pages = Some(n);
+    }
+    if let Some(d) = args.max_depth {
+        cfg.max_depth = d;
+    }
+    if let Some(c) = args.concurrency {
+        if c == 0 || c > 1024 {
+            return Err(usage(format!("--concurrency must be between 1 and 1024, not {c}")));
+        }
+        cfg.concurrency = c;
+    }
+    if let Some(r) = args.rate {
+        if !r.is_finite() || r < 0.0 {
+            return Err(usage(format!("--rate must be 0 (unlimited) or a positive number, not {r}")));
+        }
+        cfg.rate = r;
+    }
+    if let Some(t) = args.timeout {
+        if !t.is_finite() || t <= 0.0 || t > 86_400.0 {
+            return Err(usage(format!("--timeout must be a positive number of seconds, not {t}")));
+        }
+        cfg.timeout = Duration::from_secs_f64(t);
+    }
+    if let Some(ua) = &args.user_agent {
+        if ua.trim().is_empty() || ua.chars().any(|c| c.is_control()) {
+            return Err(usage("--user-agent must be non-empty printable text"));
+        }
+        cfg.user_agent = ua.clone();
+    }
+    Ok(cfg)
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+fn run_crawl(places: &Places, args: &CrawlArgs) -> anyhow::Result<jinan_crawler::CrawlSummary> {
+    let cfg = crawl_config(args)?;
+    let progress = Progress::new("crawl");
+    let summary = runtime()?
+        .block_on(jinan_crawler::crawl(&places.corpus, &cfg, &progress))
+        .context("crawl failed")?;
+    progress.finish();
+    Ok(summary)
+}
+
+fn crawl(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
+    let cfg_check = crawl_config(&args)?; // bad options fail before the lock is taken
+    drop(cfg_check);
+    let _lock = RunLock::acquire(&places.corpus, "crawl")?;
+    let summary = run_crawl(places, &args)?;
+    let mut out = std::io::stdout().lock();
+    match args.format.unwrap_or(SummaryFormat::Text) {
+        SummaryFormat::Json => writeln!(out, "{}", serde_json::to_string(&summary)?)?,
+        SummaryFormat::Text => writeln!(out, "{}", output::crawl_line(&summary))?,
+    }
+    Ok(())
+}
+
+fn ingest(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
+    crawl_config(&args)?;
+    let _corpus_lock = RunLock::acquire(&places.corpus, "ingest")?;
+    let _index_lock = RunLock::acquire(&places.index, "ingest")?;
+    let crawl = run_crawl(places, &args)?;
+    let index = indexing::run(&places.corpus, &places.index, false)?;
+    let mut out = std::io::stdout().lock();
+    match args.format.unwrap_or(SummaryFormat::Text) {
+        SummaryFormat::Json => writeln!(
+            out,
+            "{}",
+            serde_json::json!({"crawl": crawl, "index": index})
+        )?,
+        SummaryFormat::Text => writeln!(out, "{}", output::ingest_line(&crawl, &index))?,
+    }
+    Ok(())
+}
+
+fn print_index_summary(s: &IndexSummary, format: SummaryFormat) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match format {
+        SummaryFormat::Json => writeln!(out, "{}", serde_json::to_string(s)?)?,
+        SummaryFormat::Text => writeln!(out, "{}", output::index_line(s))?,
+    }
+    Ok(())
+}
+
+fn extract(args: ExtractArgs) -> anyhow::Result<()> {
+    let bytes = if args.file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::stdin().read_to_end(&mut buf).context("reading standard input")?;
+        buf
+    } else {
+        std::fs::read(&args.file)
+            .map_err(|e| usage(format!("cannot read {}: {e}", args.file.display())))?
+    };
+    let url = match &args.url {
+        Some(u) => {
+            url::Url::parse(u).map_err(|e| usage(format!("bad --url {u:?}: {e}")))?;
+            u.clone()
+        }
+        None => file_url(&args.file),
+    };
+    let article = jinan_extract::extract(&bytes, &url, &jinan_extract::Hints::default())
+        .map_err(|e| usage(format!("cannot extract {}: {e}", args.file.display())))?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        ArticleFormat::Json => writeln!(out, "{}", serde_json::to_string_pretty(&article)?)?,
+        ArticleFormat::Text => out.write_all(output::article_text(&article).as_bytes())?,
+    }
+    Ok(())
+}
+
+/// A `file://` URL for a page read from disk (or stdin), so relative links still resolve.
+fn file_url(path: &Path) -> String {
+    if path.as_os_str() == "-" {
+        return "file:///dev/stdin".into();
+    }
+    let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    url::Url::from_file_path(&abs).map_or_else(|_| "file:///page.html".into(), |u| u.to_string())
+}
+
+fn open_searcher(index: &Path) -> anyhow::Result<jinan_index::Searcher> {
+    jinan_index::Searcher::open(index).map_err(|e| match e {
+        jinan_index::Error::NoIndex(_) => usage(format!(
+            "no index at {}: run `jinan index` (or `jinan ingest`) first",
+            index.display()
+        )),
+        other => anyhow::Error::new(other).context(format!("opening the index at {}", index.display())),
+    })
+}
+
+fn search(
+    places: &Places,
+    args: SearchArgs,
+    file: &flags::SearchConfigFile,
+) -> anyhow::Result<()> {
+    let params = jinan_server::SearchParams {
+        q: Some(args.query.clone()),
+        limit: args.limit.or_else(|| file.limit.map(|l| l.to_string())),
+        offset: args.offset,
+        from: args.from,
+        to: args.to,
+        column: args.column,
+        lang: args.lang,
+        sort: args.sort.or_else(|| file.sort.clone()),
+        live: args.live.then(|| "true".to_string()),
+    };
+    let req = jinan_server::search_request(&params).map_err(|e| usage(e.to_string()))?;
+    debug_assert!(req.limit <= MAX_LIMIT);
+    let searcher = open_searcher(&places.index)?;
+    let results = searcher.search(&req)?;
+    let format = args.format.or(file.format).unwrap_or(SearchFormat::Text);
+    let mut out = std::io::stdout().lock();
+    match format {
+        SearchFormat::Json => writeln!(out, "{}", serde_json::to_string(&results)?)?,
+        SearchFormat::Csv => output::search_csv(&results, &mut out)?,
+        SearchFormat::Text => output::search_text(&results, &mut out)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn serve(
+    places: &Places,
+    args: ServeArgs,
+    file: &flags::ServeConfigFile,
+) -> anyhow::Result<()> {
+    let addr_text = args
+        .addr
+        .or_else(|| file.addr.clone())
+        .unwrap_or_else(|| "127.0.0.1:7700".into());
+    let addr: std::net::SocketAddr = addr_text
+        .parse()
+        .map_err(|_| usage(format!("bad --addr {addr_text:?}: expected HOST:PORT, e.g. 127.0.0.1:7700")))?;
+    let corpus = places.corpus.clone();
+    let index = places.index.clone();
+    let stats_fn: Arc<dyn Fn() -> Result<serde_json::Value, String> + Send + Sync> =
+        Arc::new(move || {
+            collect_stats(&corpus, &index)
+                .map_err(|e| messages::one_line(&e))
+                .and_then(|s| serde_json::to_value(s).map_err(|e| e.to_string()))
+        });
+    let cfg = jinan_server::ServerConfig { index_dir: places.index.clone(), addr, stats: stats_fn };
+    runtime()?.block_on(async move {
+        eprintln!("jinan: serving http://{addr}/ (Ctrl-C to stop)");
+        jinan_server::serve(cfg, shutdown_signal()).await
+    })?;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM, for graceful shutdown.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+fn export(places: &Places, args: ExportArgs) -> anyhow::Result<()> {
+    let searcher = open_searcher(&places.index)?;
+    let docs = searcher.documents()?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let docs = docs.into_iter().filter(|d| !(args.live && d.deleted_at.is_some()));
+    match args.format {
+        flags::ExportFormat::Jsonl => output::export_jsonl(docs, &mut out)?,
+        flags::ExportFormat::Csv => output::export_csv(docs, &mut out)?,
+        flags::ExportFormat::Bulk => output::export_bulk(docs, &args.bulk_index, &mut out)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn history(places: &Places, args: HistoryArgs) -> anyhow::Result<()> {
+    let url = url::Url::parse(&args.url).map_err(|e| usage(format!("bad URL {:?}: {e}", args.url)))?;
+    let captures = jinan_crawler::history(&places.corpus, url.as_str())
+        .with_context(|| format!("reading the history of {url}"))?;
+    if captures.is_empty() {
+        return Err(usage(format!("{url} has no captures in {}", places.corpus.display())));
+    }
+    let versions = output::versions(&places.corpus.join("warc"), &captures);
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        TextOrJson::Json => {
+            let mut v = serde_json::json!({"url": url.as_str(), "captures": versions.rows});
+            if args.diff {
+                v["diff"] = serde_json::Value::String(versions.diff_last_two());
+            }
+            writeln!(out, "{v}")?;
+        }
+        TextOrJson::Text => {
+            output::history_text(&versions, &mut out)?;
+            if args.diff {
+                let d = versions.diff_last_two();
+                if d.is_empty() {
+                    writeln!(out, "\n(no text change between the last two versions)")?;
+                } else {
+                    writeln!(out)?;
+                    out.write_all(d.as_bytes())?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn collect_stats(corpus: &Path, index: &Path) -> anyhow::Result<Stats> {
+    let crawl = if corpus.join("state.redb").exists() || corpus.join("warc").exists() {
+        jinan_crawler::stats(corpus).context("reading crawl state")?
+    } else {
+        Default::default()
+    };
+    let index = match jinan_index::Searcher::open(index) {
+        Ok(s) => s.stats()?,
+        Err(jinan_index::Error::NoIndex(_)) => Default::default(),
+        Err(e) => return Err(e).context("opening the index"),
+    };
+    Ok(Stats { crawl, index })
+}
+
+fn stats_cmd(places: &Places, args: StatsArgs) -> anyhow::Result<()> {
+    let stats = collect_stats(&places.corpus, &places.index)?;
+    let mut out = std::io::stdout().lock();
+    match args.format {
+        TextOrJson::Json => writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?,
+        TextOrJson::Text => output::stats_text(&stats, &mut out)?,
+    }
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! `jinan`: the one binary. Parses the command line, sets up logging, runs one command and turns
+//! its outcome into an exit code and, on failure, one line on stderr.
+
+mod commands;
+mod flags;
+mod indexing;
+mod lock;
+mod messages;
+mod output;
+mod progress;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = match flags::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version on stdout (exit 0) and usage errors on stderr (exit 2).
+            let _ = e.print();
+            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+        }
+    };
+    init_logging();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if messages::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("jinan: {}", messages::one_line(&err));
+            tracing::debug!("error detail: {err:?}");
+            ExitCode::from(messages::exit_code(&err) as u8)
+        }
+    }
+}
+
+/// Logs go to stderr through `tracing`, filtered by `RUST_LOG` (default: warnings only).
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}

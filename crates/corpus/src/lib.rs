@@ -1,0 +1,40 @@
+//! The corpus on disk: WARC/1.1 files that are the single source of truth of a jinan archive.
+//!
+//! Layout (`--corpus DIR`): `DIR/warc/jinan-<UTC yyyymmddHHMMSS>-<seq:05>.warc.gz`, names sorting in
+//! capture order. [`WarcWriter`] appends fetches (each record its own gzip member, so any record can
+//! be read from its byte offset), [`CaptureReader`] follows the archive from a [`Cursor`],
+//! [`read_capture`] reads one capture at a [`WarcLocation`], and [`repair`] cuts off a record torn by
+//! a crash.
+//!
+//! Why not the `warc` crate: it compresses a whole file as a single gzip stream and does not report
+//! compressed offsets, so records could not be read from an offset; the format needed here is small
+//! enough to write directly on `flate2`.
+
+mod error;
+mod reader;
+mod record;
+mod writer;
+
+use std::path::{Path, PathBuf};
+
+pub use error::{Error, Result};
+pub use jinan_types::{Capture, CaptureKind, WarcLocation};
+pub use reader::{read_capture, repair, warc_files, CaptureReader, Cursor, Repair, StoredCapture, WarcRecords};
+pub use record::{sha1_digest, WarcRecord};
+pub use writer::{Fetch, Revisit, WarcWriter, PROFILE_SERVER_NOT_MODIFIED};
+
+/// `DIR/warc`: the WARC folder of a corpus.
+pub fn warc_dir(corpus_dir: &Path) -> PathBuf {
+    corpus_dir.join("warc")
+}
+
+/// Total size in bytes of the corpus's WARC files, and how many there are.
+pub fn warc_size(warc_dir: &Path) -> Result<(u64, u64)> {
+    let files = warc_files(warc_dir)?;
+    let mut bytes = 0;
+    for f in &files {
+        let p = warc_dir.join(f);
+        bytes += std::fs::metadata(&p).map_err(|e| Error::io(&p, e))?.len();
+    }
+    Ok((files.len() as u64, bytes))
+}

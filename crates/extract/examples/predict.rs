@@ -1,0 +1,74 @@
+//! Benchmark driver: extracts every page of a benchmark folder and writes `{id: Article}` JSON.
+//!
+//! Usage: `predict aeb|wced|dir INPUT_DIR OUT.json`
+//! - `aeb`: scrapinghub_aeb (`html/<id>.html.gz`);
+//! - `wced`: zh_wced (`original/<id>.html`);
+//! - `dir`: any folder of `*.html` files (id = file stem).
+//!
+//! Pages are read and un-gzipped before the clock starts; only `extract` is timed, on one thread.
+//! Prints `pages N bytes B seconds S pages/s P MB/s M` to stderr.
+
+use std::io::Read;
+use std::path::Path;
+use std::time::Instant;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 4 {
+        eprintln!("usage: predict aeb|wced|dir INPUT_DIR OUT.json");
+        std::process::exit(2);
+    }
+    let (kind, dir, out) = (&args[1], Path::new(&args[2]), &args[3]);
+    let folder = match kind.as_str() {
+        "aeb" => dir.join("html"),
+        "wced" => dir.join("original"),
+        _ => dir.to_path_buf(),
+    };
+    let mut pages: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(&folder)
+        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    for p in entries {
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let bytes = std::fs::read(&p).unwrap_or_default();
+        if let Some(id) = name.strip_suffix(".html.gz") {
+            let mut d = flate2::read::GzDecoder::new(&bytes[..]);
+            let mut v = Vec::new();
+            if d.read_to_end(&mut v).is_ok() {
+                pages.push((id.to_string(), v));
+            }
+        } else if let Some(id) = name.strip_suffix(".html") {
+            pages.push((id.to_string(), bytes));
+        }
+    }
+    let hints = jinan_extract::Hints::default();
+    let total: usize = pages.iter().map(|(_, b)| b.len()).sum();
+    let start = Instant::now();
+    let mut results = Vec::with_capacity(pages.len());
+    for (id, bytes) in &pages {
+        let url = format!("http://bench.invalid/{id}.html");
+        results.push((id.clone(), jinan_extract::extract(bytes, &url, &hints)));
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let mut map = serde_json::Map::new();
+    for (id, r) in results {
+        let v = match r {
+            Ok(a) => serde_json::to_value(a).unwrap_or_default(),
+            Err(e) => serde_json::json!({"body": "", "error": e.to_string()}),
+        };
+        map.insert(id, v);
+    }
+    std::fs::write(out, serde_json::to_string_pretty(&map).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{out}: {e}"));
+    eprintln!(
+        "pages {} bytes {} seconds {:.3} pages/s {:.1} MB/s {:.2}",
+        pages.len(),
+        total,
+        secs,
+        pages.len() as f64 / secs,
+        total as f64 / secs / 1e6
+    );
+}

@@ -1,0 +1,227 @@
+//! A flat, index-addressed copy of the parsed page.
+//!
+//! html5ever (through `scraper`) does the parsing, which copes with any malformed markup. The
+//! extractor then needs per-node numbers (text length, link text, scores) and walks up and down
+//! the tree many times; a `Vec` of nodes in document order, with parents before children, makes
+//! those passes plain loops over indices: aggregates are one reverse sweep, and nothing recurses,
+//! so a page nested 5,000 levels deep costs the same as a flat one.
+
+use scraper::{node::Node as SNode, Html};
+
+/// Index of no node.
+pub(crate) const NONE: usize = usize::MAX;
+
+/// What a node is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Document,
+    Element,
+    Text,
+    Comment,
+}
+
+/// One node of the page.
+#[derive(Debug, Clone)]
+pub(crate) struct Node {
+    pub kind: Kind,
+    /// Lower-case tag name for elements, empty otherwise.
+    pub name: String,
+    pub parent: usize,
+    pub children: Vec<usize>,
+    /// Text of a text or comment node.
+    pub text: String,
+    /// Lower-case `id` and `class` attributes joined by a space (for boilerplate patterns).
+    pub idclass: String,
+    /// The attributes the extractor reads (name lower-case).
+    pub attrs: Vec<(String, String)>,
+    /// Depth below the document.
+    pub depth: u32,
+    /// End (exclusive) of this node's subtree in document order.
+    pub end: usize,
+}
+
+impl Node {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+    pub fn is(&self, name: &str) -> bool {
+        self.kind == Kind::Element && self.name == name
+    }
+    /// The element's `id` attribute, lower-case.
+    pub fn id(&self) -> Option<&str> {
+        self.attr("id")
+    }
+    /// Whether the `class` attribute contains `class` as one whitespace-separated word.
+    pub fn has_class(&self, class: &str) -> bool {
+        self.attr("class")
+            .is_some_and(|c| c.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case(class)))
+    }
+}
+
+/// Attributes worth keeping.
+const KEPT_ATTRS: &[&str] =
+    &["id", "class", "href", "name", "content", "http-equiv", "property", "itemprop", "role", "style", "hidden"];
+
+/// The parsed page.
+#[derive(Debug)]
+pub(crate) struct Dom {
+    pub nodes: Vec<Node>,
+}
+
+impl Dom {
+    /// Parses HTML text (never fails; html5ever repairs anything).
+    pub fn parse(text: &str) -> Dom {
+        let html = Html::parse_document(text);
+        Self::from_html(&html)
+    }
+
+    fn from_html(html: &Html) -> Dom {
+        let mut nodes: Vec<Node> = Vec::new();
+        // (scraper node, parent index in `nodes`)
+        let mut stack = vec![(html.tree.root(), NONE)];
+        while let Some((sn, parent)) = stack.pop() {
+            let (kind, name, text, attrs) = match sn.value() {
+                SNode::Document | SNode::Fragment => (Kind::Document, String::new(), String::new(), Vec::new()),
+                SNode::Element(e) => {
+                    let attrs = e
+                        .attrs()
+                        .filter(|(k, _)| KEPT_ATTRS.contains(k))
+                        .map(|(k, v)| {
+                            let v = if k == "id" || k == "class" { v.to_ascii_lowercase() } else { v.to_string() };
+                            (k.to_string(), v)
+                        })
+                        .collect();
+                    (Kind::Element, e.name().to_ascii_lowercase(), String::new(), attrs)
+                }
+                SNode::Text(t) => (Kind::Text, String::new(), t.to_string(), Vec::new()),
+                SNode::Comment(c) => (Kind::Comment, String::new(), c.to_string(), Vec::new()),
+                SNode::Doctype(_) | SNode::ProcessingInstruction(_) => continue,
+            };
+            let idx = nodes.len();
+            let depth = if parent == NONE { 0 } else { nodes[parent].depth + 1 };
+            let mut idclass = String::new();
+            for (k, v) in &attrs {
+                if k == "id" || k == "class" {
+                    idclass.push_str(v);
+                    idclass.push(' ');
+                }
+            }
+            nodes.push(Node { kind, name, parent, children: Vec::new(), text, idclass, attrs, depth, end: idx + 1 });
+            if parent != NONE {
+                nodes[parent].children.push(idx);
+            }
+            // Push children in reverse so they pop in document order.
+            let kids: Vec<_> = sn.children().collect();
+            for c in kids.into_iter().rev() {
+                stack.push((c, idx));
+            }
+        }
+        if nodes.is_empty() {
+            nodes.push(Node {
+                kind: Kind::Document,
+                name: String::new(),
+                parent: NONE,
+                children: Vec::new(),
+                text: String::new(),
+                idclass: String::new(),
+                attrs: Vec::new(),
+                depth: 0,
+                end: 1,
+            });
+        }
+        for i in (0..nodes.len()).rev() {
+            let end = nodes[i].children.last().map_or(i + 1, |&c| nodes[c].end);
+            nodes[i].end = end;
+        }
+        Dom { nodes }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// The end (exclusive) of `i`'s subtree in document order: nodes `i..end` are `i` and its
+    /// descendants.
+    pub fn subtree_end(&self, i: usize) -> usize {
+        self.nodes[i].end
+    }
+
+    /// Elements named `name` in document order.
+    pub fn elements<'a>(&'a self, name: &'a str) -> impl Iterator<Item = usize> + 'a {
+        (0..self.nodes.len()).filter(move |&i| self.nodes[i].is(name))
+    }
+
+    /// The `<meta name=... content=...>` value for `name` (case-insensitive), first non-empty one.
+    pub fn meta(&self, name: &str) -> Option<String> {
+        self.elements("meta").find_map(|i| {
+            let n = &self.nodes[i];
+            let key = n.attr("name").or_else(|| n.attr("property"))?;
+            if key.trim().eq_ignore_ascii_case(name) {
+                let v = crate::text::squash(n.attr("content")?);
+                (!v.is_empty()).then_some(v)
+            } else {
+                None
+            }
+        })
+    }
+
+    /// All text below `i` (excluding scripts and styles), whitespace squashed.
+    pub fn text_of(&self, i: usize) -> String {
+        let end = self.subtree_end(i);
+        let mut out = String::new();
+        let mut skip_until = 0;
+        for j in i..end {
+            if j < skip_until {
+                continue;
+            }
+            let n = &self.nodes[j];
+            match n.kind {
+                Kind::Element if crate::text::is_invisible(&n.name) => skip_until = self.subtree_end(j),
+                Kind::Text => {
+                    out.push_str(&n.text);
+                    out.push(' ');
+                }
+                _ => {}
+            }
+        }
+        crate::text::squash(&out)
+    }
+
+    /// Whether `a` is `b` or below it.
+    pub fn is_within(&self, mut a: usize, b: usize) -> bool {
+        while a != NONE {
+            if a == b {
+                return true;
+            }
+            a = self.nodes[a].parent;
+        }
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn document_order_and_subtrees() {
+        let d = Dom::parse("<div id=A class='X y'><p>one<b>two</b></p><p>three</p></div><p>four</p>");
+        let div = d.elements("div").next().unwrap_or(NONE);
+        assert_eq!(d.nodes[div].idclass, "a x y ");
+        assert!(d.nodes[div].has_class("x"));
+        assert_eq!(d.text_of(div), "one two three");
+        let end = d.subtree_end(div);
+        assert!(d.nodes[end].is("p"));
+        for (i, n) in d.nodes.iter().enumerate().skip(1) {
+            assert!(n.parent < i);
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_flat_work() {
+        let html = "<table><tr><td>".repeat(3000) + "x";
+        let d = Dom::parse(&html);
+        assert!(d.len() > 3000);
+        assert_eq!(d.text_of(0), "x");
+    }
+}

@@ -1,0 +1,356 @@
+//! Main content of pages that are not Hanweb's: a text-density method.
+//!
+//! Each paragraph-like element scores by its length and its commas; the score flows up to its
+//! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
+//! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
+//! wins and takes along siblings that score close to it. Inside the winner, furniture is left out
+//! while rendering: link-heavy lists and blocks, elements named like boilerplate, navigation,
+//! forms and hidden elements. Every number is computed in a few sweeps over the flat node array,
+//! so the cost is linear in the page size whatever its depth.
+
+use crate::dom::{Dom, Kind, NONE};
+use crate::fields;
+use crate::text::{self, Block};
+
+/// Per-node figures, indexed like `Dom::nodes`.
+struct Stats {
+    hidden: Vec<bool>,
+    /// Visible non-space characters in the subtree.
+    chars: Vec<u32>,
+    /// Of which inside links.
+    links: Vec<u32>,
+    /// Characters of text that belong to this element's own paragraph (not inside nested blocks).
+    inl: Vec<u32>,
+    inl_links: Vec<u32>,
+    inl_commas: Vec<u32>,
+}
+
+fn stats(dom: &Dom) -> Stats {
+    let n = dom.len();
+    let mut hidden = vec![false; n];
+    for i in 0..n {
+        let node = &dom.nodes[i];
+        let p = node.parent;
+        let inherited = p != NONE && hidden[p];
+        hidden[i] = inherited
+            || (node.kind == Kind::Element
+                && (text::is_invisible(&node.name) || node.attr("hidden").is_some() || is_hidden_style(node)));
+    }
+    let mut chars = vec![0u32; n];
+    let mut links = vec![0u32; n];
+    let mut inl = vec![0u32; n];
+    let mut inl_links = vec![0u32; n];
+    let mut inl_commas = vec![0u32; n];
+    for i in (0..n).rev() {
+        if hidden[i] {
+            continue;
+        }
+        let node = &dom.nodes[i];
+        match node.kind {
+            Kind::Text => {
+                let (mut c, mut k) = (0u32, 0u32);
+                for ch in node.text.chars() {
+                    if !ch.is_whitespace() {
+                        c += 1;
+                        if matches!(ch, ',' | '，' | '、' | '。' | '；' | ';') {
+                            k += 1;
+                        }
+                    }
+                }
+                chars[i] = c;
+                inl[i] = c;
+                inl_commas[i] = k;
+            }
+            Kind::Element if node.name == "a" => {
+                links[i] = chars[i];
+                inl_links[i] = inl[i];
+            }
+            _ => {}
+        }
+        let p = node.parent;
+        if p != NONE {
+            chars[p] += chars[i];
+            links[p] += links[i];
+            let is_block = node.kind == Kind::Element && text::is_block(&node.name);
+            if !is_block {
+                inl[p] += inl[i];
+                inl_links[p] += inl_links[i];
+                inl_commas[p] += inl_commas[i];
+            }
+        }
+    }
+    Stats { hidden, chars, links, inl, inl_links, inl_commas }
+}
+
+fn is_hidden_style(node: &crate::dom::Node) -> bool {
+    node.attr("style").is_some_and(|s| {
+        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        s.contains("display:none") || s.contains("visibility:hidden")
+    })
+}
+
+/// Id/class words that are never article text.
+const STRONG_NEG: &[&str] = &[
+    "comment", "share", "social", "sidebar", "related", "newsletter", "subscribe", "promo", "advert",
+    "outbrain", "taboola", "disqus", "cookie", "recommend", "breadcrumb", "byline", "footer", "masthead",
+    "signup", "sponsor", "popular", "trending", "most-read", "mostread", "paywall", "sharing", "rrssb",
+    "copyright", "pagination", "pager",
+];
+/// Id/class words that are usually not article text, unless the element also says it is content.
+const WEAK_NEG: &[&str] = &[
+    "nav", "menu", "tags", "tag", "tools", "toolbar", "meta", "author", "ad", "ads", "widget", "print",
+    "popup", "modal", "banner", "header", "aside", "dateline", "timestamp", "hidden", "sr-only", "skip",
+    "links", "bottom", "top", "login", "search", "caption-credit", "credit", "rss",
+];
+const POSITIVE: &[&str] = &[
+    "article", "body", "content", "entry", "main", "post", "story", "text", "zoom", "detail", "news",
+    "blog", "page", "con", "zw", "cont", "artibody", "article-body", "articlebody",
+];
+
+fn words(idclass: &str) -> impl Iterator<Item = &str> {
+    idclass.split([' ', '_']).filter(|w| !w.is_empty())
+}
+
+fn class_weight(idclass: &str) -> f32 {
+    if idclass.is_empty() {
+        return 0.0;
+    }
+    let mut w = 0.0;
+    if words(idclass).any(|x| STRONG_NEG.iter().any(|n| x.contains(n))) {
+        w -= 25.0;
+    }
+    if words(idclass).any(|x| x.split('-').any(|p| WEAK_NEG.contains(&p))) {
+        w -= 12.0;
+    }
+    if words(idclass).any(|x| x.split('-').any(|p| POSITIVE.contains(&p))) {
+        w += 25.0;
+    }
+    w
+}
+
+fn strong_negative(idclass: &str) -> bool {
+    words(idclass).any(|x| STRONG_NEG.iter().any(|n| x.contains(n)))
+}
+
+fn weak_negative(idclass: &str) -> bool {
+    let neg = words(idclass).any(|x| x.split('-').any(|p| WEAK_NEG.contains(&p)));
+    neg && !words(idclass).any(|x| x.split('-').any(|p| POSITIVE.contains(&p)))
+}
+
+/// Picks the main content and renders it as paragraphs. `title` (if known) is dropped from the
+/// start of the body.
+pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
+    let st = stats(dom);
+    let n = dom.len();
+    let mut score = vec![0f32; n];
+    let mut seen = vec![false; n];
+    for i in 0..n {
+        let node = &dom.nodes[i];
+        if node.kind != Kind::Element || st.hidden[i] || !text::is_block(&node.name) {
+            continue;
+        }
+        let inl = st.inl[i];
+        if inl < 25 || st.inl_links[i] * 2 > inl {
+            continue;
+        }
+        let s = 1.0 + st.inl_commas[i] as f32 + (inl as f32 / 100.0).min(3.0);
+        // A div that holds its text directly (with <br>s) is a container as much as a paragraph.
+        let self_level = !matches!(node.name.as_str(), "p" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        let mut a = if self_level { i } else { node.parent };
+        let mut level = 0u32;
+        while a != NONE && a != 0 && level < 5 {
+            if !seen[a] {
+                seen[a] = true;
+                score[a] += init_score(dom, a);
+            }
+            let div = match level {
+                0 => 1.0,
+                1 => 2.0,
+                l => l as f32 * 3.0,
+            };
+            score[a] += s / div;
+            a = dom.nodes[a].parent;
+            level += 1;
+        }
+    }
+    let mut top = NONE;
+    let mut top_score = f32::MIN;
+    for i in 0..n {
+        if !seen[i] {
+            continue;
+        }
+        let ld = if st.chars[i] > 0 { st.links[i] as f32 / st.chars[i] as f32 } else { 0.0 };
+        score[i] *= 1.0 - ld;
+        if score[i] > top_score {
+            top_score = score[i];
+            top = i;
+        }
+    }
+    let roots: Vec<usize> = if top == NONE {
+        vec![dom.elements("body").next().unwrap_or(0)]
+    } else {
+        siblings(dom, &st, &score, top, top_score)
+    };
+    let skip = |d: &Dom, j: usize| !roots.contains(&j) && clean(d, &st, j);
+    let mut blocks = Vec::new();
+    for &r in &roots {
+        blocks.extend(text::render(dom, r, &skip));
+    }
+    tidy(blocks, title)
+}
+
+fn init_score(dom: &Dom, i: usize) -> f32 {
+    let node = &dom.nodes[i];
+    let t = match node.name.as_str() {
+        "div" | "article" | "main" => 5.0,
+        "section" | "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    };
+    t + class_weight(&node.idclass)
+}
+
+/// The top candidate plus siblings that look like more of the same article.
+fn siblings(dom: &Dom, st: &Stats, score: &[f32], top: usize, top_score: f32) -> Vec<usize> {
+    let parent = dom.nodes[top].parent;
+    if parent == NONE {
+        return vec![top];
+    }
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_class = dom.nodes[top].attr("class").unwrap_or("");
+    let mut out = Vec::new();
+    for &s in &dom.nodes[parent].children {
+        if s == top {
+            out.push(s);
+            continue;
+        }
+        let node = &dom.nodes[s];
+        if node.kind != Kind::Element || st.hidden[s] || st.chars[s] == 0 {
+            continue;
+        }
+        let mut bonus = 0.0;
+        if !top_class.is_empty() && node.attr("class") == Some(top_class) {
+            bonus = top_score * 0.2;
+        }
+        let ld = st.links[s] as f32 / st.chars[s] as f32;
+        let ok = score[s] + bonus >= threshold
+            || (node.name == "p" && st.chars[s] >= 80 && ld < 0.25)
+            || (node.name == "p" && st.chars[s] > 0 && ld == 0.0 && ends_sentence(&dom.text_of(s)));
+        if ok && !strong_negative(&node.idclass) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+fn ends_sentence(t: &str) -> bool {
+    t.ends_with(['.', '。', '!', '?', '！', '？', '"', '”'])
+}
+
+/// Whether element `j` inside the content is furniture to leave out.
+fn clean(dom: &Dom, st: &Stats, j: usize) -> bool {
+    let node = &dom.nodes[j];
+    if node.kind != Kind::Element {
+        return false;
+    }
+    if st.hidden[j] {
+        return true;
+    }
+    let name = node.name.as_str();
+    if matches!(name, "nav" | "aside" | "footer" | "form" | "header" | "menu") {
+        return true;
+    }
+    if !node.idclass.is_empty() && (strong_negative(&node.idclass) || weak_negative(&node.idclass)) {
+        return true;
+    }
+    if let Some(role) = node.attr("role") {
+        if matches!(role, "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog") {
+            return true;
+        }
+    }
+    let chars = st.chars[j];
+    if chars == 0 {
+        return false;
+    }
+    let ld = st.links[j] as f32 / chars as f32;
+    match name {
+        "ul" | "ol" | "dl" => ld > 0.4,
+        "div" | "section" | "table" | "tbody" | "tr" | "td" | "figure" | "center" | "span" => {
+            ld > 0.5 || (ld > 0.3 && chars < 300)
+        }
+        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" => ld > 0.6 && chars < 200,
+        _ => false,
+    }
+}
+
+/// Block texts that are page furniture wherever they appear.
+const JUNK: &[&str] = &[
+    "advertisement", "story continues below advertisement", "continue reading", "read more", "share this:",
+    "share this article", "share", "related:", "related", "sign up", "subscribe", "loading...",
+    "scroll to continue with content",
+];
+
+/// Drops the title repeated at the top and lone furniture lines.
+fn tidy(blocks: Vec<Block>, title: &str) -> Vec<Block> {
+    let tnorm = fields::norm(title);
+    blocks
+        .into_iter()
+        .filter(|b| {
+            let lower = b.text.to_lowercase();
+            if JUNK.contains(&lower.trim_end_matches(['.', ':'])) || JUNK.contains(&lower.as_str()) {
+                return false;
+            }
+            tnorm.is_empty() || fields::norm(&b.text) != tnorm
+        })
+        .collect()
+}
+
+/// The title of a general page: `og:title`, else the `<h1>` that matches `<title>`, else `<title>`
+/// without the site name.
+pub(crate) fn title(dom: &Dom) -> String {
+    let title_tag = dom.elements("title").next().map(|t| dom.text_of(t)).unwrap_or_default();
+    if let Some(t) = dom.meta("og:title").or_else(|| dom.meta("twitter:title")) {
+        return t;
+    }
+    let tnorm = fields::norm(&title_tag);
+    let mut first_h1 = None;
+    for h in dom.elements("h1") {
+        if dom.subtree_end(h) - h > 200 {
+            continue;
+        }
+        let t = dom.text_of(h);
+        let hn = fields::norm(&t);
+        if !hn.is_empty() && tnorm.contains(&hn) {
+            return t;
+        }
+        if first_h1.is_none() && !t.is_empty() {
+            first_h1 = Some(t);
+        }
+    }
+    let cleaned = fields::clean_title(&title_tag);
+    if cleaned.is_empty() {
+        first_h1.unwrap_or_default()
+    } else {
+        cleaned
+    }
+}
+
+/// The publication date from common meta tags, else from the address.
+pub(crate) fn date(dom: &Dom, url: &str) -> Option<chrono::NaiveDate> {
+    [
+        "article:published_time",
+        "PubDate",
+        "publishdate",
+        "pubdate",
+        "date",
+        "dc.date",
+        "DC.date.issued",
+        "og:published_time",
+        "publish-date",
+        "firstpublishedtime",
+    ]
+    .iter()
+    .find_map(|k| dom.meta(k).and_then(|v| fields::parse_date_value(&v)))
+    .or_else(|| fields::date_from_url(url))
+}

@@ -1,0 +1,26 @@
+//! `jinan-index`: the tantivy index of jinan's articles and everything that searches it.
+//!
+//! * [`Writer`] adds articles (one document per URL), marks deleted ones, commits atomically
+//!   with a caller-owned payload (the WARC cursor), and builds new generations for `--rebuild`.
+//! * [`Searcher`] answers the query language of INTERFACE.md with filters, sorting, paging and
+//!   highlighted snippets, and follows new commits and generations cheaply.
+//! * [`tokenizer`] holds the one analyzer (jieba-rs for Chinese, stemmed English) used at index
+//!   time, query time and for snippets.
+//!
+//! Layout on disk: `dir/CURRENT` names the live `dir/gen-<n>/`, a tantivy index with a schema
+//! version file (see [`generation`] and [`schema`]).
+
+mod collect;
+mod error;
+pub mod generation;
+pub mod query;
+pub mod schema;
+mod searcher;
+pub mod snippet;
+pub mod tokenizer;
+mod writer;
+
+pub use error::{Error, Result};
+pub use schema::SCHEMA_VERSION;
+pub use searcher::{Searcher, MAX_OFFSET};
+pub use writer::{Writer, WriterOptions};

@@ -1,0 +1,195 @@
+//! The tantivy schema of a generation, the conversion between [`Document`] and tantivy documents,
+//! and the schema version file that lets an old index be detected instead of misread.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use jinan_types::{Article, Document, Lang};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::TantivyDocument;
+
+use crate::error::{Error, Result};
+use crate::tokenizer::ANALYZER_NAME;
+
+/// Bump whenever the schema or the analysis changes: older indexes are then refused with
+/// [`Error::SchemaMismatch`] and must be rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// File in each generation directory holding [`SCHEMA_VERSION`].
+pub const SCHEMA_FILE: &str = "jinan-schema-version";
+
+/// Field handles of the schema.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    pub url: Field,
+    pub id: Field,
+    pub title: Field,
+    pub body: Field,
+    /// Days since 1970-01-01 (i64), fast, for ranges and sorting.
+    pub date: Field,
+    pub column: Field,
+    pub lang: Field,
+    pub source: Field,
+    pub captured_at: Field,
+    pub deleted_at: Field,
+    /// 1 when `deleted_at` is set (indexed, for `live`).
+    pub deleted: Field,
+    pub digest: Field,
+}
+
+/// Names of the fields a user may scope a query to.
+pub const QUERY_FIELDS: &[&str] = &["title", "body"];
+
+/// Builds the schema and its field handles.
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_stored().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(ANALYZER_NAME)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let fields = Fields {
+        url: b.add_text_field("url", STRING | STORED),
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", text.clone()),
+        body: b.add_text_field("body", text),
+        date: b.add_i64_field("date", INDEXED | FAST | STORED),
+        column: b.add_text_field("column", STRING | FAST | STORED),
+        lang: b.add_text_field("lang", STRING | FAST | STORED),
+        source: b.add_text_field("source", STORED),
+        captured_at: b.add_date_field("captured_at", FAST | STORED),
+        deleted_at: b.add_date_field("deleted_at", STORED),
+        deleted: b.add_u64_field("deleted", INDEXED | FAST),
+        digest: b.add_text_field("digest", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// Field handles of an existing schema (which must be ours).
+pub fn fields_of(schema: &Schema) -> Result<Fields> {
+    let f = |name: &str| {
+        schema.get_field(name).map_err(|_| Error::SchemaMismatch { found: 0, expected: SCHEMA_VERSION })
+    };
+    Ok(Fields {
+        url: f("url")?,
+        id: f("id")?,
+        title: f("title")?,
+        body: f("body")?,
+        date: f("date")?,
+        column: f("column")?,
+        lang: f("lang")?,
+        source: f("source")?,
+        captured_at: f("captured_at")?,
+        deleted_at: f("deleted_at")?,
+        deleted: f("deleted")?,
+        digest: f("digest")?,
+    })
+}
+
+/// Writes the schema version file of a new generation.
+pub fn write_version(gen_dir: &Path) -> Result<()> {
+    let path = gen_dir.join(SCHEMA_FILE);
+    std::fs::write(&path, format!("{SCHEMA_VERSION}\n")).map_err(|e| Error::io(&path, e))
+}
+
+/// Checks the schema version file of a generation.
+pub fn check_version(gen_dir: &Path) -> Result<()> {
+    let path = gen_dir.join(SCHEMA_FILE);
+    let found = match std::fs::read_to_string(&path) {
+        Ok(s) => s.trim().parse::<u32>().unwrap_or(0),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    if found == SCHEMA_VERSION {
+        Ok(())
+    } else {
+        Err(Error::SchemaMismatch { found, expected: SCHEMA_VERSION })
+    }
+}
+
+const EPOCH: NaiveDate = match NaiveDate::from_ymd_opt(1970, 1, 1) {
+    Some(d) => d,
+    None => panic!("valid date"),
+};
+
+/// A date as stored in the `date` field.
+pub fn date_to_days(d: NaiveDate) -> i64 {
+    d.signed_duration_since(EPOCH).num_days()
+}
+
+/// The inverse of [`date_to_days`].
+pub fn days_to_date(days: i64) -> Option<NaiveDate> {
+    EPOCH.checked_add_signed(chrono::Duration::try_days(days)?)
+}
+
+fn to_tantivy_date(t: DateTime<Utc>) -> tantivy::DateTime {
+    tantivy::DateTime::from_timestamp_micros(t.timestamp_micros())
+}
+
+fn from_tantivy_date(t: tantivy::DateTime) -> Option<DateTime<Utc>> {
+    DateTime::<Utc>::from_timestamp_micros(t.into_timestamp_micros())
+}
+
+/// The tantivy document for `doc`.
+pub fn to_tantivy(f: &Fields, doc: &Document) -> TantivyDocument {
+    let a = &doc.article;
+    let mut d = TantivyDocument::new();
+    d.add_text(f.url, &a.url);
+    d.add_text(f.id, &doc.id);
+    d.add_text(f.title, &a.title);
+    d.add_text(f.body, &a.body);
+    if let Some(date) = a.date {
+        d.add_i64(f.date, date_to_days(date));
+    }
+    if let Some(c) = &a.column {
+        d.add_text(f.column, c);
+    }
+    d.add_text(f.lang, a.lang.as_str());
+    if let Some(s) = &a.source {
+        d.add_text(f.source, s);
+    }
+    d.add_date(f.captured_at, to_tantivy_date(doc.captured_at));
+    if let Some(t) = doc.deleted_at {
+        d.add_date(f.deleted_at, to_tantivy_date(t));
+    }
+    d.add_u64(f.deleted, u64::from(doc.deleted_at.is_some()));
+    if let Some(s) = &doc.digest {
+        d.add_text(f.digest, s);
+    }
+    d
+}
+
+fn text(d: &TantivyDocument, field: Field) -> Option<String> {
+    d.get_first(field).and_then(|v| v.as_str().map(str::to_string))
+}
+
+/// The [`Document`] stored in a tantivy document.
+pub fn from_tantivy(f: &Fields, d: &TantivyDocument) -> Result<Document> {
+    let url = text(d, f.url).ok_or_else(|| Error::Corrupt("stored document without url".into()))?;
+    let captured_at = d
+        .get_first(f.captured_at)
+        .and_then(|v| v.as_datetime())
+        .and_then(from_tantivy_date)
+        .ok_or_else(|| Error::Corrupt(format!("stored document {url} without capture time")))?;
+    let lang = match text(d, f.lang).as_deref() {
+        Some("zh") => Lang::Zh,
+        _ => Lang::En,
+    };
+    Ok(Document {
+        id: text(d, f.id).unwrap_or_else(|| jinan_types::article_id(&url)),
+        article: Article {
+            title: text(d, f.title).unwrap_or_default(),
+            date: d.get_first(f.date).and_then(|v| v.as_i64()).and_then(days_to_date),
+            source: text(d, f.source),
+            column: text(d, f.column),
+            lang,
+            body: text(d, f.body).unwrap_or_default(),
+            url,
+        },
+        captured_at,
+        deleted_at: d.get_first(f.deleted_at).and_then(|v| v.as_datetime()).and_then(from_tantivy_date),
+        digest: text(d, f.digest),
+    })
+}

@@ -1,0 +1,304 @@
+//! The read side: search with filters, sorting, paging and snippets; single-article lookup,
+//! export, and the numbers the search page and `stats` show.
+//!
+//! A [`Searcher`] follows the live generation: [`Searcher::refresh`] re-reads `CURRENT` and the
+//! generation's `meta.json` (a read and a stat, so it is cheap to call before every request) and
+//! reloads only when one changed. Each search works on a snapshot (`Arc` of the generation plus a
+//! tantivy searcher), so a search in flight keeps answering from the old generation after a swap.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::{DateTime, Utc};
+use jinan_types::{Document, Hit, IndexStats, SearchRequest, SearchResults, Sort, MAX_LIMIT};
+use tantivy::collector::{Count, TopDocs};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+
+use crate::collect::{StrCounts, YearCounts};
+use crate::error::{Error, Result};
+use crate::generation;
+use crate::query;
+use crate::schema::{self, date_to_days, Fields};
+use crate::snippet;
+use crate::tokenizer::analyzer;
+
+/// Deepest result page served (offset + limit), to bound the work of one request.
+pub const MAX_OFFSET: usize = 10_000;
+
+/// Identity of a `meta.json` version (inode, modification time, size).
+type Stamp = Option<(u64, std::time::SystemTime, u64)>;
+
+fn stamp(gen_dir: &Path) -> Stamp {
+    let m = std::fs::metadata(gen_dir.join("meta.json")).ok()?;
+    #[cfg(unix)]
+    let ino = std::os::unix::fs::MetadataExt::ino(&m);
+    #[cfg(not(unix))]
+    let ino = 0;
+    Some((ino, m.modified().ok()?, m.len()))
+}
+
+/// One open generation.
+struct Live {
+    gen: String,
+    gen_dir: PathBuf,
+    reader: IndexReader,
+    fields: Fields,
+    analyzer: TextAnalyzer,
+    stamp: Mutex<Stamp>,
+}
+
+impl Live {
+    fn open(dir: &Path, gen: String) -> Result<Live> {
+        let gen_dir = dir.join(&gen);
+        let stamp = stamp(&gen_dir);
+        let index = generation::open(&gen_dir)?;
+        let fields = schema::fields_of(&index.schema())?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(Live { gen, gen_dir, reader, fields, analyzer: analyzer(), stamp: Mutex::new(stamp) })
+    }
+}
+
+/// Searches the live generation of an index directory. `Send + Sync`: share it in an `Arc`.
+pub struct Searcher {
+    dir: PathBuf,
+    live: RwLock<Arc<Live>>,
+}
+
+impl Searcher {
+    /// Opens the generation named by `dir/CURRENT`; [`Error::NoIndex`] when there is none yet,
+    /// [`Error::SchemaMismatch`] for an index of another schema version.
+    pub fn open(dir: &Path) -> Result<Searcher> {
+        let live = Self::open_current(dir)?;
+        Ok(Searcher { dir: dir.to_path_buf(), live: RwLock::new(Arc::new(live)) })
+    }
+
+    fn open_current(dir: &Path) -> Result<Live> {
+        // A publish may swap CURRENT and remove a generation between our read and open: retry.
+        let mut last = None;
+        for _ in 0..3 {
+            let gen = generation::read_current(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+            match Live::open(dir, gen) {
+                Ok(live) => return Ok(live),
+                Err(e @ Error::SchemaMismatch { .. }) => return Err(e),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::NoIndex(dir.to_path_buf())))
+    }
+
+    fn live(&self) -> Arc<Live> {
+        match self.live.read() {
+            Ok(g) => Arc::clone(&g),
+            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
+        }
+    }
+
+    /// Picks up new commits and a new `CURRENT` generation. Cheap when nothing changed (one small
+    /// read and one stat). Returns true when the searcher now sees something new.
+    pub fn refresh(&self) -> Result<bool> {
+        let live = self.live();
+        let current = generation::read_current(&self.dir)?.ok_or_else(|| Error::NoIndex(self.dir.clone()))?;
+        if current != live.gen {
+            let new = Arc::new(Self::open_current(&self.dir)?);
+            tracing::info!(gen = %new.gen, "switched to a new index generation");
+            match self.live.write() {
+                Ok(mut g) => *g = new,
+                Err(poisoned) => *poisoned.into_inner() = new,
+            }
+            return Ok(true);
+        }
+        let now = stamp(&live.gen_dir);
+        let mut seen = live.stamp.lock().unwrap_or_else(|p| p.into_inner());
+        if *seen == now {
+            return Ok(false);
+        }
+        live.reader.reload()?;
+        *seen = now;
+        tracing::debug!(gen = %live.gen, "reloaded index after a commit");
+        Ok(true)
+    }
+
+    /// Name of the generation currently searched.
+    pub fn generation(&self) -> String {
+        self.live().gen.clone()
+    }
+
+    fn filtered(live: &Live, query: Box<dyn Query>, req: &SearchRequest) -> Result<Box<dyn Query>> {
+        let f = &live.fields;
+        let mut subs: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
+        if let (Some(from), Some(to)) = (req.from, req.to) {
+            if from > to {
+                return Err(Error::Query(format!("the date range is empty: from {from} is after to {to}")));
+            }
+        }
+        if req.from.is_some() || req.to.is_some() {
+            let bound = |d: Option<chrono::NaiveDate>| {
+                d.map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_i64(f.date, date_to_days(d))))
+            };
+            subs.push((Occur::Must, Box::new(RangeQuery::new(bound(req.from), bound(req.to)))));
+        }
+        if let Some(c) = &req.column {
+            subs.push((
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_text(f.column, c), IndexRecordOption::Basic)),
+            ));
+        }
+        if let Some(l) = req.lang {
+            subs.push((
+                Occur::Must,
+                Box::new(TermQuery::new(Term::from_field_text(f.lang, l.as_str()), IndexRecordOption::Basic)),
+            ));
+        }
+        if req.live {
+            subs.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(Term::from_field_u64(f.deleted, 1), IndexRecordOption::Basic)),
+            ));
+        }
+        Ok(if subs.len() == 1 { subs.remove(0).1 } else { Box::new(BooleanQuery::new(subs)) })
+    }
+
+    /// Runs a search: the query language of INTERFACE.md, filters, sort, paging, snippets.
+    /// A query that cannot be parsed, or bad paging, is [`Error::Query`].
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        if req.limit > MAX_LIMIT {
+            return Err(Error::Query(format!("limit must be at most {MAX_LIMIT}")));
+        }
+        if req.offset > MAX_OFFSET {
+            return Err(Error::Query(format!("offset must be at most {MAX_OFFSET}")));
+        }
+        let live = self.live();
+        let mut analyzer = live.analyzer.clone();
+        let compiled = query::compile(&query::parse(&req.query)?, &live.fields, &mut analyzer)?;
+        let full = Self::filtered(&live, compiled.query, req)?;
+        let searcher = live.reader.searcher();
+        let (total, page): (usize, Vec<(Option<f32>, DocAddress)>) = if req.limit == 0 {
+            (searcher.search(&full, &Count)?, Vec::new())
+        } else {
+            let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
+            match req.sort {
+                Sort::Relevance => {
+                    let (docs, n) = searcher.search(&full, &(top.order_by_score(), Count))?;
+                    (n, docs.into_iter().map(|(s, a)| (Some(s), a)).collect())
+                }
+                Sort::Date => {
+                    let (docs, n) =
+                        searcher.search(&full, &(top.order_by_fast_field::<i64>("date", Order::Desc), Count))?;
+                    (n, docs.into_iter().map(|(_, a)| (None, a)).collect())
+                }
+            }
+        };
+        let mut hits = Vec::with_capacity(page.len());
+        for (score, addr) in page {
+            let score = match score {
+                Some(s) => s,
+                // Sorted by date: report the relevance score all the same.
+                None => full.explain(&searcher, addr).map(|e| e.value()).unwrap_or(0.0),
+            };
+            let d: TantivyDocument = searcher.doc(addr)?;
+            let doc = schema::from_tantivy(&live.fields, &d)?;
+            let snippet = snippet::snippet(&mut analyzer, &compiled.units, &doc.article.title, &doc.article.body);
+            let a = doc.article;
+            hits.push(Hit {
+                url: a.url,
+                title: a.title,
+                date: a.date,
+                column: a.column,
+                lang: a.lang,
+                score,
+                deleted_at: doc.deleted_at,
+                snippet,
+            });
+        }
+        Ok(SearchResults { query: req.query.clone(), total, offset: req.offset, limit: req.limit, hits })
+    }
+
+    /// Matching articles per publication year for the request's query and filters (paging and
+    /// sort ignored), oldest year first.
+    pub fn year_histogram(&self, req: &SearchRequest) -> Result<Vec<(i32, u64)>> {
+        let live = self.live();
+        let mut analyzer = live.analyzer.clone();
+        let compiled = query::compile(&query::parse(&req.query)?, &live.fields, &mut analyzer)?;
+        let full = Self::filtered(&live, compiled.query, req)?;
+        Ok(live.reader.searcher().search(&full, &YearCounts)?.into_iter().collect())
+    }
+
+    /// The stored article at `url`, if indexed.
+    pub fn article(&self, url: &str) -> Result<Option<Document>> {
+        let live = self.live();
+        let searcher = live.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(live.fields.url, url), IndexRecordOption::Basic);
+        let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, addr)) => {
+                let d: TantivyDocument = searcher.doc(*addr)?;
+                Ok(Some(schema::from_tantivy(&live.fields, &d)?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Calls `f` with every indexed document (one per URL), in index order; stops at `f`'s first error.
+    pub fn for_each_document<E: From<Error>>(
+        &self,
+        mut f: impl FnMut(Document) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let live = self.live();
+        let searcher = live.reader.searcher();
+        for segment in searcher.segment_readers() {
+            let store = segment.get_store_reader(4).map_err(|e| Error::Tantivy(e.into()))?;
+            for d in store.iter::<TantivyDocument>(segment.alive_bitset()) {
+                let d = d.map_err(Error::from)?;
+                f(schema::from_tantivy(&live.fields, &d)?)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Every indexed document (for export).
+    pub fn documents(&self) -> Result<Vec<Document>> {
+        let mut out = Vec::new();
+        self.for_each_document(|d| {
+            out.push(d);
+            Ok::<(), Error>(())
+        })?;
+        Ok(out)
+    }
+
+    /// Article count per column, most articles first (for the search page's column filter).
+    pub fn columns(&self) -> Result<Vec<(String, u64)>> {
+        let live = self.live();
+        let counts = live.reader.searcher().search(&AllQuery, &StrCounts("column"))?;
+        let mut v: Vec<(String, u64)> = counts.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(v)
+    }
+
+    /// What the index holds (part of `jinan stats`).
+    pub fn stats(&self) -> Result<IndexStats> {
+        let live = self.live();
+        let searcher = live.reader.searcher();
+        let f = &live.fields;
+        let deleted = searcher
+            .search(&TermQuery::new(Term::from_field_u64(f.deleted, 1), IndexRecordOption::Basic), &Count)?;
+        let by_lang: BTreeMap<String, u64> = searcher.search(&AllQuery, &StrCounts("lang"))?;
+        let by_column: BTreeMap<String, u64> = searcher.search(&AllQuery, &StrCounts("column"))?;
+        let last_indexed = std::fs::metadata(live.gen_dir.join("meta.json"))
+            .and_then(|m| m.modified())
+            .ok()
+            .map(DateTime::<Utc>::from);
+        Ok(IndexStats {
+            articles: searcher.num_docs(),
+            deleted: deleted as u64,
+            by_lang,
+            by_column,
+            last_indexed,
+            index_bytes: generation::size(&live.gen_dir),
+        })
+    }
+}

@@ -1,0 +1,274 @@
+//! Search-result snippets: a window of about [`SNIPPET_CHARS`] characters of the body around the
+//! best cluster of matches, HTML-escaped, matches wrapped in `<b>`…`</b>`.
+//!
+//! Matches are found by re-analyzing the text with the index analyzer and matching the query's
+//! highlight units ([`crate::query::Unit`]) by position, so a stemmed word (`delegations` for
+//! `delegation`), a prefix, a phrase and a Chinese word (the sequence of its characters) highlight
+//! exactly where they match. All cuts happen at token offsets or `char_indices`, so a character is
+//! never cut in half. With no match in the body the title is used; with none there either, the
+//! start of the body.
+
+use std::ops::Range;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::query::{Scope, Unit};
+use crate::tokenizer::analyze;
+
+/// Approximate length of a snippet, in characters of text (markup not counted).
+pub const SNIPPET_CHARS: usize = 200;
+/// Characters of context kept before the first match of the window.
+const LEAD_CHARS: usize = 40;
+/// At most this many matches are considered when choosing the window.
+const MAX_MATCHES: usize = 256;
+
+struct Match {
+    range: Range<usize>,
+    unit: usize,
+}
+
+fn find_matches(analyzer: &mut TextAnalyzer, units: &[(usize, &Unit)], text: &str) -> Vec<Match> {
+    if units.is_empty() || text.is_empty() {
+        return Vec::new();
+    }
+    // Tokens with their own position (words and Han characters), sorted by position.
+    let tokens: Vec<_> = analyze(analyzer, text).into_iter().filter(|t| t.position_length == 1).collect();
+    let at = |pos: usize| tokens.binary_search_by_key(&pos, |t| t.position).ok().map(|i| &tokens[i]);
+    let mut out = Vec::new();
+    for (i, first) in tokens.iter().enumerate() {
+        for (id, unit) in units {
+            let Some((_, m0)) = unit.seq.first() else { continue };
+            if !m0.matches(&first.text) {
+                continue;
+            }
+            let mut end = first.to;
+            let mut ok = true;
+            for (off, m) in &unit.seq[1..] {
+                match at(first.position + off) {
+                    Some(t) if m.matches(&t.text) => end = end.max(t.to),
+                    _ => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if ok {
+                out.push(Match { range: first.from..end, unit: *id });
+            }
+        }
+        if out.len() >= MAX_MATCHES || i > 50_000 {
+            break;
+        }
+    }
+    out.sort_by_key(|m| (m.range.start, m.range.end));
+    out
+}
+
+/// Byte offset `n` characters after `from` (or the end of `text`).
+fn advance(text: &str, from: usize, n: usize) -> usize {
+    text[from..].char_indices().nth(n).map_or(text.len(), |(i, _)| from + i)
+}
+
+/// Byte offset `n` characters before `from` (or 0).
+fn back(text: &str, from: usize, n: usize) -> usize {
+    text[..from].char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i)
+}
+
+fn choose_window(text: &str, matches: &[Match], max_chars: usize) -> Range<usize> {
+    let mut best: Option<((usize, usize), Range<usize>)> = None;
+    for m in matches {
+        let start = back(text, m.range.start, LEAD_CHARS.min(max_chars / 4));
+        let end = advance(text, start, max_chars);
+        let inside: Vec<&Match> =
+            matches.iter().filter(|x| x.range.start >= start && x.range.end <= end).collect();
+        let mut units: Vec<usize> = inside.iter().map(|x| x.unit).collect();
+        units.sort_unstable();
+        units.dedup();
+        let score = (units.len(), inside.len());
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, start..end));
+        }
+    }
+    best.map_or(0..advance(text, 0, max_chars), |(_, r)| r)
+}
+
+/// Moves a window edge to a word boundary when one is near, so English words are not cut.
+fn tidy(text: &str, window: Range<usize>, matches: &[Match]) -> Range<usize> {
+    let first = matches.iter().map(|m| m.range.start).filter(|s| *s >= window.start).min().unwrap_or(window.end);
+    let last = matches.iter().map(|m| m.range.end).filter(|e| *e <= window.end).max().unwrap_or(window.start);
+    let mut start = window.start;
+    if start > 0 && !text[..start].ends_with(char::is_whitespace) {
+        if let Some(i) = text[start..first].find(char::is_whitespace) {
+            if text[start..start + i].chars().count() <= 15 {
+                start += i;
+            }
+        }
+    }
+    let mut end = window.end;
+    if end < text.len() && !text[end..].starts_with(char::is_whitespace) {
+        if let Some(i) = text[last.max(start)..end].rfind(char::is_whitespace) {
+            let cut = last.max(start) + i;
+            if text[cut..end].chars().count() <= 15 {
+                end = cut;
+            }
+        }
+    }
+    start..end
+}
+
+/// Appends `s` HTML-escaped, with every run of whitespace as one space.
+fn push_escaped(out: &mut String, s: &str) {
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+            continue;
+        }
+        space = false;
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+fn render(text: &str, window: Range<usize>, matches: &[Match]) -> String {
+    // Highlight ranges inside the window, overlapping or touching ones merged.
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for m in matches.iter().filter(|m| m.range.start >= window.start && m.range.end <= window.end) {
+        match ranges.last_mut() {
+            Some(last) if m.range.start <= last.end => last.end = last.end.max(m.range.end),
+            _ => ranges.push(m.range.clone()),
+        }
+    }
+    let mut out = String::new();
+    let mut at = window.start;
+    for r in ranges {
+        push_escaped(&mut out, &text[at..r.start]);
+        out.push_str("<b>");
+        push_escaped(&mut out, &text[r.clone()]);
+        out.push_str("</b>");
+        at = r.end;
+    }
+    push_escaped(&mut out, &text[at..window.end]);
+    let mut snippet = String::with_capacity(out.len() + 8);
+    if window.start > 0 {
+        snippet.push('…');
+    }
+    snippet.push_str(out.trim());
+    if window.end < text.len() {
+        snippet.push('…');
+    }
+    snippet
+}
+
+fn highlight(analyzer: &mut TextAnalyzer, units: &[(usize, &Unit)], text: &str, max_chars: usize) -> Option<String> {
+    let matches = find_matches(analyzer, units, text);
+    if matches.is_empty() {
+        return None;
+    }
+    let window = tidy(text, choose_window(text, &matches, max_chars), &matches);
+    Some(render(text, window, &matches))
+}
+
+/// The snippet for one hit: from the body when it matches, else the title, else the body's start.
+pub fn snippet(analyzer: &mut TextAnalyzer, units: &[Unit], title: &str, body: &str) -> String {
+    snippet_with(analyzer, units, title, body, SNIPPET_CHARS)
+}
+
+/// [`snippet`] with an explicit length.
+pub fn snippet_with(analyzer: &mut TextAnalyzer, units: &[Unit], title: &str, body: &str, max_chars: usize) -> String {
+    let for_scope = |s: Scope| -> Vec<(usize, &Unit)> {
+        units.iter().enumerate().filter(|(_, u)| u.scope == Scope::Any || u.scope == s).collect()
+    };
+    if let Some(s) = highlight(analyzer, &for_scope(Scope::Body), body, max_chars) {
+        return s;
+    }
+    if let Some(s) = highlight(analyzer, &for_scope(Scope::Title), title, max_chars) {
+        return s;
+    }
+    let text = if body.trim().is_empty() { title } else { body };
+    let end = advance(text, 0, max_chars);
+    render(text, 0..end, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::{compile, parse};
+    use crate::tokenizer::analyzer;
+
+    fn snip(q: &str, title: &str, body: &str) -> String {
+        let (_, fields) = crate::schema::build();
+        let mut a = analyzer();
+        let c = compile(&parse(q).unwrap(), &fields, &mut a).unwrap();
+        snippet(&mut a, &c.units, title, body)
+    }
+
+    #[test]
+    fn highlights_stemmed_english_and_escapes_html() {
+        let s = snip("delegations", "T", "A <trade> delegation & friends visited.");
+        assert_eq!(s, "A &lt;trade&gt; <b>delegation</b> &amp; friends visited.");
+    }
+
+    #[test]
+    fn highlights_chinese_words_as_one_run() {
+        let s = snip("友好城市", "T", "济南与哈尔科夫是友好城市。两市友好交流。");
+        assert_eq!(s, "济南与哈尔科夫是<b>友好城市</b>。两市友好交流。");
+    }
+
+    #[test]
+    fn phrases_highlight_only_where_they_match() {
+        let s = snip("\"sister city\"", "T", "A city and a sister. Then the sister city of Jinan.");
+        assert_eq!(s, "A city and a sister. Then the <b>sister city</b> of Jinan.");
+    }
+
+    #[test]
+    fn prefix_highlights_every_matching_word() {
+        let s = snip("deleg*", "T", "The delegates met the delegation.");
+        assert_eq!(s, "The <b>delegates</b> met the <b>delegation</b>.");
+    }
+
+    #[test]
+    fn window_is_bounded_and_never_cuts_a_character() {
+        let body = format!("{}泉城{}", "济南是一座美丽的城市。".repeat(40), "大明湖很美。".repeat(40));
+        let s = snip("泉城", "T", &body);
+        assert!(s.contains("<b>泉城</b>"), "{s}");
+        let plain = s.replace("<b>", "").replace("</b>", "");
+        assert!(plain.chars().count() <= SNIPPET_CHARS + 2, "{}", plain.chars().count());
+        assert!(s.starts_with('…') && s.ends_with('…'));
+        for c in plain.chars() {
+            assert_ne!(c, char::REPLACEMENT_CHARACTER);
+        }
+    }
+
+    #[test]
+    fn english_window_does_not_cut_words() {
+        let body = format!("{} Kharkiv {}", "lorem ipsum dolor sit amet ".repeat(20), "consectetur adipiscing elit ".repeat(20));
+        let s = snip("kharkiv", "T", &body);
+        assert!(s.contains("<b>Kharkiv</b>"));
+        let inner = s.trim_start_matches('…').trim_end_matches('…');
+        let words = ["lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "<b>Kharkiv</b>"];
+        for w in inner.split(' ') {
+            assert!(words.contains(&w), "cut word {w:?} in {s}");
+        }
+    }
+
+    #[test]
+    fn falls_back_to_title_then_body_start() {
+        assert_eq!(snip("kharkiv", "Visit to Kharkiv", "Nothing here."), "Visit to <b>Kharkiv</b>");
+        assert_eq!(snip("-zzz", "Title", "Body\n\ntext."), "Body text.");
+    }
+
+    #[test]
+    fn negated_words_are_not_highlighted() {
+        assert_eq!(snip("jinan -kharkiv", "T", "Jinan and Kharkiv."), "<b>Jinan</b> and Kharkiv.");
+    }
+}

@@ -1,0 +1,303 @@
+//! The one analyzer for title and body text, used at index time, query time and for snippets.
+//!
+//! Text on the site mixes English and Chinese. [`MixedTokenizer`] cuts it in one pass:
+//!
+//! * a run of letters or digits that are not Han characters is one word (exactly the split of
+//!   tantivy's default `SimpleTokenizer`); the analyzer lowercases and English-stems it;
+//! * a run of Han characters is segmented by jieba-rs (default dictionary plus our user
+//!   dictionary of Jinan names, [`USER_DICT`], loaded once per process);
+//! * spaces, punctuation and symbols produce nothing and consume **no position**, so English
+//!   phrase queries behave as with tantivy's default tokenizer.
+//!
+//! ## Chinese: words for ranking, characters for recall
+//!
+//! jieba cuts the same word differently depending on its neighbours (`友好城市` may come out as one
+//! word or as `友好`+`城市`), so matching jieba words alone misses articles. Inside a Han run every
+//! character takes one position and is indexed as a unigram token (`position_length` 1); each jieba
+//! word of two or more characters is indexed *as well*, stacked at the position of its first
+//! character with `position_length` = its length in characters. A Chinese query word then becomes
+//! a phrase of its characters (offsets 0, 1, 2, ...), which matches every occurrence whatever the
+//! segmentation in context; the jieba words of the query are added as optional clauses, so articles
+//! where the same word was cut the same way (real word occurrences, not accidental character
+//! sequences across a word boundary) rank first. Because positions follow characters, phrases
+//! mixing Chinese and English (`济南 2024`) also work. The cost is one extra posting per Han
+//! character, which is small on this mostly English site; jieba runs without HMM (faster, and the
+//! unigrams already give recall for words the dictionary does not know).
+
+use std::sync::OnceLock;
+
+use jieba_rs::Jieba;
+use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer};
+use tantivy_tokenizer_api::{Token, TokenStream, Tokenizer};
+
+/// Name under which the analyzer is registered in every index.
+pub const ANALYZER_NAME: &str = "jinan";
+
+/// Words longer than this (in bytes) are dropped, as tantivy's default analyzer does.
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// Jinan place and organisation names jieba's default dictionary lacks (jieba dictionary format:
+/// `word frequency tag`). Used at index and query time alike because both use [`jieba`].
+pub const USER_DICT: &str = include_str!("../data/userdict.txt");
+
+/// The process-wide jieba instance with the user dictionary loaded.
+pub fn jieba() -> &'static Jieba {
+    static JIEBA: OnceLock<Jieba> = OnceLock::new();
+    JIEBA.get_or_init(|| {
+        let mut jieba = Jieba::new();
+        let mut reader = std::io::BufReader::new(USER_DICT.as_bytes());
+        if let Err(e) = jieba.load_dict(&mut reader) {
+            // The dictionary is compiled in and covered by tests; never fatal at run time.
+            tracing::warn!("jinan user dictionary not loaded: {e}");
+        }
+        jieba
+    })
+}
+
+/// The full analyzer: [`MixedTokenizer`], long-token removal, lowercasing, English stemming.
+pub fn analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(MixedTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// True for characters jieba should segment (CJK unified ideographs and their extensions).
+pub fn is_han(c: char) -> bool {
+    matches!(c as u32,
+        0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x2A6DF | 0x2A700..=0x2EBEF
+        | 0x30000..=0x3134F | 0x3007)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Han,
+    Word,
+    Other,
+}
+
+fn class(c: char) -> Class {
+    if is_han(c) {
+        Class::Han
+    } else if c.is_alphanumeric() {
+        Class::Word
+    } else {
+        Class::Other
+    }
+}
+
+/// Segments mixed Chinese/Latin text; see the module docs. Produces raw (not lowercased) tokens.
+#[derive(Clone, Default)]
+pub struct MixedTokenizer {
+    tokens: Vec<Token>,
+}
+
+/// Stream over the tokens [`MixedTokenizer`] produced for one text.
+pub struct MixedTokenStream<'a> {
+    tokens: &'a mut Vec<Token>,
+    next: usize,
+}
+
+impl Tokenizer for MixedTokenizer {
+    type TokenStream<'a> = MixedTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> MixedTokenStream<'a> {
+        self.tokens.clear();
+        tokenize_into(text, &mut self.tokens);
+        MixedTokenStream { tokens: &mut self.tokens, next: 0 }
+    }
+}
+
+impl TokenStream for MixedTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1))]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        let i = self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1));
+        &mut self.tokens[i]
+    }
+}
+
+fn push(out: &mut Vec<Token>, text: &str, from: usize, to: usize, position: usize, len: usize) {
+    out.push(Token {
+        offset_from: from,
+        offset_to: to,
+        position,
+        text: text[from..to].to_string(),
+        position_length: len,
+    });
+}
+
+/// Appends the raw tokens of `text` to `out` (see the module docs for the scheme).
+pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
+    let mut position = 0usize;
+    let mut chars = text.char_indices().peekable();
+    while let Some((start, c)) = chars.next() {
+        let cls = class(c);
+        if cls == Class::Other {
+            continue;
+        }
+        let mut end = start + c.len_utf8();
+        while let Some(&(i, d)) = chars.peek() {
+            if class(d) != cls {
+                break;
+            }
+            end = i + d.len_utf8();
+            chars.next();
+        }
+        match cls {
+            Class::Word => {
+                push(out, text, start, end, position, 1);
+                position += 1;
+            }
+            Class::Han => position = push_han(text, start, end, position, out),
+            Class::Other => {}
+        }
+    }
+}
+
+/// Tokens of one Han run `text[start..end]`; returns the next free position.
+fn push_han(text: &str, start: usize, end: usize, mut position: usize, out: &mut Vec<Token>) -> usize {
+    let run = &text[start..end];
+    for word in jieba().cut(run, false) {
+        let from = start + word.byte_start;
+        let to = start + word.byte_end;
+        let len = word.end - word.start;
+        if len > 1 {
+            push(out, text, from, to, position, len);
+        }
+        for (i, ch) in text[from..to].char_indices() {
+            push(out, text, from + i, from + i + ch.len_utf8(), position, 1);
+            position += 1;
+        }
+    }
+    position
+}
+
+/// One analyzed token, as query building and snippets need it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Analyzed {
+    /// The term text (lowercased, stemmed).
+    pub text: String,
+    pub position: usize,
+    /// 1 for a word or a Han character, the length in characters for a stacked jieba word.
+    pub position_length: usize,
+    /// Byte range in the analyzed text.
+    pub from: usize,
+    pub to: usize,
+}
+
+/// Runs `analyzer` over `text` and collects the tokens.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Analyzed> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(t) = stream.next() {
+        out.push(Analyzed {
+            text: t.text.clone(),
+            position: t.position,
+            position_length: t.position_length,
+            from: t.offset_from,
+            to: t.offset_to,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn terms(text: &str) -> Vec<(String, usize, usize)> {
+        analyze(&mut analyzer(), text).into_iter().map(|t| (t.text, t.position, t.position_length)).collect()
+    }
+
+    #[test]
+    fn english_is_lowercased_stemmed_and_punctuation_takes_no_position() {
+        let t = terms("Delegations, from Kharkiv -- visited Jinan's 2018 expo!");
+        let words: Vec<_> = t.iter().map(|(w, p, _)| (w.as_str(), *p)).collect();
+        assert_eq!(
+            words,
+            vec![("deleg", 0), ("from", 1), ("kharkiv", 2), ("visit", 3), ("jinan", 4), ("s", 5), ("2018", 6), ("expo", 7)]
+        );
+    }
+
+    #[test]
+    fn same_positions_as_tantivy_default_for_english() {
+        let text = "The sister-city  agreement (signed in 2018) -- \"Kfar Saba\", Israel's city.";
+        let mut default = TextAnalyzer::from(tantivy::tokenizer::SimpleTokenizer::default());
+        let mut stream = default.token_stream(text);
+        let mut expected = Vec::new();
+        while let Some(t) = stream.next() {
+            expected.push((t.offset_from, t.offset_to, t.position));
+        }
+        let ours: Vec<_> = analyze(&mut analyzer(), text).into_iter().map(|t| (t.from, t.to, t.position)).collect();
+        assert_eq!(ours, expected);
+    }
+
+    #[test]
+    fn chinese_gets_words_and_characters() {
+        let t = terms("济南友好城市");
+        // every character at its own position
+        let unigrams: Vec<_> = t.iter().filter(|(_, _, l)| *l == 1).map(|(w, p, _)| (w.as_str(), *p)).collect();
+        assert_eq!(unigrams, vec![("济", 0), ("南", 1), ("友", 2), ("好", 3), ("城", 4), ("市", 5)]);
+        // jieba words stacked at their first character, user dictionary applied
+        assert!(t.contains(&("济南".to_string(), 0, 2)), "{t:?}");
+        assert!(t.contains(&("友好城市".to_string(), 2, 4)), "{t:?}");
+    }
+
+    #[test]
+    fn user_dictionary_is_loaded() {
+        for word in ["章丘区", "莱芜区", "泉水节", "济南高新区", "中国重汽", "趵突泉"] {
+            let t = terms(&format!("我们在{word}参观"));
+            assert!(t.iter().any(|(w, _, l)| w == word && *l == word.chars().count()), "{word}: {t:?}");
+        }
+    }
+
+    #[test]
+    fn mixed_text_positions_continue_across_scripts() {
+        let t = terms("Jinan济南2024年");
+        let unigrams: Vec<_> = t.iter().filter(|(_, _, l)| *l == 1).map(|(w, p, _)| (w.as_str(), *p)).collect();
+        assert_eq!(unigrams, vec![("jinan", 0), ("济", 1), ("南", 2), ("2024", 3), ("年", 4)]);
+    }
+
+    proptest! {
+        #[test]
+        fn offsets_slice_on_char_boundaries_and_positions_increase(text in any::<String>()) {
+            check_tokens(&text)?;
+        }
+
+        #[test]
+        fn mixed_script_text(text in "[a-zA-Z0-9 ,.'\"\\-济南友好城市泉章丘区中国重汽的是了\u{3000}。，]{0,60}") {
+            check_tokens(&text)?;
+        }
+    }
+
+    fn check_tokens(text: &str) -> std::result::Result<(), TestCaseError> {
+        let tokens = analyze(&mut analyzer(), text);
+        let mut last: Option<(usize, usize)> = None;
+        for t in &tokens {
+            prop_assert!(text.is_char_boundary(t.from) && text.is_char_boundary(t.to));
+            prop_assert!(t.from < t.to && t.to <= text.len());
+            if let Some((pos, start)) = last {
+                prop_assert!(t.position >= pos, "positions must not decrease: {:?}", t);
+                prop_assert!(t.from >= start);
+                // tokens share a position only when stacked on the same start (jieba word + char)
+                prop_assert!(t.position > pos || t.from == start, "a later token reuses a position: {:?}", t);
+            }
+            last = Some((t.position, t.from));
+        }
+        Ok(())
+    }
+}

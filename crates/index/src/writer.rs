@@ -1,0 +1,217 @@
+//! The index writer: one document per URL, commits that carry the caller's payload, and new
+//! generations for rebuilds.
+//!
+//! Crash safety comes from tantivy: a commit writes new segment files, then atomically replaces
+//! `meta.json` (which lists the segments and holds our payload). Whatever happens before that
+//! rename is invisible, and the files it left are garbage-collected when the next writer opens.
+//! So after a crash the index is exactly the last commit, and the payload (the WARC cursor)
+//! says where to resume. Re-applying captures after the cursor is harmless: upserts replace by URL.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use jinan_types::Document;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{collector::TopDocs, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::error::{Error, Result};
+use crate::generation;
+use crate::schema::{self, Fields};
+
+/// Writer tuning.
+#[derive(Debug, Clone, Copy)]
+pub struct WriterOptions {
+    /// Total indexing memory budget in bytes (split between threads; tantivy needs >= 15 MB per thread).
+    pub heap_bytes: usize,
+    /// Indexing threads.
+    pub threads: usize,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions { heap_bytes: 200_000_000, threads: 2 }
+    }
+}
+
+/// Writes one generation of the index. The caller (the CLI) holds `dir/.lock`, so there is one
+/// writer per index directory.
+pub struct Writer {
+    dir: PathBuf,
+    gen: String,
+    index: Index,
+    writer: IndexWriter,
+    reader: IndexReader,
+    fields: Fields,
+    /// URLs added since the last commit (not yet visible to `reader`).
+    pending: HashSet<String>,
+    /// Payload of the last commit.
+    payload: Option<String>,
+    /// True for a `create_next` generation, which `publish` makes live.
+    next: bool,
+}
+
+impl Writer {
+    /// Opens the live generation named by `dir/CURRENT`, creating `dir`, a first generation and
+    /// CURRENT if absent. Fails with [`Error::SchemaMismatch`] for an index of another schema.
+    pub fn open(dir: &Path) -> Result<Writer> {
+        Self::open_with(dir, WriterOptions::default())
+    }
+
+    /// [`Writer::open`] with explicit tuning.
+    pub fn open_with(dir: &Path, options: WriterOptions) -> Result<Writer> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        match generation::read_current(dir)? {
+            Some(gen) => {
+                let index = generation::open(&dir.join(&gen))?;
+                Self::new(dir, gen, index, options, false)
+            }
+            None => {
+                let n = generation::list(dir)?.last().map_or(1, |(n, _)| n + 1);
+                let gen = format!("gen-{n}");
+                let index = generation::create(&dir.join(&gen))?;
+                generation::write_current(dir, &gen)?;
+                tracing::info!(dir = %dir.display(), %gen, "created a new index");
+                Self::new(dir, gen, index, options, false)
+            }
+        }
+    }
+
+    /// A fresh, empty generation `gen-<n+1>` beside the live one, invisible until [`Writer::publish`].
+    /// Leftovers of an earlier rebuild that was never published are removed first.
+    pub fn create_next(dir: &Path) -> Result<Writer> {
+        Self::create_next_with(dir, WriterOptions::default())
+    }
+
+    /// [`Writer::create_next`] with explicit tuning.
+    pub fn create_next_with(dir: &Path, options: WriterOptions) -> Result<Writer> {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let current = generation::read_current(dir)?.and_then(|g| generation::gen_number(&g)).unwrap_or(0);
+        let gens = generation::list(dir)?;
+        for (n, path) in &gens {
+            if *n > current {
+                tracing::info!(path = %path.display(), "removing an unpublished generation");
+                std::fs::remove_dir_all(path).map_err(|e| Error::io(path, e))?;
+            }
+        }
+        let n = current.max(gens.iter().map(|(n, _)| *n).filter(|n| *n <= current).max().unwrap_or(0)) + 1;
+        let gen = format!("gen-{n}");
+        let index = generation::create(&dir.join(&gen))?;
+        Self::new(dir, gen, index, options, true)
+    }
+
+    fn new(dir: &Path, gen: String, index: Index, options: WriterOptions, next: bool) -> Result<Writer> {
+        let fields = schema::fields_of(&index.schema())?;
+        let threads = options.threads.max(1);
+        let heap = options.heap_bytes.max(threads * 15_000_000);
+        let writer = index.writer_with_num_threads(threads, heap)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let payload = index.load_metas()?.payload;
+        Ok(Writer { dir: dir.to_path_buf(), gen, index, writer, reader, fields, pending: HashSet::new(), payload, next })
+    }
+
+    /// Name of the generation this writer writes (`gen-<n>`).
+    pub fn generation(&self) -> &str {
+        &self.gen
+    }
+
+    /// The payload of the last commit (None for a new index).
+    pub fn payload(&self) -> Option<String> {
+        self.payload.clone()
+    }
+
+    /// Adds `doc`, replacing any document with the same URL (in the same commit).
+    pub fn upsert(&mut self, doc: &Document) -> Result<()> {
+        let url = &doc.article.url;
+        self.writer.delete_term(Term::from_field_text(self.fields.url, url));
+        self.writer.add_document(schema::to_tantivy(&self.fields, doc))?;
+        self.pending.insert(url.clone());
+        Ok(())
+    }
+
+    /// Marks the article at `url` deleted from the site at `at` (its text stays searchable; an
+    /// earlier deletion time is kept). Ok(false) when the URL is not in the index.
+    pub fn mark_deleted(&mut self, url: &str, at: DateTime<Utc>) -> Result<bool> {
+        if self.pending.contains(url) {
+            // The document is only in the writer's buffer; make it readable. Committing with the
+            // previous payload is safe: the cursor does not move, and replaying is idempotent.
+            let payload = self.payload.clone().unwrap_or_default();
+            self.commit_inner(&payload, self.payload.is_some())?;
+        }
+        let Some(mut doc) = self.lookup(url)? else {
+            return Ok(false);
+        };
+        if doc.deleted_at.is_none() {
+            doc.deleted_at = Some(at);
+            self.upsert(&doc)?;
+        }
+        Ok(true)
+    }
+
+    fn lookup(&self, url: &str) -> Result<Option<Document>> {
+        let searcher = self.reader.searcher();
+        let query = TermQuery::new(Term::from_field_text(self.fields.url, url), IndexRecordOption::Basic);
+        let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
+        match top.first() {
+            Some((_, addr)) => {
+                let d: TantivyDocument = searcher.doc(*addr)?;
+                Ok(Some(schema::from_tantivy(&self.fields, &d)?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Commits everything added so far, atomically with `payload` (tantivy `prepare_commit` +
+    /// `set_payload`): after a crash the index is exactly some commit and its payload.
+    pub fn commit(&mut self, payload: &str) -> Result<()> {
+        self.commit_inner(payload, true)
+    }
+
+    fn commit_inner(&mut self, payload: &str, set: bool) -> Result<()> {
+        let mut prepared = self.writer.prepare_commit()?;
+        if set {
+            prepared.set_payload(payload);
+        }
+        prepared.commit()?;
+        self.reader.reload()?;
+        self.pending.clear();
+        if set {
+            self.payload = Some(payload.to_string());
+        }
+        tracing::debug!(gen = %self.gen, "committed");
+        Ok(())
+    }
+
+    /// For a [`Writer::create_next`] generation: waits for merges, atomically points `CURRENT` at
+    /// it, then removes generations older than the one it replaced (best effort; the replaced one
+    /// stays until the next publish so that readers have time to switch). For a writer from
+    /// [`Writer::open`] this only waits for merges. Uncommitted changes are an error.
+    pub fn publish(self) -> Result<()> {
+        if !self.pending.is_empty() {
+            return Err(Error::Usage("publish called with uncommitted changes; commit first"));
+        }
+        let Writer { dir, gen, writer, next, .. } = self;
+        writer.wait_merging_threads()?;
+        if !next {
+            return Ok(());
+        }
+        let previous = generation::read_current(&dir)?.and_then(|g| generation::gen_number(&g));
+        generation::write_current(&dir, &gen)?;
+        tracing::info!(dir = %dir.display(), %gen, "published a new generation");
+        let new = generation::gen_number(&gen).unwrap_or(0);
+        for (n, path) in generation::list(&dir)? {
+            if n != new && Some(n) != previous {
+                if let Err(e) = std::fs::remove_dir_all(&path) {
+                    tracing::warn!(path = %path.display(), "could not remove an old generation: {e}");
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The tantivy index (for benchmarks and diagnostics).
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+}

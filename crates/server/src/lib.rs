@@ -1,0 +1,328 @@
+//! `jinan serve`: the HTTP JSON API and the search page over the jinan index.
+//!
+//! [`app`] builds the axum router (tests drive it without a socket); [`serve`] binds an address and
+//! runs it with safe defaults until a shutdown signal. Every search, from the API, the page or the
+//! CLI, is parsed by [`search_request`] and answered by the same `jinan_index::Searcher`, so all three
+//! agree. Routes:
+//!
+//! | request | answer |
+//! |---|---|
+//! | `GET /api/search?q=&limit=&offset=&from=&to=&column=&lang=&sort=&live=` | Search JSON |
+//! | `GET /api/article?url=URL` | the article (Article JSON plus `id`, `captured_at`, `deleted_at`), or 404 |
+//! | `GET /api/stats` | the `jinan stats` JSON |
+//! | `GET /healthz` | `200 ok` |
+//! | `GET /` | the search page |
+//!
+//! Errors are `{"error": "...", "code": "..."}` with the status of [`ApiError::code_and_status`].
+
+mod error;
+mod live;
+mod page;
+mod params;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::Deserialize;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use error::ApiError;
+pub use live::{LiveIndex, REFRESH_EVERY};
+pub use page::PAGE_SIZE;
+pub use params::{search_request, ParamError, SearchParams, DEFAULT_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
+
+/// Supplies the `jinan stats` JSON (the binary owns the corpus and knows how to read it).
+pub type StatsFn = Arc<dyn Fn() -> std::result::Result<serde_json::Value, String> + Send + Sync>;
+
+/// Longest time a request may take before it is answered `408`.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// Requests handled at once; more wait their turn (within [`REQUEST_TIMEOUT`]).
+pub const MAX_CONCURRENT_REQUESTS: usize = 64;
+/// Largest request body accepted (every route is `GET`; a body has no use).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// Largest total size of the request headers (the request line aside).
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+/// Largest request head (request line + headers) the connection reads. Large enough that a 1 MB
+/// query reaches the router and gets a JSON `400`, not a bare connection error.
+pub const MAX_REQUEST_HEAD: usize = 2 * 1024 * 1024 + 64 * 1024;
+/// How long a client may take to send its request head.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long shutdown waits for requests in flight.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// Errors of [`serve`].
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error("server I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Result of this crate.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// What `jinan serve` needs.
+#[derive(Clone)]
+pub struct ServerConfig {
+    pub index_dir: PathBuf,
+    pub addr: SocketAddr,
+    /// Supplies the `jinan stats` JSON for `/api/stats`.
+    pub stats: StatsFn,
+}
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    pub live: Arc<LiveIndex>,
+    pub stats: StatsFn,
+}
+
+impl AppState {
+    /// State over the index in `index_dir` (which may not exist yet: it is opened when it appears).
+    /// Blocking (opens the index); call it before the runtime is busy or from `spawn_blocking`.
+    pub fn new(index_dir: &std::path::Path, stats: StatsFn) -> AppState {
+        AppState { live: Arc::new(LiveIndex::new(index_dir)), stats }
+    }
+}
+
+/// The router with every route and the safety layers (timeout, concurrency and size limits,
+/// tracing, JSON errors). Read-only: every route is `GET`.
+pub fn app(state: AppState) -> Router {
+    // Outermost last: tracing sees everything, error bodies are rewritten after every limit.
+    Router::new()
+        .route("/", get(search_page))
+        .route("/api/search", get(api_search))
+        .route("/api/article", get(api_article))
+        .route("/api/stats", get(api_stats))
+        .route("/healthz", get(|| async { "ok" }))
+        .fallback(|| async { ApiError::NotFound("no such page; see / for the search page".into()) })
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(GlobalConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(middleware::from_fn(limit_headers))
+        .layer(middleware::map_response(error::json_errors))
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Answers 431 when the headers are larger than [`MAX_HEADER_BYTES`] in total.
+async fn limit_headers(req: Request, next: Next) -> Response {
+    let size: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
+    if size > MAX_HEADER_BYTES {
+        let body = serde_json::json!({
+            "error": format!("the request headers are too large ({size} bytes; at most {MAX_HEADER_BYTES})"),
+            "code": "headers_too_large",
+        });
+        return (StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, Json(body)).into_response();
+    }
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'"),
+    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    res
+}
+
+fn query_error(e: QueryRejection) -> ApiError {
+    ApiError::BadRequest(format!("the query string cannot be read: {}", e.body_text()))
+}
+
+async fn api_search(
+    State(st): State<AppState>,
+    q: std::result::Result<Query<SearchParams>, QueryRejection>,
+) -> std::result::Result<Json<jinan_types::SearchResults>, ApiError> {
+    let Query(params) = q.map_err(query_error)?;
+    let req = search_request(&params)?;
+    let results = st.live.with(move |s| s.search(&req).map_err(ApiError::from_index)).await?;
+    Ok(Json(results))
+}
+
+#[derive(Debug, Deserialize)]
+struct ArticleParams {
+    url: Option<String>,
+}
+
+async fn api_article(
+    State(st): State<AppState>,
+    q: std::result::Result<Query<ArticleParams>, QueryRejection>,
+) -> std::result::Result<Json<jinan_types::Document>, ApiError> {
+    let Query(params) = q.map_err(query_error)?;
+    let url = params.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
+    let url = url.ok_or_else(|| ApiError::BadRequest("give the article's address: /api/article?url=URL".into()))?;
+    if url.len() > MAX_QUERY_BYTES {
+        return Err(ApiError::BadRequest(format!("the url is too long ({} bytes; at most {MAX_QUERY_BYTES})", url.len())));
+    }
+    let lookup = url.clone();
+    let doc = st.live.with(move |s| s.article(&lookup).map_err(ApiError::from_index)).await?;
+    doc.map(Json).ok_or_else(|| ApiError::NotFound(format!("no article with url {url:?} in the index")))
+}
+
+async fn api_stats(State(st): State<AppState>) -> std::result::Result<Json<serde_json::Value>, ApiError> {
+    let f = st.stats.clone();
+    let v = tokio::task::spawn_blocking(move || f())
+        .await
+        .map_err(|e| ApiError::Internal(format!("stats task failed: {e}")))?
+        .map_err(|e| ApiError::Internal(format!("stats: {e}")))?;
+    Ok(Json(v))
+}
+
+async fn search_page(
+    State(st): State<AppState>,
+    q: std::result::Result<Query<page::PageParams>, QueryRejection>,
+) -> Response {
+    let params = match q {
+        Ok(Query(p)) => p,
+        Err(e) => {
+            let msg = query_error(e).to_string();
+            let body = page::render(&SearchParams::default(), &[], &page::Outcome::Error(msg));
+            return (StatusCode::BAD_REQUEST, Html(body.into_string())).into_response();
+        }
+    };
+    let search = params.search;
+    let wants_search = search.q.as_deref().is_some_and(|q| !q.trim().is_empty());
+    let req = if wants_search { Some(page_request(&search, params.page.as_deref())) } else { None };
+    let (status, columns, outcome) = match req {
+        Some(Err(msg)) => {
+            let columns = st.live.with(|s| Ok(s.columns().unwrap_or_default())).await.unwrap_or_default();
+            (StatusCode::BAD_REQUEST, columns, page::Outcome::Error(msg))
+        }
+        other => {
+            let req = other.and_then(|r| r.ok());
+            let run = st
+                .live
+                .with(move |s| {
+                    let columns = s.columns().unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "cannot list columns");
+                        Vec::new()
+                    });
+                    let Some(req) = req else { return Ok((columns, page::Outcome::Empty)) };
+                    let results = match s.search(&req) {
+                        Ok(r) => r,
+                        Err(e) => return Ok((columns, page::Outcome::Error(ApiError::from_index(e).message()))),
+                    };
+                    let years = s.year_histogram(&req).unwrap_or_else(|e| {
+                        tracing::warn!(error = %e, "cannot count matches per year");
+                        Vec::new()
+                    });
+                    Ok((columns, page::Outcome::Results { req, results, years }))
+                })
+                .await;
+            match run {
+                Ok((columns, outcome @ page::Outcome::Error(_))) => (StatusCode::BAD_REQUEST, columns, outcome),
+                Ok((columns, outcome)) => (StatusCode::OK, columns, outcome),
+                Err(e) => {
+                    let (_, status) = e.code_and_status();
+                    if matches!(e, ApiError::Internal(_)) {
+                        tracing::error!(error = %e, "search page failed");
+                    }
+                    (status, Vec::new(), page::Outcome::Unavailable(e.message()))
+                }
+            }
+        }
+    };
+    let body = page::render(&search, &columns, &outcome);
+    (status, Html(body.into_string())).into_response()
+}
+
+/// The page's request: the search options with `page` (1-based, [`PAGE_SIZE`] hits a page unless
+/// `limit` says otherwise) turned into the offset.
+fn page_request(search: &SearchParams, page: Option<&str>) -> std::result::Result<jinan_types::SearchRequest, String> {
+    let mut req = search_request(search).map_err(|e| e.to_string())?;
+    let last_page = MAX_OFFSET / req.limit + 1;
+    let page = match page.map(str::trim).filter(|p| !p.is_empty()) {
+        None => 1,
+        Some(p) => match p.parse::<usize>() {
+            Ok(n) if (1..=last_page).contains(&n) => n,
+            _ => return Err(format!("page must be a whole number from 1 to {last_page}, not {p:?}")),
+        },
+    };
+    req.offset = (page - 1) * req.limit;
+    Ok(req)
+}
+
+/// Binds `cfg.addr` and serves until `shutdown` completes (then finishes requests in flight, for
+/// at most [`SHUTDOWN_GRACE`]).
+pub async fn serve(cfg: ServerConfig, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind(cfg.addr).await.map_err(|source| Error::Bind { addr: cfg.addr, source })?;
+    let dir = cfg.index_dir.clone();
+    let stats = cfg.stats.clone();
+    let state = tokio::task::spawn_blocking(move || AppState::new(&dir, stats))
+        .await
+        .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+    serve_listener(listener, state, shutdown).await
+}
+
+/// Serves `state` on an already bound listener (tests bind port 0 and read the address back).
+/// Also refreshes the index every [`REFRESH_EVERY`] in the background.
+pub async fn serve_listener(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+    use hyper_util::server::conn::auto::Builder;
+    use hyper_util::service::TowerToHyperService;
+
+    let local = listener.local_addr()?;
+    tracing::info!(addr = %local, index = %state.live.dir().display(), "serving");
+    let refresher = tokio::spawn(state.live.clone().refresh_loop());
+    let router = app(state);
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_buf_size(MAX_REQUEST_HEAD);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(c) => c,
+                    Err(e) => {
+                        // Out of file descriptors and the like: wait a little rather than spin.
+                        tracing::warn!(error = %e, "accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let svc = TowerToHyperService::new(router.clone());
+                let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), svc).into_owned();
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::debug!(%peer, error = %e, "connection ended with an error");
+                    }
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    refresher.abort();
+    tracing::info!("shutting down; finishing requests in flight");
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => tracing::warn!("requests still running after the grace period; stopping"),
+    }
+    Ok(())
+}

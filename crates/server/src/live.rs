@@ -1,0 +1,145 @@
+//! The index as the server sees it: opened when it appears, refreshed while it changes.
+//!
+//! `jinan index` commits and `jinan index --rebuild` swaps generations while the server runs. The
+//! server must answer from the new index within two seconds without a restart and without failing
+//! a request meanwhile. [`LiveIndex`] keeps one [`Searcher`] and asks it to refresh at most every
+//! [`REFRESH_EVERY`] (the searcher itself swaps its reader atomically, so requests in flight keep
+//! the old one). Before the first index exists it retries opening at the same pace, answering 503
+//! until then. All index calls are blocking, so they run on tokio's blocking pool.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use jinan_index::Searcher;
+
+use crate::error::ApiError;
+
+/// How often the index is checked for new commits or a new generation.
+pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
+
+/// The server's handle on the index directory.
+pub struct LiveIndex {
+    dir: PathBuf,
+    searcher: RwLock<Option<Arc<Searcher>>>,
+    /// Milliseconds since `epoch` of the last refresh attempt.
+    last_refresh_ms: AtomicU64,
+    /// True while one caller refreshes, so that others do not pile up behind it.
+    refreshing: AtomicBool,
+    epoch: Instant,
+}
+
+impl LiveIndex {
+    /// A handle on `dir`; opens the index now if it exists (a missing index is not an error: it
+    /// is opened when it appears).
+    pub fn new(dir: &Path) -> LiveIndex {
+        let live = LiveIndex {
+            dir: dir.to_path_buf(),
+            searcher: RwLock::new(None),
+            last_refresh_ms: AtomicU64::new(0),
+            refreshing: AtomicBool::new(false),
+            epoch: Instant::now(),
+        };
+        live.refresh_now();
+        live
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Refreshes when the last refresh is older than [`REFRESH_EVERY`] and nobody else is at it.
+    /// Blocking; cheap when nothing changed.
+    pub fn refresh_if_due(&self) {
+        let now = self.epoch.elapsed().as_millis() as u64;
+        let last = self.last_refresh_ms.load(Ordering::Acquire);
+        if now.saturating_sub(last) < REFRESH_EVERY.as_millis() as u64 {
+            return;
+        }
+        self.refresh_now();
+    }
+
+    /// Refreshes (or opens) the index now, unless another caller is already doing it. Errors are
+    /// logged and the current searcher kept: a failed refresh must not fail requests.
+    pub fn refresh_now(&self) {
+        if self.refreshing.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let current = self.current();
+        match current {
+            Some(s) => match s.refresh() {
+                Ok(true) => tracing::info!(dir = %self.dir.display(), "index changed; serving the new version"),
+                Ok(false) => {}
+                Err(e) => tracing::warn!(error = %e, "index refresh failed; still serving the previous version"),
+            },
+            None => match Searcher::open(&self.dir) {
+                Ok(s) => {
+                    tracing::info!(dir = %self.dir.display(), "index opened");
+                    if let Ok(mut slot) = self.searcher.write() {
+                        *slot = Some(Arc::new(s));
+                    }
+                }
+                Err(jinan_index::Error::NoIndex(_)) => {
+                    tracing::debug!(dir = %self.dir.display(), "no index yet")
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot open the index"),
+            },
+        }
+        let now = self.epoch.elapsed().as_millis() as u64;
+        self.last_refresh_ms.store(now, Ordering::Release);
+        self.refreshing.store(false, Ordering::Release);
+    }
+
+    fn current(&self) -> Option<Arc<Searcher>> {
+        self.searcher.read().ok().and_then(|g| g.clone())
+    }
+
+    /// The searcher, or why there is none: a 503 naming the problem (no index yet, old schema).
+    pub fn searcher(&self) -> Result<Arc<Searcher>, ApiError> {
+        if let Some(s) = self.current() {
+            return Ok(s);
+        }
+        // Say precisely why: open once more (cheap when the directory is empty).
+        match Searcher::open(&self.dir) {
+            Ok(s) => {
+                let s = Arc::new(s);
+                if let Ok(mut slot) = self.searcher.write() {
+                    *slot = Some(s.clone());
+                }
+                Ok(s)
+            }
+            Err(e) => Err(ApiError::from_index(e)),
+        }
+    }
+
+    /// Runs `f` with the searcher on the blocking pool, refreshing first when due.
+    pub async fn with<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Searcher) -> Result<T, ApiError> + Send + 'static,
+    {
+        let live = self.clone();
+        tokio::task::spawn_blocking(move || {
+            live.refresh_if_due();
+            let s = live.searcher()?;
+            f(&s)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("index task failed: {e}")))?
+    }
+
+    /// Refreshes every [`REFRESH_EVERY`] until the process ends, so an idle server is current too.
+    pub async fn refresh_loop(self: Arc<Self>) {
+        let mut tick = tokio::time::interval(REFRESH_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            let live = self.clone();
+            if let Err(e) = tokio::task::spawn_blocking(move || live.refresh_if_due()).await {
+                tracing::error!(error = %e, "index refresh task failed");
+            }
+        }
+    }
+}

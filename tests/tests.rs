@@ -1,0 +1,7 @@
+//! End-to-end tests of the built `jinan` binary against the fixture site served on loopback.
+//! One test binary (as ripgrep does); modules by theme; shared helpers in `util`.
+
+mod util;
+
+mod cli;
+mod slice;
