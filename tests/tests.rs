@@ -4,4 +4,7 @@
 mod util;
 
 mod cli;
+mod crawl;
+mod index;
+mod ingest;
 mod slice;

@@ -87,3 +87,62 @@ pub fn site(n: usize) -> testsite::Server {
 pub fn exists(p: &Path) -> bool {
     p.exists()
 }
+
+impl Workspace {
+    /// Starts `jinan ARGS...` without waiting (for kill tests).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        Command::new(env!("CARGO_BIN_EXE_jinan"))
+            .current_dir(self.dir.path())
+            .arg("--corpus")
+            .arg(self.corpus())
+            .arg("--index")
+            .arg(self.index())
+            .args(args)
+            .env_remove("RUST_LOG")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn jinan")
+    }
+}
+
+/// Every capture in the corpus, in archive order.
+pub fn captures(corpus: &Path) -> Vec<jinan_types::Capture> {
+    let dir = corpus.join("warc");
+    jinan_corpus::CaptureReader::open(&dir, None)
+        .expect("open WARC files")
+        .map(|c| c.expect("read capture").capture)
+        .collect()
+}
+
+/// Reads every record of every WARC file with Python's warcio; fails the test on any error.
+/// warcio is installed by scripts/setup.sh; its absence is a failure, not a skip.
+pub fn warcio_check(corpus: &Path) {
+    let script = r#"
+import sys, glob
+from warcio.archiveiterator import ArchiveIterator
+n = 0
+files = sorted(glob.glob(sys.argv[1] + '/*.warc.gz'))
+assert files, 'no WARC files'
+for f in files:
+    with open(f, 'rb') as fh:
+        it = ArchiveIterator(fh, check_digests=True)
+        for rec in it:
+            rec.content_stream().read()
+            n += 1
+print(n)
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(corpus.join("warc"))
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "warcio could not read the WARC files (run scripts/setup.sh to install warcio): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let n: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0);
+    assert!(n > 0, "warcio read no records");
+}

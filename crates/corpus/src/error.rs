@@ -14,10 +14,18 @@ pub enum Error {
     },
     /// A WARC record that cannot be decoded, not at the end of the last file.
     #[error("damaged WARC record in {file} at byte {offset}: {reason}")]
-    Corrupt { file: String, offset: u64, reason: String },
+    Corrupt {
+        file: String,
+        offset: u64,
+        reason: String,
+    },
     /// The record at a location is not what the caller asked for.
     #[error("no capture in {file} at byte {offset}: {reason}")]
-    NotACapture { file: String, offset: u64, reason: String },
+    NotACapture {
+        file: String,
+        offset: u64,
+        reason: String,
+    },
     /// A WARC file name that does not belong to this corpus.
     #[error("not a WARC file of this corpus: {0}")]
     BadFileName(String),
@@ -25,7 +33,10 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 
     /// True when the underlying cause is a full disk (or quota), so callers can say so plainly.

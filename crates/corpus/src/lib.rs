@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Error, Result};
 pub use jinan_types::{Capture, CaptureKind, WarcLocation};
-pub use reader::{read_capture, repair, warc_files, CaptureReader, Cursor, Repair, StoredCapture, WarcRecords};
+pub use reader::{
+    read_capture, repair, warc_files, CaptureReader, Cursor, Repair, StoredCapture, WarcRecords,
+};
 pub use record::{sha1_digest, WarcRecord};
 pub use writer::{Fetch, Revisit, WarcWriter, PROFILE_SERVER_NOT_MODIFIED};
 

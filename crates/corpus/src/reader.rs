@@ -76,9 +76,18 @@ impl WarcRecords {
     /// Opens `path` at `offset`.
     pub fn open(path: &Path, offset: u64) -> Result<WarcRecords> {
         let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
-        file.seek(SeekFrom::Start(offset)).map_err(|e| Error::io(path, e))?;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        Ok(WarcRecords { name, reader: Counting::new(BufReader::with_capacity(1 << 16, file), offset), done: false })
+        file.seek(SeekFrom::Start(offset))
+            .map_err(|e| Error::io(path, e))?;
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        Ok(WarcRecords {
+            name,
+            reader: Counting::new(BufReader::with_capacity(1 << 16, file), offset),
+            done: false,
+        })
     }
 
     /// Byte offset of the next record.
@@ -106,7 +115,11 @@ impl Iterator for WarcRecords {
             Ok(r) => r.map(Ok),
             Err(MemberError::Io(e)) => Some(Err(Error::io(&self.name, e))),
             Err(MemberError::Truncated(reason) | MemberError::Invalid(reason)) => {
-                Some(Err(Error::Corrupt { file: self.name.clone(), offset, reason }))
+                Some(Err(Error::Corrupt {
+                    file: self.name.clone(),
+                    offset,
+                    reason,
+                }))
             }
         }
     }
@@ -136,11 +149,21 @@ impl CaptureReader {
             Some(c) => match files.iter().position(|f| f == &c.file) {
                 Some(i) => (i, c.offset, c.clone()),
                 None => {
-                    let i = files.iter().position(|f| f.as_str() > c.file.as_str()).unwrap_or(files.len());
+                    let i = files
+                        .iter()
+                        .position(|f| f.as_str() > c.file.as_str())
+                        .unwrap_or(files.len());
                     (i, 0, c.clone())
                 }
             },
-            None => (0, 0, Cursor { file: files.first().cloned().unwrap_or_default(), offset: 0 }),
+            None => (
+                0,
+                0,
+                Cursor {
+                    file: files.first().cloned().unwrap_or_default(),
+                    offset: 0,
+                },
+            ),
         };
         let current = match files.get(idx) {
             Some(name) => Some(WarcRecords::open(&warc_dir.join(name), offset)?),
@@ -168,12 +191,16 @@ impl CaptureReader {
             return Ok(Some(r));
         }
         loop {
-            let Some(cur) = self.current.as_mut() else { return Ok(None) };
+            let Some(cur) = self.current.as_mut() else {
+                return Ok(None);
+            };
             let offset = cur.offset();
             match cur.next_member() {
                 Ok(Some(r)) => return Ok(Some(r)),
                 Ok(None) => {}
-                Err(MemberError::Io(e)) => return Err(Error::io(self.dir.join(&self.files[self.idx]), e)),
+                Err(MemberError::Io(e)) => {
+                    return Err(Error::io(self.dir.join(&self.files[self.idx]), e))
+                }
                 Err(MemberError::Truncated(reason)) => {
                     let name = self.files[self.idx].clone();
                     if self.is_last_file()? {
@@ -188,7 +215,11 @@ impl CaptureReader {
                         tracing::warn!(file = %name, offset, %reason, "WARC file ends in a damaged record; stopping there");
                         return Ok(None);
                     }
-                    return Err(Error::Corrupt { file: name, offset, reason });
+                    return Err(Error::Corrupt {
+                        file: name,
+                        offset,
+                        reason,
+                    });
                 }
             }
             // End of this file: on to the next one.
@@ -211,7 +242,10 @@ impl CaptureReader {
             Some(i) => {
                 self.idx = i;
                 self.current = Some(WarcRecords::open(&self.dir.join(&self.files[i]), 0)?);
-                self.cursor = Cursor { file: self.files[i].clone(), offset: 0 };
+                self.cursor = Cursor {
+                    file: self.files[i].clone(),
+                    offset: 0,
+                };
                 Ok(true)
             }
             None => {
@@ -223,7 +257,9 @@ impl CaptureReader {
 
     fn next_capture(&mut self) -> Result<Option<StoredCapture>> {
         loop {
-            let Some(rec) = self.next_record()? else { return Ok(None) };
+            let Some(rec) = self.next_record()? else {
+                return Ok(None);
+            };
             if !matches!(rec.warc_type(), "response" | "revisit") {
                 continue;
             }
@@ -294,7 +330,11 @@ pub fn read_capture(warc_dir: &Path, at: &WarcLocation) -> Result<StoredCapture>
     let rec = match records.next() {
         Some(r) => r?,
         None => {
-            return Err(Error::NotACapture { file: at.file.clone(), offset: at.offset, reason: "end of file".into() })
+            return Err(Error::NotACapture {
+                file: at.file.clone(),
+                offset: at.offset,
+                reason: "end of file".into(),
+            })
         }
     };
     if !matches!(rec.warc_type(), "response" | "revisit") {
@@ -312,19 +352,40 @@ pub fn read_capture(warc_dir: &Path, at: &WarcLocation) -> Result<StoredCapture>
 }
 
 /// Builds the capture of a response/revisit record and its optional metadata record.
-fn stored_capture(file: &str, rec: &WarcRecord, meta: Option<&WarcRecord>) -> Result<StoredCapture> {
-    let bad = |reason: &str| Error::Corrupt { file: file.to_string(), offset: rec.offset, reason: reason.to_string() };
-    let url = rec.header("WARC-Target-URI").ok_or_else(|| bad("no WARC-Target-URI"))?;
-    let url = url.trim_start_matches('<').trim_end_matches('>').to_string();
+fn stored_capture(
+    file: &str,
+    rec: &WarcRecord,
+    meta: Option<&WarcRecord>,
+) -> Result<StoredCapture> {
+    let bad = |reason: &str| Error::Corrupt {
+        file: file.to_string(),
+        offset: rec.offset,
+        reason: reason.to_string(),
+    };
+    let url = rec
+        .header("WARC-Target-URI")
+        .ok_or_else(|| bad("no WARC-Target-URI"))?;
+    let url = url
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_string();
     let captured_at = rec
         .header("WARC-Date")
         .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
         .map(|d| d.with_timezone(&Utc))
         .ok_or_else(|| bad("missing or bad WARC-Date"))?;
     let http = parse_http(&rec.block).ok_or_else(|| bad("no HTTP head in block"))?;
-    let kind = if rec.warc_type() == "revisit" { CaptureKind::Revisit } else { CaptureKind::Response };
+    let kind = if rec.warc_type() == "revisit" {
+        CaptureKind::Revisit
+    } else {
+        CaptureKind::Response
+    };
     let body = match kind {
-        CaptureKind::Response => rec.block.get(http.body_start..).unwrap_or_default().to_vec(),
+        CaptureKind::Response => rec
+            .block
+            .get(http.body_start..)
+            .unwrap_or_default()
+            .to_vec(),
         CaptureKind::Revisit => Vec::new(),
     };
     let content_type = http
@@ -332,8 +393,15 @@ fn stored_capture(file: &str, rec: &WarcRecord, meta: Option<&WarcRecord>) -> Re
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("Content-Type"))
         .map(|(_, v)| v.clone());
-    let fields = meta.map(|m| parse_fields(String::from_utf8_lossy(&m.block).lines())).unwrap_or_default();
-    let field = |name: &str| fields.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.clone());
+    let fields = meta
+        .map(|m| parse_fields(String::from_utf8_lossy(&m.block).lines()))
+        .unwrap_or_default();
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
     let truncated = rec.header("WARC-Truncated").is_some() || field("truncated").is_some();
     Ok(StoredCapture {
         capture: Capture {
@@ -346,7 +414,10 @@ fn stored_capture(file: &str, rec: &WarcRecord, meta: Option<&WarcRecord>) -> Re
             via: field("via"),
             via_column: field("via-column"),
             truncated,
-            location: WarcLocation { file: file.to_string(), offset: rec.offset },
+            location: WarcLocation {
+                file: file.to_string(),
+                offset: rec.offset,
+            },
         },
         http_headers: http.headers,
         body,
@@ -370,7 +441,9 @@ pub fn repair(warc_dir: &Path) -> Result<Vec<Repair>> {
     let mut out = Vec::new();
     for name in warc_files(warc_dir)? {
         let path = warc_dir.join(&name);
-        let old_len = std::fs::metadata(&path).map_err(|e| Error::io(&path, e))?.len();
+        let old_len = std::fs::metadata(&path)
+            .map_err(|e| Error::io(&path, e))?
+            .len();
         let mut records = WarcRecords::open(&path, 0)?;
         let mut orphan_request: Option<u64> = None;
         let cut = loop {
@@ -381,7 +454,9 @@ pub fn repair(warc_dir: &Path) -> Result<Vec<Repair>> {
                     "response" | "revisit" => orphan_request = None,
                     _ => {}
                 },
-                Ok(None) => break orphan_request.map(|o| (o, "request without response".to_string())),
+                Ok(None) => {
+                    break orphan_request.map(|o| (o, "request without response".to_string()))
+                }
                 Err(MemberError::Io(e)) => return Err(Error::io(&path, e)),
                 Err(MemberError::Truncated(reason) | MemberError::Invalid(reason)) => {
                     break Some((orphan_request.unwrap_or(offset), reason));
@@ -389,11 +464,19 @@ pub fn repair(warc_dir: &Path) -> Result<Vec<Repair>> {
             }
         };
         if let Some((new_len, reason)) = cut {
-            let f = OpenOptions::new().write(true).open(&path).map_err(|e| Error::io(&path, e))?;
+            let f = OpenOptions::new()
+                .write(true)
+                .open(&path)
+                .map_err(|e| Error::io(&path, e))?;
             f.set_len(new_len).map_err(|e| Error::io(&path, e))?;
             f.sync_all().map_err(|e| Error::io(&path, e))?;
             tracing::warn!(file = %name, old_len, new_len, %reason, "cut torn tail off WARC file");
-            out.push(Repair { file: name, old_len, new_len, reason });
+            out.push(Repair {
+                file: name,
+                old_len,
+                new_len,
+                reason,
+            });
         }
     }
     Ok(out)

@@ -33,7 +33,9 @@ pub(crate) fn warc_date(t: &DateTime<Utc>) -> String {
 
 /// Header values may not contain line breaks; anything else is written as given (UTF-8).
 fn clean_value(v: &str) -> String {
-    v.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }).collect()
+    v.chars()
+        .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+        .collect()
 }
 
 /// A record being built: WARC headers (without Content-Length, added at the end) and its block.
@@ -67,7 +69,8 @@ impl RecordBuilder {
     }
 
     pub(crate) fn block(mut self, content_type: &str, block: Vec<u8>) -> Self {
-        self.headers.push(("Content-Type", content_type.to_string()));
+        self.headers
+            .push(("Content-Type", content_type.to_string()));
         self.block = block;
         self
     }
@@ -82,9 +85,15 @@ impl RecordBuilder {
             head.push_str(value);
             head.push_str("\r\n");
         }
-        head.push_str(&format!("WARC-Block-Digest: {}\r\n", sha1_digest(&self.block)));
+        head.push_str(&format!(
+            "WARC-Block-Digest: {}\r\n",
+            sha1_digest(&self.block)
+        ));
         head.push_str(&format!("Content-Length: {}\r\n\r\n", self.block.len()));
-        let mut enc = GzEncoder::new(Vec::with_capacity(self.block.len() / 3 + 512), Compression::new(6));
+        let mut enc = GzEncoder::new(
+            Vec::with_capacity(self.block.len() / 3 + 512),
+            Compression::new(6),
+        );
         enc.write_all(head.as_bytes())?;
         enc.write_all(&self.block)?;
         enc.write_all(b"\r\n\r\n")?;
@@ -108,7 +117,10 @@ pub struct WarcRecord {
 impl WarcRecord {
     /// First header of that name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// `WARC-Type`, empty when missing.
@@ -170,7 +182,9 @@ impl<R: BufRead> BufRead for Counting<R> {
 }
 
 /// Decodes the next member. `Ok(None)` at a clean end of data.
-pub(crate) fn read_member<R: BufRead>(r: &mut Counting<R>) -> Result<Option<WarcRecord>, MemberError> {
+pub(crate) fn read_member<R: BufRead>(
+    r: &mut Counting<R>,
+) -> Result<Option<WarcRecord>, MemberError> {
     let offset = r.pos();
     match r.fill_buf() {
         Ok([]) => return Ok(None),
@@ -196,7 +210,9 @@ pub(crate) fn read_member<R: BufRead>(r: &mut Counting<R>) -> Result<Option<Warc
     if data.is_empty() {
         return Err(MemberError::Truncated("empty gzip member".into()));
     }
-    parse_record(offset, compressed_len, data).map(Some).map_err(MemberError::Invalid)
+    parse_record(offset, compressed_len, data)
+        .map(Some)
+        .map_err(MemberError::Invalid)
 }
 
 /// Splits decoded record bytes into headers and block.
@@ -219,7 +235,12 @@ fn parse_record(offset: u64, compressed_len: u64, mut data: Vec<u8>) -> Result<W
     }
     data.truncate(body_start + len);
     let block = data.split_off(body_start);
-    Ok(WarcRecord { offset, compressed_len, headers, block })
+    Ok(WarcRecord {
+        offset,
+        compressed_len,
+        headers,
+        block,
+    })
 }
 
 /// `Name: value` lines, with folded continuation lines joined.
@@ -245,8 +266,14 @@ pub(crate) fn parse_fields<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(Str
 
 /// End of a header section: index where it ends and where the content starts.
 pub(crate) fn find_head_end(data: &[u8]) -> Option<(usize, usize)> {
-    let crlf = data.windows(4).position(|w| w == b"\r\n\r\n").map(|i| (i, i + 4));
-    let lf = data.windows(2).position(|w| w == b"\n\n").map(|i| (i, i + 2));
+    let crlf = data
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| (i, i + 4));
+    let lf = data
+        .windows(2)
+        .position(|w| w == b"\n\n")
+        .map(|i| (i, i + 2));
     match (crlf, lf) {
         (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
         (a, b) => a.or(b),
@@ -267,11 +294,18 @@ pub(crate) fn parse_http(block: &[u8]) -> Option<HttpHead> {
     let mut lines = head.lines();
     let first = lines.next()?;
     let status = if first.starts_with("HTTP/") {
-        first.split_whitespace().nth(1).and_then(|s| s.parse().ok())?
+        first
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())?
     } else {
         0
     };
-    Some(HttpHead { status, headers: parse_fields(lines), body_start })
+    Some(HttpHead {
+        status,
+        headers: parse_fields(lines),
+        body_start,
+    })
 }
 
 /// Headers describing the wire form of a body, which no longer applies once the body is stored decoded.
@@ -290,7 +324,9 @@ pub(crate) fn normalize_response_head(head: &[u8], body_len: Option<usize>) -> V
         }
         if i > 0 {
             if let Some(colon) = line.iter().position(|&b| b == b':') {
-                let name = String::from_utf8_lossy(&line[..colon]).trim().to_ascii_lowercase();
+                let name = String::from_utf8_lossy(&line[..colon])
+                    .trim()
+                    .to_ascii_lowercase();
                 if WIRE_HEADERS.contains(&name.as_str()) {
                     out.extend_from_slice(b"X-Archive-Orig-");
                 }
@@ -309,9 +345,10 @@ pub(crate) fn normalize_response_head(head: &[u8], body_len: Option<usize>) -> V
     out
 }
 
-/// A raw request head ending in exactly one blank line.
+/// A raw request head ending in exactly one blank line, followed by the request body if the
+/// message had one (a POST form).
 pub(crate) fn normalize_request_head(head: &[u8]) -> Vec<u8> {
-    let text_end = find_head_end(head).map(|(e, _)| e).unwrap_or(head.len());
+    let (text_end, body_start) = find_head_end(head).unwrap_or((head.len(), head.len()));
     let mut out = Vec::with_capacity(head.len() + 4);
     for line in head[..text_end].split(|&b| b == b'\n') {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -321,6 +358,7 @@ pub(crate) fn normalize_request_head(head: &[u8]) -> Vec<u8> {
         }
     }
     out.extend_from_slice(b"\r\n");
+    out.extend_from_slice(&head[body_start..]);
     out
 }
 
@@ -343,7 +381,11 @@ mod tests {
             "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Archive-Orig-Content-Encoding: gzip\r\n\
              X-Archive-Orig-Transfer-Encoding: chunked\r\nX-Archive-Orig-content-length: 12\r\nContent-Length: 30\r\n\r\n"
         );
-        let bare = String::from_utf8(normalize_response_head(b"HTTP/1.1 304 Not Modified\n", None)).unwrap();
+        let bare = String::from_utf8(normalize_response_head(
+            b"HTTP/1.1 304 Not Modified\n",
+            None,
+        ))
+        .unwrap();
         assert_eq!(bare, "HTTP/1.1 304 Not Modified\r\n\r\n");
     }
 
@@ -351,6 +393,8 @@ mod tests {
     fn request_head_gets_one_blank_line() {
         let out = normalize_request_head(b"GET / HTTP/1.1\r\nHost: a\r\n");
         assert_eq!(out, b"GET / HTTP/1.1\r\nHost: a\r\n\r\n");
+        let post = normalize_request_head(b"POST /p HTTP/1.1\nHost: a\n\ncol=1&webid=38");
+        assert_eq!(post, b"POST /p HTTP/1.1\r\nHost: a\r\n\r\ncol=1&webid=38");
     }
 
     #[test]

@@ -15,10 +15,13 @@ use jinan_types::WarcLocation;
 
 use crate::error::{Error, Result};
 use crate::reader::{parse_file_name, warc_files};
-use crate::record::{new_record_id, normalize_request_head, normalize_response_head, sha1_digest, RecordBuilder};
+use crate::record::{
+    new_record_id, normalize_request_head, normalize_response_head, sha1_digest, RecordBuilder,
+};
 
 /// Profile of a `revisit` record for a `304 Not Modified`.
-pub const PROFILE_SERVER_NOT_MODIFIED: &str = "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
+pub const PROFILE_SERVER_NOT_MODIFIED: &str =
+    "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
 
 /// What a `304 Not Modified` refers back to.
 #[derive(Debug, Clone, Copy, Default)]
@@ -40,7 +43,7 @@ pub struct Fetch<'a> {
     pub captured_at: DateTime<Utc>,
     /// Address of the server that answered.
     pub ip: Option<IpAddr>,
-    /// Raw HTTP request head (request line + headers).
+    /// Raw HTTP request head (request line + headers), followed by the request body for a POST.
     pub request: &'a [u8],
     /// Raw HTTP response head (status line + headers) as received. `Content-Encoding`,
     /// `Transfer-Encoding` and `Content-Length` are stored renamed `X-Archive-Orig-*` and a
@@ -80,7 +83,10 @@ impl WarcWriter {
     /// `max_file_bytes` or more.
     pub fn create(warc_dir: &Path, max_file_bytes: u64, software: &str) -> Result<WarcWriter> {
         std::fs::create_dir_all(warc_dir).map_err(|e| Error::io(warc_dir, e))?;
-        let (stamp, seq) = match warc_files(warc_dir)?.last().and_then(|n| parse_file_name(n)) {
+        let (stamp, seq) = match warc_files(warc_dir)?
+            .last()
+            .and_then(|n| parse_file_name(n))
+        {
             Some((stamp, seq)) => (stamp, seq + 1),
             None => (String::new(), 0),
         };
@@ -124,7 +130,10 @@ impl WarcWriter {
         }
         self.len += group.bytes.len() as u64;
         self.groups += 1;
-        Ok(WarcLocation { file: self.name.clone(), offset })
+        Ok(WarcLocation {
+            file: self.name.clone(),
+            offset,
+        })
     }
 
     /// Flushes the current file to disk (fsync): after this, every location returned so far survives
@@ -139,7 +148,9 @@ impl WarcWriter {
     }
 
     fn undo(&mut self) -> Result<()> {
-        self.file.set_len(self.len).map_err(|e| Error::io(self.path(), e))?;
+        self.file
+            .set_len(self.len)
+            .map_err(|e| Error::io(self.path(), e))?;
         self.dirty = false;
         Ok(())
     }
@@ -147,7 +158,8 @@ impl WarcWriter {
     fn rotate(&mut self) -> Result<()> {
         self.sync()?;
         let seq = self.seq + 1;
-        let (file, name, warcinfo_id, len, stamp) = open_new(&self.dir, &self.stamp, seq, &self.software)?;
+        let (file, name, warcinfo_id, len, stamp) =
+            open_new(&self.dir, &self.stamp, seq, &self.software)?;
         tracing::debug!(old = %self.name, new = %name, "rotating WARC file");
         self.file = file;
         self.name = name;
@@ -168,7 +180,10 @@ impl WarcWriter {
             .header("WARC-Warcinfo-ID", &self.warcinfo_id)
             .header("WARC-Concurrent-To", &response_id)
             .opt_header("WARC-IP-Address", ip.as_deref())
-            .block("application/http;msgtype=request", normalize_request_head(f.request))
+            .block(
+                "application/http;msgtype=request",
+                normalize_request_head(f.request),
+            )
             .gzip()?;
         let response = match &f.revisit {
             None => {
@@ -194,7 +209,10 @@ impl WarcWriter {
                     .opt_header("WARC-Refers-To-Date", date.as_deref())
                     .opt_header("WARC-Refers-To", r.refers_to_record)
                     .opt_header("WARC-Payload-Digest", r.digest)
-                    .block("application/http;msgtype=response", normalize_response_head(f.response_head, None))
+                    .block(
+                        "application/http;msgtype=response",
+                        normalize_response_head(f.response_head, None),
+                    )
                     .gzip()?
             }
         };
@@ -233,12 +251,21 @@ struct Group {
 }
 
 fn one_line(v: &str) -> String {
-    v.chars().map(|c| if c == '\r' || c == '\n' { ' ' } else { c }).collect::<String>().trim().to_string()
+    v.chars()
+        .map(|c| if c == '\r' || c == '\n' { ' ' } else { c })
+        .collect::<String>()
+        .trim()
+        .to_string()
 }
 
 /// Creates the next file (timestamp never earlier than `min_stamp`) and writes its `warcinfo`.
 /// Returns (file, name, warcinfo id, length, timestamp used).
-fn open_new(dir: &Path, min_stamp: &str, seq: u32, software: &str) -> Result<(File, String, String, u64, String)> {
+fn open_new(
+    dir: &Path,
+    min_stamp: &str,
+    seq: u32,
+    software: &str,
+) -> Result<(File, String, String, u64, String)> {
     let now = Utc::now();
     let mut stamp = now.format("%Y%m%d%H%M%S").to_string();
     if stamp.as_str() < min_stamp {
@@ -246,8 +273,11 @@ fn open_new(dir: &Path, min_stamp: &str, seq: u32, software: &str) -> Result<(Fi
     }
     let name = format!("jinan-{stamp}-{seq:05}.warc.gz");
     let path = dir.join(&name);
-    let mut file =
-        OpenOptions::new().append(true).create_new(true).open(&path).map_err(|e| Error::io(&path, e))?;
+    let mut file = OpenOptions::new()
+        .append(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|e| Error::io(&path, e))?;
     let info_id = new_record_id();
     let info = format!(
         "software: {}\r\nformat: WARC File Format 1.1\r\n\

@@ -7,13 +7,19 @@ use std::process::Command;
 
 use chrono::{TimeZone, Utc};
 use jinan_corpus::{
-    read_capture, repair, warc_files, CaptureKind, CaptureReader, Cursor, Fetch, Revisit, WarcRecords, WarcWriter,
+    read_capture, repair, warc_files, CaptureKind, CaptureReader, Cursor, Fetch, Revisit,
+    WarcRecords, WarcWriter,
 };
 
-const REQ: &[u8] = b"GET /art/1.html HTTP/1.1\r\nHost: example.test\r\nUser-Agent: jinan-test\r\n\r\n";
+const REQ: &[u8] =
+    b"GET /art/1.html HTTP/1.1\r\nHost: example.test\r\nUser-Agent: jinan-test\r\n\r\n";
 
 fn body(i: usize) -> Vec<u8> {
-    format!("<html><body><p>article {i}</p>{}</body></html>", "x".repeat(i * 37 % 900)).into_bytes()
+    format!(
+        "<html><body><p>article {i}</p>{}</body></html>",
+        "x".repeat(i * 37 % 900)
+    )
+    .into_bytes()
 }
 
 fn fetch<'a>(url: &'a str, body: &'a [u8], head: &'a [u8]) -> Fetch<'a> {
@@ -64,7 +70,9 @@ fn captures_round_trip_with_metadata_revisits_and_truncation() {
     let dir = tmp.path();
     let mut w = WarcWriter::create(dir, 1 << 30, "jinan-test/0").unwrap();
     let b0 = body(5);
-    let loc0 = w.write_fetch(&fetch("http://example.test/a.html", &b0, HEAD)).unwrap();
+    let loc0 = w
+        .write_fetch(&fetch("http://example.test/a.html", &b0, HEAD))
+        .unwrap();
 
     let mut big = fetch("http://example.test/big.html", b"cut here", HEAD);
     big.truncated = true;
@@ -72,7 +80,11 @@ fn captures_round_trip_with_metadata_revisits_and_truncation() {
     let loc1 = w.write_fetch(&big).unwrap();
 
     let digest = jinan_corpus::sha1_digest(&b0);
-    let mut rv = fetch("http://example.test/a.html", b"", b"HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n");
+    let mut rv = fetch(
+        "http://example.test/a.html",
+        b"",
+        b"HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n",
+    );
     rv.revisit = Some(Revisit {
         refers_to_date: Some(Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap()),
         refers_to_record: None,
@@ -90,19 +102,33 @@ fn captures_round_trip_with_metadata_revisits_and_truncation() {
     assert_eq!(c0.capture.status, 200);
     assert_eq!(c0.capture.kind, CaptureKind::Response);
     assert_eq!(c0.capture.digest.as_deref(), Some(digest.as_str()));
-    assert_eq!(c0.capture.content_type.as_deref(), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        c0.capture.content_type.as_deref(),
+        Some("text/html; charset=utf-8")
+    );
     assert_eq!(c0.capture.location, loc0);
-    assert_eq!(c0.capture.captured_at, Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap());
+    assert_eq!(
+        c0.capture.captured_at,
+        Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap()
+    );
     assert_eq!(c0.body, b0);
     assert!(!c0.capture.truncated && c0.capture.via.is_none());
     // The wire headers no longer describe the decoded body, so they are renamed.
-    let h = |name: &str| c0.http_headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
+    let h = |name: &str| {
+        c0.http_headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    };
     assert_eq!(h("X-Archive-Orig-Content-Encoding"), Some("gzip"));
     assert_eq!(h("Content-Length"), Some(b0.len().to_string().as_str()));
     assert_eq!(h("Content-Encoding"), None);
 
     assert!(caps[1].capture.truncated);
-    assert_eq!(caps[1].capture.via.as_deref(), Some("http://example.test/col/col2/index.html"));
+    assert_eq!(
+        caps[1].capture.via.as_deref(),
+        Some("http://example.test/col/col2/index.html")
+    );
     assert_eq!(caps[1].body, b"cut here");
 
     assert_eq!(caps[2].capture.kind, CaptureKind::Revisit);
@@ -118,7 +144,10 @@ fn captures_round_trip_with_metadata_revisits_and_truncation() {
     assert_eq!(cursor.offset, len);
     assert!(read_all(dir, Some(&cursor)).0.is_empty());
     // A request record is not a capture.
-    let req_at = jinan_types::WarcLocation { file: loc0.file.clone(), offset: loc1.offset - 1 };
+    let req_at = jinan_types::WarcLocation {
+        file: loc0.file.clone(),
+        offset: loc1.offset - 1,
+    };
     assert!(read_capture(dir, &req_at).is_err());
 }
 
@@ -130,7 +159,11 @@ fn rotation_and_cursor_resume_follow_archive_order() {
     let files = warc_files(dir).unwrap();
     assert!(files.len() > 3, "expected rotation, got {files:?}");
     for f in &files {
-        let first = WarcRecords::open(&dir.join(f), 0).unwrap().next().unwrap().unwrap();
+        let first = WarcRecords::open(&dir.join(f), 0)
+            .unwrap()
+            .next()
+            .unwrap()
+            .unwrap();
         assert_eq!(first.warc_type(), "warcinfo");
         assert_eq!(first.header("WARC-Filename"), Some(f.as_str()));
     }
@@ -145,7 +178,10 @@ fn rotation_and_cursor_resume_follow_archive_order() {
     assert_eq!(got, [urls, more].concat());
     let meta: Vec<_> = all.iter().map(|c| c.capture.via_column.is_some()).collect();
     assert_eq!(meta.iter().filter(|m| **m).count(), 14 + 2);
-    assert_eq!(all[0].capture.via_column.as_deref(), Some("Sisterly Jinan 姐妹城市"));
+    assert_eq!(
+        all[0].capture.via_column.as_deref(),
+        Some("Sisterly Jinan 姐妹城市")
+    );
 
     // Resume from every cursor position: the rest is exactly the remainder.
     let mut r = CaptureReader::open(dir, None).unwrap();
@@ -159,7 +195,10 @@ fn rotation_and_cursor_resume_follow_archive_order() {
             let back: Cursor = serde_json::from_str(&json).unwrap();
             let rest = read_all(dir, Some(&back)).0;
             assert_eq!(rest.len(), all.len() - seen);
-            assert_eq!(rest.first().map(|c| &c.capture), all.get(seen).map(|c| &c.capture));
+            assert_eq!(
+                rest.first().map(|c| &c.capture),
+                all.get(seen).map(|c| &c.capture)
+            );
         }
     }
     assert_eq!(seen, all.len());
@@ -187,13 +226,27 @@ fn torn_tails_are_read_up_to_and_repaired() {
     let last_loc = whole.last().unwrap().capture.location.clone();
     // Cut the file at many points inside the last group (its request starts before last_loc).
     let group_start = {
-        let recs: Vec<_> = WarcRecords::open(&path, 0).unwrap().map(|r| r.unwrap()).collect();
-        recs.iter().rev().find(|r| r.warc_type() == "request").unwrap().offset
+        let recs: Vec<_> = WarcRecords::open(&path, 0)
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        recs.iter()
+            .rev()
+            .find(|r| r.warc_type() == "request")
+            .unwrap()
+            .offset
     };
-    for cut in (group_start as usize + 1..full.len()).step_by(97).chain([full.len() - 1]) {
+    for cut in (group_start as usize + 1..full.len())
+        .step_by(97)
+        .chain([full.len() - 1])
+    {
         std::fs::write(&path, &full[..cut]).unwrap();
         let (caps, cursor) = read_all(dir, None);
-        let expect = if cut as u64 > last_loc.offset + 20 && caps.len() == 6 { 6 } else { 5 };
+        let expect = if cut as u64 > last_loc.offset + 20 && caps.len() == 6 {
+            6
+        } else {
+            5
+        };
         assert_eq!(caps.len(), expect, "cut at {cut}");
         let fixes = repair(dir).unwrap();
         assert_eq!(fixes.len(), 1, "cut at {cut}");
@@ -221,16 +274,24 @@ fn torn_tails_are_read_up_to_and_repaired() {
 /// The `warcio` command line, run through python3 (works whether or not the script is on PATH).
 fn warcio_cli(args: &[&str]) -> Command {
     let mut c = Command::new("python3");
-    c.args(["-c", "import sys; from warcio.cli import main; main(sys.argv[1:])"]).args(args);
+    c.args([
+        "-c",
+        "import sys; from warcio.cli import main; main(sys.argv[1:])",
+    ])
+    .args(args);
     c
 }
 
 #[test]
 fn warcio_reads_every_record() {
-    let probe = Command::new("python3").args(["-c", "import warcio"]).output();
+    let probe = Command::new("python3")
+        .args(["-c", "import warcio"])
+        .output();
     match probe {
         Ok(o) if o.status.success() => {}
-        _ => panic!("this test needs Python 3 with warcio: run `pip install warcio` (CI installs it)"),
+        _ => panic!(
+            "this test needs Python 3 with warcio: run `pip install warcio` (CI installs it)"
+        ),
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
@@ -240,21 +301,43 @@ fn warcio_reads_every_record() {
     let mut t = fetch("http://example.test/t.html", &b, HEAD);
     t.truncated = true;
     w.write_fetch(&t).unwrap();
-    let mut rv = fetch("http://example.test/t.html", b"", b"HTTP/1.1 304 Not Modified\r\n\r\n");
-    rv.revisit = Some(Revisit { refers_to_date: Some(Utc::now()), refers_to_record: Some("<urn:uuid:1>"), digest: None });
+    let mut rv = fetch(
+        "http://example.test/t.html",
+        b"",
+        b"HTTP/1.1 304 Not Modified\r\n\r\n",
+    );
+    rv.revisit = Some(Revisit {
+        refers_to_date: Some(Utc::now()),
+        refers_to_record: Some("<urn:uuid:1>"),
+        digest: None,
+    });
     w.write_fetch(&rv).unwrap();
-    let nf = fetch("http://example.test/gone.html", b"not found", b"HTTP/1.1 404 Not Found\r\n\r\n");
+    let nf = fetch(
+        "http://example.test/gone.html",
+        b"not found",
+        b"HTTP/1.1 404 Not Found\r\n\r\n",
+    );
     w.write_fetch(&nf).unwrap();
     w.sync().unwrap();
     drop(w);
 
-    let files: Vec<String> =
-        warc_files(dir).unwrap().iter().map(|f| dir.join(f).to_string_lossy().into_owned()).collect();
+    let files: Vec<String> = warc_files(dir)
+        .unwrap()
+        .iter()
+        .map(|f| dir.join(f).to_string_lossy().into_owned())
+        .collect();
     let check = warcio_cli(&["check", "-v"]).args(&files).output().unwrap();
     let out = String::from_utf8_lossy(&check.stdout);
-    assert!(check.status.success(), "warcio check failed:\n{out}\n{}", String::from_utf8_lossy(&check.stderr));
+    assert!(
+        check.status.success(),
+        "warcio check failed:\n{out}\n{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
     assert!(!out.contains("digest failed"), "{out}");
-    assert!(out.contains("digest pass"), "warcio checked no digest:\n{out}");
+    assert!(
+        out.contains("digest pass"),
+        "warcio checked no digest:\n{out}"
+    );
 
     let mut script = tempfile::NamedTempFile::new().unwrap();
     write!(
@@ -276,21 +359,39 @@ print(' '.join('%s=%d' % kv for kv in sorted(counts.items())))
 "#
     )
     .unwrap();
-    let run = Command::new("python3").arg(script.path()).args(&files).output().unwrap();
+    let run = Command::new("python3")
+        .arg(script.path())
+        .args(&files)
+        .output()
+        .unwrap();
     let out = String::from_utf8_lossy(&run.stdout);
-    assert!(run.status.success(), "warcio iteration failed:\n{out}\n{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "warcio iteration failed:\n{out}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let files_n = files.len();
     assert_eq!(
         out.trim(),
-        format!("metadata={} request=28 response=27 revisit=1 warcinfo={files_n}", 9 + 1)
+        format!(
+            "metadata={} request=28 response=27 revisit=1 warcinfo={files_n}",
+            9 + 1
+        )
     );
     // warcio's own index agrees with our offsets.
-    let idx = warcio_cli(&["index", "-f", "warc-type,offset"]).args(&files).output().unwrap();
+    let idx = warcio_cli(&["index", "-f", "warc-type,offset"])
+        .args(&files)
+        .output()
+        .unwrap();
     assert!(idx.status.success());
     let (caps, _) = read_all(dir, None);
     let idx_out = String::from_utf8_lossy(&idx.stdout);
     for c in &caps {
         let needle = format!("\"offset\": \"{}\"", c.capture.location.offset);
-        assert!(idx_out.contains(&needle), "offset {} not in warcio index", c.capture.location.offset);
+        assert!(
+            idx_out.contains(&needle),
+            "offset {} not in warcio index",
+            c.capture.location.offset
+        );
     }
 }

@@ -1,1 +1,149 @@
-//! placeholder
+//! `jinan-crawler`: a polite, resumable crawler for Hanweb CMS sites that writes WARC.
+//!
+//! [`crawl`] fetches the site into a corpus folder: URLs are canonicalized ([`canonicalize`]) so each
+//! page is fetched once per crawl; only allowed hosts are visited; robots.txt is obeyed (RFC 9309);
+//! requests are rate-limited per host and capped in flight; failures are retried with backoff or
+//! recorded by kind; Hanweb list pages are paged through `dataproxy.jsp`. Every exchange is archived
+//! through `jinan-corpus`; the crawl state lives in `corpus/state.redb` so an interrupted crawl
+//! resumes where it stopped.
+
+mod canon;
+mod crawl;
+mod error;
+mod fetch;
+pub mod links;
+mod robots;
+mod state;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use serde::Serialize;
+use url::Url;
+
+pub use canon::{canonicalize, fetch_form, Scope};
+pub use error::{Error, Result};
+pub use robots::agent_token;
+
+/// Default User-Agent: names the crawler and its homepage.
+pub const DEFAULT_USER_AGENT: &str =
+    concat!("jinan/", env!("CARGO_PKG_VERSION"), " (+https://github.com/jinan-search/jinan)");
+
+/// How to crawl.
+#[derive(Debug, Clone)]
+pub struct CrawlConfig {
+    pub seeds: Vec<Url>,
+    /// `host` or `host:port`; empty = the seeds' hosts and ports.
+    pub allow_hosts: Vec<String>,
+    /// Most URLs fetched in this crawl (robots.txt and list-proxy requests not counted).
+    pub max_pages: Option<u64>,
+    pub max_depth: u32,
+    /// Requests in flight at once, all hosts together.
+    pub concurrency: usize,
+    /// Requests started per second per host; `0` = unlimited.
+    pub rate: f64,
+    /// Per request, including reading the body.
+    pub timeout: Duration,
+    pub user_agent: String,
+    /// Decompressed body cap; longer bodies are stored cut at the cap and marked truncated.
+    pub max_body_bytes: u64,
+    pub warc_max_file_bytes: u64,
+    /// Retries after a 5xx, 429, reset, timeout or connection error.
+    pub retries: u32,
+    /// First retry delay (doubled each retry, plus up to 50% jitter).
+    pub retry_base: Duration,
+    /// Longest Retry-After honoured.
+    pub max_retry_after: Duration,
+    /// Same-URL redirects are followed at once (WAF cookie); others are queued, at most this many in a row.
+    pub max_redirects: u32,
+    /// Most URLs of the same shape (digits aside) discovered one from another: ends calendar traps.
+    pub max_pattern_chain: u32,
+    /// Most requests spent paging one list.
+    pub max_list_requests: usize,
+}
+
+impl CrawlConfig {
+    /// Defaults: rate 2, concurrency 4, timeout 30 s, 5 MiB bodies, 1 GiB WARC files.
+    pub fn new(seeds: Vec<Url>) -> Self {
+        CrawlConfig {
+            seeds,
+            allow_hosts: Vec::new(),
+            max_pages: None,
+            max_depth: 30,
+            concurrency: 4,
+            rate: 2.0,
+            timeout: Duration::from_secs(30),
+            user_agent: DEFAULT_USER_AGENT.to_string(),
+            max_body_bytes: 5 * 1024 * 1024,
+            warc_max_file_bytes: 1 << 30,
+            retries: 3,
+            retry_base: Duration::from_millis(500),
+            max_retry_after: Duration::from_secs(120),
+            max_redirects: 10,
+            max_pattern_chain: 20,
+            max_list_requests: 500,
+        }
+    }
+
+    /// The allowed hosts: as configured, else each seed's `host:port`.
+    pub fn effective_allow_hosts(&self) -> Vec<String> {
+        if !self.allow_hosts.is_empty() {
+            return self.allow_hosts.clone();
+        }
+        self.seeds.iter().filter_map(canon::host_port).collect()
+    }
+}
+
+/// Told about each URL as it is done.
+pub trait Progress: Send + Sync {
+    fn on_fetch(&self, url: &str, status: Option<u16>, done: u64, queued: u64);
+}
+
+/// A [`Progress`] that reports nothing.
+pub struct NoProgress;
+impl Progress for NoProgress {
+    fn on_fetch(&self, _: &str, _: Option<u16>, _: u64, _: u64) {}
+}
+
+/// What one crawl run did.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct CrawlSummary {
+    /// Crawl number in this corpus.
+    pub crawl: u64,
+    /// This run continued an interrupted crawl.
+    pub resumed: bool,
+    /// Exchanges archived (pages, list requests, robots.txt, redirects, errors).
+    pub fetched: u64,
+    /// `304 Not Modified` answers (archived as revisits).
+    pub not_modified: u64,
+    /// URLs answered 200 for the first time (or again after a deletion).
+    pub new: u64,
+    /// Non-list pages whose content changed since the last capture.
+    pub changed: u64,
+    /// Pages answering 404/410 after an earlier 200.
+    pub deleted: u64,
+    pub failed: u64,
+    pub failed_by_kind: BTreeMap<String, u64>,
+    /// Body bytes archived.
+    pub bytes: u64,
+    pub elapsed_secs: f64,
+    pub pages_per_sec: f64,
+}
+
+/// Crawls into `corpus_dir` (WARC in `corpus_dir/warc/`, state in `corpus_dir/state.redb`),
+/// resuming an interrupted crawl if there is one. The caller holds the corpus lock.
+pub async fn crawl(corpus_dir: &Path, cfg: &CrawlConfig, progress: &dyn Progress) -> Result<CrawlSummary> {
+    crawl::run(corpus_dir, cfg, progress).await
+}
+
+/// The crawl side of `jinan stats`.
+pub fn stats(corpus_dir: &Path) -> Result<jinan_types::CrawlStats> {
+    state::stats(corpus_dir)
+}
+
+/// Every capture of `url` (canonicalized first), oldest first.
+pub fn history(corpus_dir: &Path, url: &str) -> Result<Vec<jinan_types::Capture>> {
+    let u = Url::parse(url).map_err(|e| Error::Config(format!("bad URL {url:?}: {e}")))?;
+    state::history_of(corpus_dir, canonicalize(&u).as_str())
+}

@@ -41,6 +41,9 @@ pub struct Decoded {
 /// 1024; Hanweb pages often put long comments and scripts first, so look further.
 const META_SCAN: usize = 8192;
 
+/// How many leading bytes charset detection reads.
+const DETECT_SAMPLE: usize = 16 * 1024;
+
 /// Decodes `bytes` (an HTML page) to text. `content_type` is the HTTP `Content-Type` header, if any.
 ///
 /// Never fails: undecodable sequences become U+FFFD.
@@ -76,7 +79,10 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
                 }
             }
             let (text, had_errors) = enc.decode_without_bom_handling(bytes);
-            if !had_errors {
+            // A handful of bad sequences in a long page (a truncated character, a stray byte) do
+            // not make the declaration wrong; a wrong declaration garbles far more.
+            let bad = if had_errors { text.matches('\u{FFFD}').count() } else { 0 };
+            if bad == 0 || bad * 1000 < text.len() {
                 return Decoded { text: text.into_owned(), encoding: enc.name(), how };
             }
             tracing::debug!(declared = enc.name(), "declared charset gives malformed text; detecting");
@@ -99,13 +105,26 @@ fn normalize(enc: &'static Encoding) -> &'static Encoding {
     }
 }
 
+/// Moves `i` back to just after an ASCII byte, so a sample does not start inside a character.
+fn floor_ascii(bytes: &[u8], mut i: usize) -> usize {
+    while i > 0 && bytes[i - 1] >= 0x80 {
+        i -= 1;
+    }
+    i
+}
+
 fn has_non_ascii(bytes: &[u8]) -> bool {
     bytes.iter().any(|b| *b >= 0x80)
 }
 
 fn detect(bytes: &[u8]) -> &'static Encoding {
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-    det.feed(bytes, true);
+    // Markup is ASCII and says nothing; a window starting at the first non-ASCII byte decides as
+    // well as the whole page would, at bounded cost.
+    let from = bytes.iter().position(|b| *b >= 0x80).unwrap_or(0);
+    let from = floor_ascii(bytes, from.saturating_sub(64));
+    let sample = &bytes[from..bytes.len().min(from + DETECT_SAMPLE)];
+    det.feed(sample, sample.len() == bytes.len());
     // The site is Chinese: a `.cn` hint breaks ties towards GBK.
     normalize(det.guess(Some(b"cn"), chardetng::Utf8Detection::Allow))
 }

@@ -71,7 +71,8 @@ pub(crate) struct Dom {
 impl Dom {
     /// Parses HTML text (never fails; html5ever repairs anything).
     pub fn parse(text: &str) -> Dom {
-        let html = Html::parse_document(text);
+        let stripped = strip_raw_text(text);
+        let html = Html::parse_document(&stripped);
         Self::from_html(&html)
     }
 
@@ -165,37 +166,104 @@ impl Dom {
         })
     }
 
-    /// All text below `i` (excluding scripts and styles), whitespace squashed.
+    /// All text below `i` as a reader sees it (no scripts or styles; inline elements joined, blocks
+    /// separated by a space), whitespace squashed. Works on `<title>` too.
     pub fn text_of(&self, i: usize) -> String {
-        let end = self.subtree_end(i);
+        let n = &self.nodes[i];
+        let start = if n.kind == Kind::Element && crate::text::is_invisible(&n.name) { i + 1 } else { i };
+        let blocks = crate::text::render_range(self, start, n.end, &|_, _| false);
         let mut out = String::new();
-        let mut skip_until = 0;
-        for j in i..end {
-            if j < skip_until {
-                continue;
+        for b in blocks {
+            if !out.is_empty() {
+                out.push(' ');
             }
-            let n = &self.nodes[j];
-            match n.kind {
-                Kind::Element if crate::text::is_invisible(&n.name) => skip_until = self.subtree_end(j),
-                Kind::Text => {
-                    out.push_str(&n.text);
-                    out.push(' ');
-                }
-                _ => {}
-            }
+            out.push_str(&b.text);
         }
-        crate::text::squash(&out)
+        out
     }
 
     /// Whether `a` is `b` or below it.
     pub fn is_within(&self, mut a: usize, b: usize) -> bool {
-        while a != NONE {
+        while a < self.nodes.len() {
             if a == b {
                 return true;
             }
             a = self.nodes[a].parent;
         }
         false
+    }
+}
+
+/// Elements whose content is never shown and that html5ever would otherwise tokenize character by
+/// character: modern pages are often more script than text.
+const RAW_ELEMENTS: &[&[u8]] = &[b"script", b"style", b"svg"];
+
+/// Removes the content (not the tags) of `<script>`, `<style>` and `<svg>` elements before parsing.
+/// One forward scan; comments are skipped whole so that a commented-out tag does not open a span.
+/// When a closing tag is missing the rest is left for html5ever.
+fn strip_raw_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let b = text.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0; // bytes of `text` already accounted for in `out`
+    let mut i = 0;
+    while let Some(p) = text[i..].find('<') {
+        let at = i + p;
+        let rest = &b[at..];
+        if rest.starts_with(b"<!--") {
+            match text[at + 4..].find("-->") {
+                Some(e) => {
+                    i = at + 4 + e + 3;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        let mut matched = None;
+        for name in RAW_ELEMENTS {
+            let n = name.len();
+            if rest.len() > n + 1
+                && rest[1..=n].eq_ignore_ascii_case(name)
+                && matches!(rest[n + 1], b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/' | 0x0C)
+            {
+                matched = Some(*name);
+                break;
+            }
+        }
+        let Some(name) = matched else {
+            i = at + 1;
+            continue;
+        };
+        let Some(gt) = text[at..].find('>') else { break };
+        let content_start = at + gt + 1;
+        // Find `</name` (any case) followed by a tag end.
+        let mut j = content_start;
+        let mut close = None;
+        while let Some(q) = text[j..].find("</") {
+            let c = j + q;
+            let r = &b[c + 2..];
+            if r.len() >= name.len()
+                && r[..name.len()].eq_ignore_ascii_case(name)
+                && r.get(name.len()).is_none_or(|x| matches!(x, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/' | 0x0C))
+            {
+                close = Some(c);
+                break;
+            }
+            j = c + 2;
+        }
+        let Some(close) = close else { break };
+        if close > content_start {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len() / 2));
+            o.push_str(&text[copied..content_start]);
+            copied = close;
+        }
+        i = close + 2;
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(text),
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
     }
 }
 
@@ -207,14 +275,24 @@ mod tests {
     fn document_order_and_subtrees() {
         let d = Dom::parse("<div id=A class='X y'><p>one<b>two</b></p><p>three</p></div><p>four</p>");
         let div = d.elements("div").next().unwrap_or(NONE);
-        assert_eq!(d.nodes[div].idclass, "a x y ");
+        assert!(d.nodes[div].idclass.contains("x y") && d.nodes[div].idclass.contains('a'));
         assert!(d.nodes[div].has_class("x"));
-        assert_eq!(d.text_of(div), "one two three");
+        assert_eq!(d.text_of(div), "onetwo three");
         let end = d.subtree_end(div);
         assert!(d.nodes[end].is("p"));
         for (i, n) in d.nodes.iter().enumerate().skip(1) {
             assert!(n.parent < i);
         }
+    }
+
+    #[test]
+    fn raw_text_is_stripped_before_parsing() {
+        let s = strip_raw_text("<p>a</p><SCRIPT type=x>if (a<b) {}</script ><!-- <script> --><p>b<style>p{}</style>");
+        assert_eq!(s, "<p>a</p><SCRIPT type=x></script ><!-- <script> --><p>b<style></style>");
+        assert_eq!(strip_raw_text("<script>never closed <p>x"), "<script>never closed <p>x");
+        assert_eq!(strip_raw_text("<scripts>x</scripts>"), "<scripts>x</scripts>");
+        let d = Dom::parse("<svg><text>hidden</text></svg><p>shown</p>");
+        assert_eq!(d.text_of(0), "shown");
     }
 
     #[test]

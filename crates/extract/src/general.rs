@@ -23,7 +23,13 @@ struct Stats {
     inl: Vec<u32>,
     inl_links: Vec<u32>,
     inl_commas: Vec<u32>,
+    /// Id/class verdicts: [`STRONG`], [`WEAK`], [`POS`] bits.
+    flags: Vec<u8>,
 }
+
+const STRONG: u8 = 1;
+const WEAK: u8 = 2;
+const POS: u8 = 4;
 
 fn stats(dom: &Dom) -> Stats {
     let n = dom.len();
@@ -36,6 +42,11 @@ fn stats(dom: &Dom) -> Stats {
             || (node.kind == Kind::Element
                 && (text::is_invisible(&node.name) || node.attr("hidden").is_some() || is_hidden_style(node)));
     }
+    let flags = dom
+        .nodes
+        .iter()
+        .map(|node| if node.idclass.is_empty() { 0 } else { class_flags(&node.idclass) })
+        .collect();
     let mut chars = vec![0u32; n];
     let mut links = vec![0u32; n];
     let mut inl = vec![0u32; n];
@@ -79,7 +90,7 @@ fn stats(dom: &Dom) -> Stats {
             }
         }
     }
-    Stats { hidden, chars, links, inl, inl_links, inl_commas }
+    Stats { hidden, chars, links, inl, inl_links, inl_commas, flags }
 }
 
 fn is_hidden_style(node: &crate::dom::Node) -> bool {
@@ -111,42 +122,82 @@ fn words(idclass: &str) -> impl Iterator<Item = &str> {
     idclass.split([' ', '_']).filter(|w| !w.is_empty())
 }
 
-fn class_weight(idclass: &str) -> f32 {
-    if idclass.is_empty() {
-        return 0.0;
+fn class_flags(idclass: &str) -> u8 {
+    let mut f = 0;
+    for w in words(idclass) {
+        if STRONG_NEG.iter().any(|n| w.contains(n)) {
+            f |= STRONG;
+        }
+        for part in w.split('-') {
+            if WEAK_NEG.contains(&part) {
+                f |= WEAK;
+            }
+            if POSITIVE.contains(&part) {
+                f |= POS;
+            }
+        }
     }
+    f
+}
+
+fn class_weight(f: u8) -> f32 {
     let mut w = 0.0;
-    if words(idclass).any(|x| STRONG_NEG.iter().any(|n| x.contains(n))) {
+    if f & STRONG != 0 {
         w -= 25.0;
     }
-    if words(idclass).any(|x| x.split('-').any(|p| WEAK_NEG.contains(&p))) {
+    if f & WEAK != 0 {
         w -= 12.0;
     }
-    if words(idclass).any(|x| x.split('-').any(|p| POSITIVE.contains(&p))) {
+    if f & POS != 0 {
         w += 25.0;
     }
     w
 }
 
-fn strong_negative(idclass: &str) -> bool {
-    words(idclass).any(|x| STRONG_NEG.iter().any(|n| x.contains(n)))
+/// Named like furniture that is never article text (and not also named like content).
+fn strong_negative(f: u8) -> bool {
+    f & STRONG != 0 && f & POS == 0
 }
 
-fn weak_negative(idclass: &str) -> bool {
-    let neg = words(idclass).any(|x| x.split('-').any(|p| WEAK_NEG.contains(&p)));
-    neg && !words(idclass).any(|x| x.split('-').any(|p| POSITIVE.contains(&p)))
+/// Named like furniture that is usually not article text.
+fn weak_negative(f: u8) -> bool {
+    f & WEAK != 0 && f & POS == 0
 }
 
 /// Picks the main content and renders it as paragraphs. `title` (if known) is dropped from the
 /// start of the body.
 pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
     let st = stats(dom);
+    let strict = select(dom, &st, title, true);
+    let chars: usize = strict.iter().map(Block::chars).sum();
+    if chars >= 250 {
+        return strict;
+    }
+    // Pages whose every container is named like furniture: vote without the names.
+    let loose = select(dom, &st, title, false);
+    if loose.iter().map(Block::chars).sum::<usize>() > chars {
+        loose
+    } else {
+        strict
+    }
+}
+
+fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
     let n = dom.len();
     let mut score = vec![0f32; n];
     let mut seen = vec![false; n];
+    // Text inside comment threads, sidebars, share bars and the like never votes.
+    let mut neg = vec![false; n];
     for i in 0..n {
         let node = &dom.nodes[i];
-        if node.kind != Kind::Element || st.hidden[i] || !text::is_block(&node.name) {
+        let p = node.parent;
+        neg[i] = (p != NONE && neg[p])
+            || (use_names
+                && node.kind == Kind::Element
+                && !matches!(node.name.as_str(), "html" | "body")
+                && (strong_negative(st.flags[i])
+                    || matches!(node.name.as_str(), "nav" | "aside" | "footer")));
+        if node.kind != Kind::Element || st.hidden[i] || neg[i] || !text::is_block(&node.name) {
             continue;
         }
         let inl = st.inl[i];
@@ -161,7 +212,7 @@ pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
         while a != NONE && a != 0 && level < 5 {
             if !seen[a] {
                 seen[a] = true;
-                score[a] += init_score(dom, a);
+                score[a] += init_score(dom, st, a);
             }
             let div = match level {
                 0 => 1.0,
@@ -189,9 +240,9 @@ pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
     let roots: Vec<usize> = if top == NONE {
         vec![dom.elements("body").next().unwrap_or(0)]
     } else {
-        siblings(dom, &st, &score, top, top_score)
+        siblings(dom, st, &score, top, top_score)
     };
-    let skip = |d: &Dom, j: usize| !roots.contains(&j) && clean(d, &st, j);
+    let skip = |d: &Dom, j: usize| !roots.contains(&j) && clean(d, st, j, use_names);
     let mut blocks = Vec::new();
     for &r in &roots {
         blocks.extend(text::render(dom, r, &skip));
@@ -199,7 +250,7 @@ pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
     tidy(blocks, title)
 }
 
-fn init_score(dom: &Dom, i: usize) -> f32 {
+fn init_score(dom: &Dom, st: &Stats, i: usize) -> f32 {
     let node = &dom.nodes[i];
     let t = match node.name.as_str() {
         "div" | "article" | "main" => 5.0,
@@ -208,7 +259,7 @@ fn init_score(dom: &Dom, i: usize) -> f32 {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
         _ => 0.0,
     };
-    t + class_weight(&node.idclass)
+    t + class_weight(st.flags[i])
 }
 
 /// The top candidate plus siblings that look like more of the same article.
@@ -237,7 +288,7 @@ fn siblings(dom: &Dom, st: &Stats, score: &[f32], top: usize, top_score: f32) ->
         let ok = score[s] + bonus >= threshold
             || (node.name == "p" && st.chars[s] >= 80 && ld < 0.25)
             || (node.name == "p" && st.chars[s] > 0 && ld == 0.0 && ends_sentence(&dom.text_of(s)));
-        if ok && !strong_negative(&node.idclass) {
+        if ok && !strong_negative(st.flags[s]) {
             out.push(s);
         }
     }
@@ -249,7 +300,7 @@ fn ends_sentence(t: &str) -> bool {
 }
 
 /// Whether element `j` inside the content is furniture to leave out.
-fn clean(dom: &Dom, st: &Stats, j: usize) -> bool {
+fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool) -> bool {
     let node = &dom.nodes[j];
     if node.kind != Kind::Element {
         return false;
@@ -261,7 +312,7 @@ fn clean(dom: &Dom, st: &Stats, j: usize) -> bool {
     if matches!(name, "nav" | "aside" | "footer" | "form" | "header" | "menu") {
         return true;
     }
-    if !node.idclass.is_empty() && (strong_negative(&node.idclass) || weak_negative(&node.idclass)) {
+    if use_names && (strong_negative(st.flags[j]) || weak_negative(st.flags[j])) {
         return true;
     }
     if let Some(role) = node.attr("role") {

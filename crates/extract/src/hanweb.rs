@@ -177,7 +177,8 @@ fn heading(dom: &Dom, title_tag: &str, body_at: Option<usize>) -> Option<(usize,
                 if n.is("h1") && first_h1.is_none() {
                     first_h1 = Some((i, t.clone()));
                 }
-                if i < limit && !dom.is_within(limit, i) {
+                if i < limit && body_at.is_none_or(|b| !dom.is_within(b, i)) && (body_at.is_some() || last_before.is_none())
+                {
                     last_before = Some((i, t));
                 }
             }

@@ -12,10 +12,10 @@
 //!    (`hanweb`); any other page goes through a general main-content method (`general`).
 //!
 //! ```
-//! let html = br#"<html><head><meta name="ArticleTitle" content="Kfar Saba rewarded">
+//! let html = r#"<html><head><meta name="ArticleTitle" content="Kfar Saba rewarded">
 //! <meta name="PubDate" content="2018-11-19 10:05"></head><body>
 //! <div id="zoom"><p>An international friendship city of Jinan was rewarded.</p></div>
-//! <div>Produced By 大汉网络 大汉版通发布系统</div></body></html>"#;
+//! <div>Produced By 大汉网络 大汉版通发布系统</div></body></html>"#.as_bytes();
 //! let url = "http://english.jinan.gov.cn/art/2018/11/19/art_30173_2743600.html";
 //! let a = jinan_extract::extract(html, url, &jinan_extract::Hints::default()).unwrap();
 //! assert_eq!(a.title, "Kfar Saba rewarded");

@@ -15,7 +15,7 @@ use chrono::Datelike;
 pub struct YearCounts;
 
 pub struct YearSegment {
-    dates: Column<i64>,
+    dates: Option<Column<i64>>,
     counts: BTreeMap<i32, u64>,
 }
 
@@ -24,7 +24,11 @@ impl Collector for YearCounts {
     type Child = YearSegment;
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<YearSegment> {
-        Ok(YearSegment { dates: reader.fast_fields().i64("date")?, counts: BTreeMap::new() })
+        Ok(YearSegment {
+            // A segment where no document has a date has no `date` column.
+            dates: reader.fast_fields().column_opt::<i64>("date")?,
+            counts: BTreeMap::new(),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -46,7 +50,12 @@ impl SegmentCollector for YearSegment {
     type Fruit = BTreeMap<i32, u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(date) = self.dates.first(doc).and_then(days_to_date) {
+        if let Some(date) = self
+            .dates
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .and_then(days_to_date)
+        {
             *self.counts.entry(date.year()).or_insert(0) += 1;
         }
     }
@@ -71,14 +80,20 @@ impl Collector for StrCounts {
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<StrSegment> {
         let column = reader.fast_fields().str(self.0)?;
         let n = column.as_ref().map_or(0, |c| c.dictionary().num_terms());
-        Ok(StrSegment { column, ords: vec![0; n] })
+        Ok(StrSegment {
+            column,
+            ords: vec![0; n],
+        })
     }
 
     fn requires_scoring(&self) -> bool {
         false
     }
 
-    fn merge_fruits(&self, fruits: Vec<BTreeMap<String, u64>>) -> tantivy::Result<BTreeMap<String, u64>> {
+    fn merge_fruits(
+        &self,
+        fruits: Vec<BTreeMap<String, u64>>,
+    ) -> tantivy::Result<BTreeMap<String, u64>> {
         let mut all = BTreeMap::new();
         for f in fruits {
             for (k, n) in f {

@@ -22,7 +22,10 @@ pub enum Error {
     #[error("{0}")]
     Usage(&'static str),
     #[error("index I/O error on {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("tantivy: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
 }
@@ -35,7 +38,10 @@ impl Error {
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Io { path: path.into(), source }
+        Error::Io {
+            path: path.into(),
+            source,
+        }
     }
 }
 

@@ -35,7 +35,10 @@ pub fn read_current(dir: &Path) -> Result<Option<String>> {
         Ok(s) => {
             let name = s.trim();
             if gen_number(name).is_none() {
-                return Err(Error::Corrupt(format!("{} does not name a generation: {name:?}", path.display())));
+                return Err(Error::Corrupt(format!(
+                    "{} does not name a generation: {name:?}",
+                    path.display()
+                )));
             }
             Ok(Some(name.to_string()))
         }
@@ -108,6 +111,11 @@ pub fn open(gen_dir: &Path) -> Result<Index> {
 /// Total size in bytes of the files of a generation.
 pub fn size(gen_dir: &Path) -> u64 {
     fs::read_dir(gen_dir)
-        .map(|rd| rd.filter_map(|e| e.ok()?.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len()).sum())
+        .map(|rd| {
+            rd.filter_map(|e| e.ok()?.metadata().ok())
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+                .sum()
+        })
         .unwrap_or(0)
 }

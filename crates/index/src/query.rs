@@ -22,7 +22,9 @@
 //! match (`delegat*` finds `deleg`), which may add a few words sharing a stem. A query of only
 //! negations matches every article except those. Anything unparsable is [`Error::Query`].
 
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
@@ -54,9 +56,15 @@ pub enum Node {
     /// `*` alone: every article.
     All,
     /// A word or phrase (analyzed at compile time).
-    Text { scope: Scope, text: String },
+    Text {
+        scope: Scope,
+        text: String,
+    },
     /// `p*`.
-    Prefix { scope: Scope, prefix: String },
+    Prefix {
+        scope: Scope,
+        prefix: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +137,11 @@ fn lex_word(word: &str, toks: &mut Vec<Tok>) -> Result<()> {
                 _ => {
                     return Err(bad(format!(
                         "unknown field \"{name}:\" (fields are {})",
-                        QUERY_FIELDS.iter().map(|f| format!("{f}:")).collect::<Vec<_>>().join(" and ")
+                        QUERY_FIELDS
+                            .iter()
+                            .map(|f| format!("{f}:"))
+                            .collect::<Vec<_>>()
+                            .join(" and ")
                     )))
                 }
             };
@@ -163,7 +175,11 @@ impl Parser {
             self.i += 1;
             parts.push(self.and(depth)?);
         }
-        Ok(if parts.len() == 1 { parts.remove(0) } else { Node::Or(parts) })
+        Ok(if parts.len() == 1 {
+            parts.remove(0)
+        } else {
+            Node::Or(parts)
+        })
     }
 
     fn and(&mut self, depth: usize) -> Result<Node> {
@@ -176,7 +192,10 @@ impl Parser {
                         return Err(bad("AND needs a term on both sides"));
                     }
                     self.i += 1;
-                    if matches!(self.peek(), None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And)) {
+                    if matches!(
+                        self.peek(),
+                        None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And)
+                    ) {
                         return Err(bad("AND needs a term on both sides"));
                     }
                 }
@@ -201,7 +220,10 @@ impl Parser {
         match self.peek().cloned() {
             Some(Tok::Not) | Some(Tok::Neg) => {
                 self.i += 1;
-                if matches!(self.peek(), None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And)) {
+                if matches!(
+                    self.peek(),
+                    None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And)
+                ) {
                     return Err(bad("NOT (or -) needs a term after it"));
                 }
                 Ok(Node::Not(Box::new(self.unary(depth + 1, scope)?)))
@@ -209,8 +231,12 @@ impl Parser {
             Some(Tok::Field(s)) => {
                 self.i += 1;
                 match self.peek() {
-                    Some(Tok::Word(_)) | Some(Tok::Phrase(_)) | Some(Tok::Open) => self.unary(depth + 1, s),
-                    _ => Err(bad("a field (title: or body:) must be followed by a word, phrase or group")),
+                    Some(Tok::Word(_)) | Some(Tok::Phrase(_)) | Some(Tok::Open) => {
+                        self.unary(depth + 1, s)
+                    }
+                    _ => Err(bad(
+                        "a field (title: or body:) must be followed by a word, phrase or group",
+                    )),
                 }
             }
             Some(Tok::Open) => {
@@ -220,7 +246,11 @@ impl Parser {
                     return Err(bad("unbalanced parenthesis: \"(\" is not closed"));
                 }
                 self.i += 1;
-                Ok(if scope == Scope::Any { node } else { rescope(node, scope) })
+                Ok(if scope == Scope::Any {
+                    node
+                } else {
+                    rescope(node, scope)
+                })
             }
             Some(Tok::Phrase(p)) => {
                 self.i += 1;
@@ -244,11 +274,19 @@ fn word_node(w: String, scope: Scope) -> Result<Node> {
         // Only a single plain word can be a prefix; other text ignores the star.
         if stem.chars().all(|c| c.is_alphanumeric() && !is_han(c)) {
             if stem.chars().count() < MIN_PREFIX_CHARS {
-                return Err(bad(format!("a prefix needs at least {MIN_PREFIX_CHARS} characters before *")));
+                return Err(bad(format!(
+                    "a prefix needs at least {MIN_PREFIX_CHARS} characters before *"
+                )));
             }
-            return Ok(Node::Prefix { scope, prefix: stem.to_lowercase() });
+            return Ok(Node::Prefix {
+                scope,
+                prefix: stem.to_lowercase(),
+            });
         }
-        return Ok(Node::Text { scope, text: stem.to_string() });
+        return Ok(Node::Text {
+            scope,
+            text: stem.to_string(),
+        });
     }
     Ok(Node::Text { scope, text: w })
 }
@@ -260,8 +298,14 @@ fn rescope(node: Node, scope: Scope) -> Node {
         Node::Or(v) => Node::Or(v.into_iter().map(|n| rescope(n, scope)).collect()),
         Node::Not(n) => Node::Not(Box::new(rescope(*n, scope))),
         Node::All => Node::All,
-        Node::Text { scope: Scope::Any, text } => Node::Text { scope, text },
-        Node::Prefix { scope: Scope::Any, prefix } => Node::Prefix { scope, prefix },
+        Node::Text {
+            scope: Scope::Any,
+            text,
+        } => Node::Text { scope, text },
+        Node::Prefix {
+            scope: Scope::Any,
+            prefix,
+        } => Node::Prefix { scope, prefix },
         other => other,
     }
 }
@@ -269,7 +313,9 @@ fn rescope(node: Node, scope: Scope) -> Node {
 /// Parses a query string into its AST.
 pub fn parse(query: &str) -> Result<Node> {
     if query.chars().count() > MAX_QUERY_CHARS {
-        return Err(bad(format!("query is too long (more than {MAX_QUERY_CHARS} characters)")));
+        return Err(bad(format!(
+            "query is too long (more than {MAX_QUERY_CHARS} characters)"
+        )));
     }
     let toks = lex(query)?;
     if toks.is_empty() {
@@ -289,7 +335,10 @@ pub fn parse(query: &str) -> Result<Node> {
 pub enum Matcher {
     Term(String),
     /// Terms starting with the prefix, or equal to one of the stems.
-    Prefix { prefix: String, stems: Vec<String> },
+    Prefix {
+        prefix: String,
+        stems: Vec<String>,
+    },
 }
 
 impl Matcher {
@@ -297,7 +346,9 @@ impl Matcher {
     pub fn matches(&self, t: &str) -> bool {
         match self {
             Matcher::Term(term) => term == t,
-            Matcher::Prefix { prefix, stems } => t.starts_with(prefix.as_str()) || stems.iter().any(|s| s == t),
+            Matcher::Prefix { prefix, stems } => {
+                t.starts_with(prefix.as_str()) || stems.iter().any(|s| s == t)
+            }
         }
     }
 }
@@ -317,9 +368,18 @@ pub struct Compiled {
 
 /// Compiles a parsed query against the schema.
 pub fn compile(node: &Node, fields: &Fields, analyzer: &mut TextAnalyzer) -> Result<Compiled> {
-    let mut c = Compiler { fields, analyzer, units: Vec::new() };
-    let query = c.node(node, false)?.ok_or_else(|| bad("the query has no searchable words"))?;
-    Ok(Compiled { query, units: c.units })
+    let mut c = Compiler {
+        fields,
+        analyzer,
+        units: Vec::new(),
+    };
+    let query = c
+        .node(node, false)?
+        .ok_or_else(|| bad("the query has no searchable words"))?;
+    Ok(Compiled {
+        query,
+        units: c.units,
+    })
 }
 
 struct Compiler<'a> {
@@ -329,7 +389,10 @@ struct Compiler<'a> {
 }
 
 fn all_but(q: Box<dyn Query>) -> Box<dyn Query> {
-    Box::new(BooleanQuery::new(vec![(Occur::Must, Box::new(AllQuery)), (Occur::MustNot, q)]))
+    Box::new(BooleanQuery::new(vec![
+        (Occur::Must, Box::new(AllQuery)),
+        (Occur::MustNot, q),
+    ]))
 }
 
 impl Compiler<'_> {
@@ -387,22 +450,39 @@ impl Compiler<'_> {
 
     fn text(&mut self, scope: Scope, text: &str, negated: bool) -> Option<Box<dyn Query>> {
         let tokens = analyze(self.analyzer, text);
-        let seq: Vec<(usize, String)> =
-            tokens.iter().filter(|t| t.position_length == 1).map(|t| (t.position, t.text.clone())).collect();
+        let seq: Vec<(usize, String)> = tokens
+            .iter()
+            .filter(|t| t.position_length == 1)
+            .map(|t| (t.position, t.text.clone()))
+            .collect();
         let first = seq.first()?.0;
         let seq: Vec<(usize, String)> = seq.into_iter().map(|(p, t)| (p - first, t)).collect();
-        let words: Vec<&str> =
-            tokens.iter().filter(|t| t.position_length > 1).map(|t| t.text.as_str()).collect();
+        let words: Vec<&str> = tokens
+            .iter()
+            .filter(|t| t.position_length > 1)
+            .map(|t| t.text.as_str())
+            .collect();
         if !negated {
-            self.units.push(Unit { scope, seq: seq.iter().map(|(p, t)| (*p, Matcher::Term(t.clone()))).collect() });
+            self.units.push(Unit {
+                scope,
+                seq: seq
+                    .iter()
+                    .map(|(p, t)| (*p, Matcher::Term(t.clone())))
+                    .collect(),
+            });
         }
         let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for (field, boost) in self.fields_of(scope) {
             let core: Box<dyn Query> = if seq.len() == 1 {
-                Box::new(TermQuery::new(Term::from_field_text(field, &seq[0].1), IndexRecordOption::WithFreqs))
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, &seq[0].1),
+                    IndexRecordOption::WithFreqs,
+                ))
             } else {
                 Box::new(PhraseQuery::new_with_offset(
-                    seq.iter().map(|(p, t)| (*p, Term::from_field_text(field, t))).collect(),
+                    seq.iter()
+                        .map(|(p, t)| (*p, Term::from_field_text(field, t)))
+                        .collect(),
                 ))
             };
             let q: Box<dyn Query> = if words.is_empty() {
@@ -412,16 +492,26 @@ impl Compiler<'_> {
                 for w in &words {
                     subs.push((
                         Occur::Should,
-                        Box::new(TermQuery::new(Term::from_field_text(field, w), IndexRecordOption::WithFreqs))
-                            as Box<dyn Query>,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, w),
+                            IndexRecordOption::WithFreqs,
+                        )) as Box<dyn Query>,
                     ));
                 }
                 Box::new(BooleanQuery::new(subs))
             };
-            let q: Box<dyn Query> = if boost != 1.0 { Box::new(BoostQuery::new(q, boost)) } else { q };
+            let q: Box<dyn Query> = if boost != 1.0 {
+                Box::new(BoostQuery::new(q, boost))
+            } else {
+                q
+            };
             per_field.push((Occur::Should, q));
         }
-        Some(if per_field.len() == 1 { per_field.remove(0).1 } else { Box::new(BooleanQuery::new(per_field)) })
+        Some(if per_field.len() == 1 {
+            per_field.remove(0).1
+        } else {
+            Box::new(BooleanQuery::new(per_field))
+        })
     }
 
     fn prefix(&mut self, scope: Scope, prefix: &str, negated: bool) -> Result<Box<dyn Query>> {
@@ -437,7 +527,13 @@ impl Compiler<'_> {
         if !negated {
             self.units.push(Unit {
                 scope,
-                seq: vec![(0, Matcher::Prefix { prefix: prefix.to_string(), stems: stems.clone() })],
+                seq: vec![(
+                    0,
+                    Matcher::Prefix {
+                        prefix: prefix.to_string(),
+                        stems: stems.clone(),
+                    },
+                )],
             });
         }
         let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -448,14 +544,25 @@ impl Compiler<'_> {
             for s in &stems {
                 subs.push((
                     Occur::Should,
-                    Box::new(TermQuery::new(Term::from_field_text(field, s), IndexRecordOption::WithFreqs)),
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(field, s),
+                        IndexRecordOption::WithFreqs,
+                    )),
                 ));
             }
             let q: Box<dyn Query> = Box::new(BooleanQuery::new(subs));
-            let q: Box<dyn Query> = if boost != 1.0 { Box::new(BoostQuery::new(q, boost)) } else { q };
+            let q: Box<dyn Query> = if boost != 1.0 {
+                Box::new(BoostQuery::new(q, boost))
+            } else {
+                q
+            };
             per_field.push((Occur::Should, q));
         }
-        Ok(if per_field.len() == 1 { per_field.remove(0).1 } else { Box::new(BooleanQuery::new(per_field)) })
+        Ok(if per_field.len() == 1 {
+            per_field.remove(0).1
+        } else {
+            Box::new(BooleanQuery::new(per_field))
+        })
     }
 }
 
@@ -475,28 +582,67 @@ mod tests {
     use super::*;
 
     fn text(s: &str) -> Node {
-        Node::Text { scope: Scope::Any, text: s.into() }
+        Node::Text {
+            scope: Scope::Any,
+            text: s.into(),
+        }
     }
 
     #[test]
     fn parses_the_language() {
-        assert_eq!(parse("sister city").unwrap(), Node::And(vec![text("sister"), text("city")]));
+        assert_eq!(
+            parse("sister city").unwrap(),
+            Node::And(vec![text("sister"), text("city")])
+        );
         assert_eq!(parse("\"sister city\"").unwrap(), text("sister city"));
-        assert_eq!(parse("a OR b").unwrap(), Node::Or(vec![text("a"), text("b")]));
-        assert_eq!(parse("a AND b").unwrap(), Node::And(vec![text("a"), text("b")]));
-        assert_eq!(parse("a -b").unwrap(), Node::And(vec![text("a"), Node::Not(Box::new(text("b")))]));
-        assert_eq!(parse("a NOT b").unwrap(), Node::And(vec![text("a"), Node::Not(Box::new(text("b")))]));
-        assert_eq!(parse("title:Kharkiv").unwrap(), Node::Text { scope: Scope::Title, text: "Kharkiv".into() });
+        assert_eq!(
+            parse("a OR b").unwrap(),
+            Node::Or(vec![text("a"), text("b")])
+        );
+        assert_eq!(
+            parse("a AND b").unwrap(),
+            Node::And(vec![text("a"), text("b")])
+        );
+        assert_eq!(
+            parse("a -b").unwrap(),
+            Node::And(vec![text("a"), Node::Not(Box::new(text("b")))])
+        );
+        assert_eq!(
+            parse("a NOT b").unwrap(),
+            Node::And(vec![text("a"), Node::Not(Box::new(text("b")))])
+        );
+        assert_eq!(
+            parse("title:Kharkiv").unwrap(),
+            Node::Text {
+                scope: Scope::Title,
+                text: "Kharkiv".into()
+            }
+        );
         assert_eq!(
             parse("body:\"sister city\"").unwrap(),
-            Node::Text { scope: Scope::Body, text: "sister city".into() }
+            Node::Text {
+                scope: Scope::Body,
+                text: "sister city".into()
+            }
         );
-        assert_eq!(parse("deleg*").unwrap(), Node::Prefix { scope: Scope::Any, prefix: "deleg".into() });
+        assert_eq!(
+            parse("deleg*").unwrap(),
+            Node::Prefix {
+                scope: Scope::Any,
+                prefix: "deleg".into()
+            }
+        );
         assert_eq!(
             parse("title:(a OR b)").unwrap(),
             Node::Or(vec![
-                Node::Text { scope: Scope::Title, text: "a".into() },
-                Node::Text { scope: Scope::Title, text: "b".into() }
+                Node::Text {
+                    scope: Scope::Title,
+                    text: "a".into()
+                },
+                Node::Text {
+                    scope: Scope::Title,
+                    text: "b".into()
+                }
             ])
         );
         assert_eq!(
@@ -539,7 +685,21 @@ mod tests {
 
     #[test]
     fn arbitrary_input_never_panics() {
-        for q in ["\"\"", "()", "-(", "((", "--a", "title:title:a", "*", "***", "a:b:c", "\u{0}", "泉城*", "-\"\"", "NOT NOT a"] {
+        for q in [
+            "\"\"",
+            "()",
+            "-(",
+            "((",
+            "--a",
+            "title:title:a",
+            "*",
+            "***",
+            "a:b:c",
+            "\u{0}",
+            "泉城*",
+            "-\"\"",
+            "NOT NOT a",
+        ] {
             let _ = parse(q);
         }
     }

@@ -6,7 +6,8 @@ use std::path::Path;
 use chrono::{DateTime, NaiveDate, Utc};
 use jinan_types::{Article, Document, Lang};
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED, STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, INDEXED, STORED,
+    STRING,
 };
 use tantivy::TantivyDocument;
 
@@ -70,7 +71,10 @@ pub fn build() -> (Schema, Fields) {
 /// Field handles of an existing schema (which must be ours).
 pub fn fields_of(schema: &Schema) -> Result<Fields> {
     let f = |name: &str| {
-        schema.get_field(name).map_err(|_| Error::SchemaMismatch { found: 0, expected: SCHEMA_VERSION })
+        schema.get_field(name).map_err(|_| Error::SchemaMismatch {
+            found: 0,
+            expected: SCHEMA_VERSION,
+        })
     };
     Ok(Fields {
         url: f("url")?,
@@ -105,7 +109,10 @@ pub fn check_version(gen_dir: &Path) -> Result<()> {
     if found == SCHEMA_VERSION {
         Ok(())
     } else {
-        Err(Error::SchemaMismatch { found, expected: SCHEMA_VERSION })
+        Err(Error::SchemaMismatch {
+            found,
+            expected: SCHEMA_VERSION,
+        })
     }
 }
 
@@ -162,7 +169,8 @@ pub fn to_tantivy(f: &Fields, doc: &Document) -> TantivyDocument {
 }
 
 fn text(d: &TantivyDocument, field: Field) -> Option<String> {
-    d.get_first(field).and_then(|v| v.as_str().map(str::to_string))
+    d.get_first(field)
+        .and_then(|v| v.as_str().map(str::to_string))
 }
 
 /// The [`Document`] stored in a tantivy document.
@@ -181,7 +189,10 @@ pub fn from_tantivy(f: &Fields, d: &TantivyDocument) -> Result<Document> {
         id: text(d, f.id).unwrap_or_else(|| jinan_types::article_id(&url)),
         article: Article {
             title: text(d, f.title).unwrap_or_default(),
-            date: d.get_first(f.date).and_then(|v| v.as_i64()).and_then(days_to_date),
+            date: d
+                .get_first(f.date)
+                .and_then(|v| v.as_i64())
+                .and_then(days_to_date),
             source: text(d, f.source),
             column: text(d, f.column),
             lang,
@@ -189,7 +200,10 @@ pub fn from_tantivy(f: &Fields, d: &TantivyDocument) -> Result<Document> {
             url,
         },
         captured_at,
-        deleted_at: d.get_first(f.deleted_at).and_then(|v| v.as_datetime()).and_then(from_tantivy_date),
+        deleted_at: d
+            .get_first(f.deleted_at)
+            .and_then(|v| v.as_datetime())
+            .and_then(from_tantivy_date),
         digest: text(d, f.digest),
     })
 }

@@ -58,8 +58,18 @@ impl Live {
         let stamp = stamp(&gen_dir);
         let index = generation::open(&gen_dir)?;
         let fields = schema::fields_of(&index.schema())?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(Live { gen, gen_dir, reader, fields, analyzer: analyzer(), stamp: Mutex::new(stamp) })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Live {
+            gen,
+            gen_dir,
+            reader,
+            fields,
+            analyzer: analyzer(),
+            stamp: Mutex::new(stamp),
+        })
     }
 }
 
@@ -74,14 +84,18 @@ impl Searcher {
     /// [`Error::SchemaMismatch`] for an index of another schema version.
     pub fn open(dir: &Path) -> Result<Searcher> {
         let live = Self::open_current(dir)?;
-        Ok(Searcher { dir: dir.to_path_buf(), live: RwLock::new(Arc::new(live)) })
+        Ok(Searcher {
+            dir: dir.to_path_buf(),
+            live: RwLock::new(Arc::new(live)),
+        })
     }
 
     fn open_current(dir: &Path) -> Result<Live> {
         // A publish may swap CURRENT and remove a generation between our read and open: retry.
         let mut last = None;
         for _ in 0..3 {
-            let gen = generation::read_current(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
+            let gen =
+                generation::read_current(dir)?.ok_or_else(|| Error::NoIndex(dir.to_path_buf()))?;
             match Live::open(dir, gen) {
                 Ok(live) => return Ok(live),
                 Err(e @ Error::SchemaMismatch { .. }) => return Err(e),
@@ -102,7 +116,8 @@ impl Searcher {
     /// read and one stat). Returns true when the searcher now sees something new.
     pub fn refresh(&self) -> Result<bool> {
         let live = self.live();
-        let current = generation::read_current(&self.dir)?.ok_or_else(|| Error::NoIndex(self.dir.clone()))?;
+        let current =
+            generation::read_current(&self.dir)?.ok_or_else(|| Error::NoIndex(self.dir.clone()))?;
         if current != live.gen {
             let new = Arc::new(Self::open_current(&self.dir)?);
             tracing::info!(gen = %new.gen, "switched to a new index generation");
@@ -133,34 +148,54 @@ impl Searcher {
         let mut subs: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
         if let (Some(from), Some(to)) = (req.from, req.to) {
             if from > to {
-                return Err(Error::Query(format!("the date range is empty: from {from} is after to {to}")));
+                return Err(Error::Query(format!(
+                    "the date range is empty: from {from} is after to {to}"
+                )));
             }
         }
         if req.from.is_some() || req.to.is_some() {
             let bound = |d: Option<chrono::NaiveDate>| {
-                d.map_or(Bound::Unbounded, |d| Bound::Included(Term::from_field_i64(f.date, date_to_days(d))))
+                d.map_or(Bound::Unbounded, |d| {
+                    Bound::Included(Term::from_field_i64(f.date, date_to_days(d)))
+                })
             };
-            subs.push((Occur::Must, Box::new(RangeQuery::new(bound(req.from), bound(req.to)))));
+            subs.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(bound(req.from), bound(req.to))),
+            ));
         }
         if let Some(c) = &req.column {
             subs.push((
                 Occur::Must,
-                Box::new(TermQuery::new(Term::from_field_text(f.column, c), IndexRecordOption::Basic)),
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.column, c),
+                    IndexRecordOption::Basic,
+                )),
             ));
         }
         if let Some(l) = req.lang {
             subs.push((
                 Occur::Must,
-                Box::new(TermQuery::new(Term::from_field_text(f.lang, l.as_str()), IndexRecordOption::Basic)),
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.lang, l.as_str()),
+                    IndexRecordOption::Basic,
+                )),
             ));
         }
         if req.live {
             subs.push((
                 Occur::MustNot,
-                Box::new(TermQuery::new(Term::from_field_u64(f.deleted, 1), IndexRecordOption::Basic)),
+                Box::new(TermQuery::new(
+                    Term::from_field_u64(f.deleted, 1),
+                    IndexRecordOption::Basic,
+                )),
             ));
         }
-        Ok(if subs.len() == 1 { subs.remove(0).1 } else { Box::new(BooleanQuery::new(subs)) })
+        Ok(if subs.len() == 1 {
+            subs.remove(0).1
+        } else {
+            Box::new(BooleanQuery::new(subs))
+        })
     }
 
     /// Runs a search: the query language of INTERFACE.md, filters, sort, paging, snippets.
@@ -187,8 +222,10 @@ impl Searcher {
                     (n, docs.into_iter().map(|(s, a)| (Some(s), a)).collect())
                 }
                 Sort::Date => {
-                    let (docs, n) =
-                        searcher.search(&full, &(top.order_by_fast_field::<i64>("date", Order::Desc), Count))?;
+                    let (docs, n) = searcher.search(
+                        &full,
+                        &(top.order_by_fast_field::<i64>("date", Order::Desc), Count),
+                    )?;
                     (n, docs.into_iter().map(|(_, a)| (None, a)).collect())
                 }
             }
@@ -198,11 +235,19 @@ impl Searcher {
             let score = match score {
                 Some(s) => s,
                 // Sorted by date: report the relevance score all the same.
-                None => full.explain(&searcher, addr).map(|e| e.value()).unwrap_or(0.0),
+                None => full
+                    .explain(&searcher, addr)
+                    .map(|e| e.value())
+                    .unwrap_or(0.0),
             };
             let d: TantivyDocument = searcher.doc(addr)?;
             let doc = schema::from_tantivy(&live.fields, &d)?;
-            let snippet = snippet::snippet(&mut analyzer, &compiled.units, &doc.article.title, &doc.article.body);
+            let snippet = snippet::snippet(
+                &mut analyzer,
+                &compiled.units,
+                &doc.article.title,
+                &doc.article.body,
+            );
             let a = doc.article;
             hits.push(Hit {
                 url: a.url,
@@ -215,7 +260,13 @@ impl Searcher {
                 snippet,
             });
         }
-        Ok(SearchResults { query: req.query.clone(), total, offset: req.offset, limit: req.limit, hits })
+        Ok(SearchResults {
+            query: req.query.clone(),
+            total,
+            offset: req.offset,
+            limit: req.limit,
+            hits,
+        })
     }
 
     /// Matching articles per publication year for the request's query and filters (paging and
@@ -225,14 +276,22 @@ impl Searcher {
         let mut analyzer = live.analyzer.clone();
         let compiled = query::compile(&query::parse(&req.query)?, &live.fields, &mut analyzer)?;
         let full = Self::filtered(&live, compiled.query, req)?;
-        Ok(live.reader.searcher().search(&full, &YearCounts)?.into_iter().collect())
+        Ok(live
+            .reader
+            .searcher()
+            .search(&full, &YearCounts)?
+            .into_iter()
+            .collect())
     }
 
     /// The stored article at `url`, if indexed.
     pub fn article(&self, url: &str) -> Result<Option<Document>> {
         let live = self.live();
         let searcher = live.reader.searcher();
-        let q = TermQuery::new(Term::from_field_text(live.fields.url, url), IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(live.fields.url, url),
+            IndexRecordOption::Basic,
+        );
         let top = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
             Some((_, addr)) => {
@@ -251,7 +310,9 @@ impl Searcher {
         let live = self.live();
         let searcher = live.reader.searcher();
         for segment in searcher.segment_readers() {
-            let store = segment.get_store_reader(4).map_err(|e| Error::Tantivy(e.into()))?;
+            let store = segment
+                .get_store_reader(4)
+                .map_err(|e| Error::Tantivy(e.into()))?;
             for d in store.iter::<TantivyDocument>(segment.alive_bitset()) {
                 let d = d.map_err(Error::from)?;
                 f(schema::from_tantivy(&live.fields, &d)?)?;
@@ -273,7 +334,10 @@ impl Searcher {
     /// Article count per column, most articles first (for the search page's column filter).
     pub fn columns(&self) -> Result<Vec<(String, u64)>> {
         let live = self.live();
-        let counts = live.reader.searcher().search(&AllQuery, &StrCounts("column"))?;
+        let counts = live
+            .reader
+            .searcher()
+            .search(&AllQuery, &StrCounts("column"))?;
         let mut v: Vec<(String, u64)> = counts.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         Ok(v)
@@ -284,8 +348,10 @@ impl Searcher {
         let live = self.live();
         let searcher = live.reader.searcher();
         let f = &live.fields;
-        let deleted = searcher
-            .search(&TermQuery::new(Term::from_field_u64(f.deleted, 1), IndexRecordOption::Basic), &Count)?;
+        let deleted = searcher.search(
+            &TermQuery::new(Term::from_field_u64(f.deleted, 1), IndexRecordOption::Basic),
+            &Count,
+        )?;
         let by_lang: BTreeMap<String, u64> = searcher.search(&AllQuery, &StrCounts("lang"))?;
         let by_column: BTreeMap<String, u64> = searcher.search(&AllQuery, &StrCounts("column"))?;
         let last_indexed = std::fs::metadata(live.gen_dir.join("meta.json"))

@@ -32,12 +32,22 @@ fn find_matches(analyzer: &mut TextAnalyzer, units: &[(usize, &Unit)], text: &st
         return Vec::new();
     }
     // Tokens with their own position (words and Han characters), sorted by position.
-    let tokens: Vec<_> = analyze(analyzer, text).into_iter().filter(|t| t.position_length == 1).collect();
-    let at = |pos: usize| tokens.binary_search_by_key(&pos, |t| t.position).ok().map(|i| &tokens[i]);
+    let tokens: Vec<_> = analyze(analyzer, text)
+        .into_iter()
+        .filter(|t| t.position_length == 1)
+        .collect();
+    let at = |pos: usize| {
+        tokens
+            .binary_search_by_key(&pos, |t| t.position)
+            .ok()
+            .map(|i| &tokens[i])
+    };
     let mut out = Vec::new();
     for (i, first) in tokens.iter().enumerate() {
         for (id, unit) in units {
-            let Some((_, m0)) = unit.seq.first() else { continue };
+            let Some((_, m0)) = unit.seq.first() else {
+                continue;
+            };
             if !m0.matches(&first.text) {
                 continue;
             }
@@ -53,7 +63,10 @@ fn find_matches(analyzer: &mut TextAnalyzer, units: &[(usize, &Unit)], text: &st
                 }
             }
             if ok {
-                out.push(Match { range: first.from..end, unit: *id });
+                out.push(Match {
+                    range: first.from..end,
+                    unit: *id,
+                });
             }
         }
         if out.len() >= MAX_MATCHES || i > 50_000 {
@@ -66,12 +79,19 @@ fn find_matches(analyzer: &mut TextAnalyzer, units: &[(usize, &Unit)], text: &st
 
 /// Byte offset `n` characters after `from` (or the end of `text`).
 fn advance(text: &str, from: usize, n: usize) -> usize {
-    text[from..].char_indices().nth(n).map_or(text.len(), |(i, _)| from + i)
+    text[from..]
+        .char_indices()
+        .nth(n)
+        .map_or(text.len(), |(i, _)| from + i)
 }
 
 /// Byte offset `n` characters before `from` (or 0).
 fn back(text: &str, from: usize, n: usize) -> usize {
-    text[..from].char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i)
+    text[..from]
+        .char_indices()
+        .rev()
+        .nth(n.saturating_sub(1))
+        .map_or(0, |(i, _)| i)
 }
 
 fn choose_window(text: &str, matches: &[Match], max_chars: usize) -> Range<usize> {
@@ -79,8 +99,10 @@ fn choose_window(text: &str, matches: &[Match], max_chars: usize) -> Range<usize
     for m in matches {
         let start = back(text, m.range.start, LEAD_CHARS.min(max_chars / 4));
         let end = advance(text, start, max_chars);
-        let inside: Vec<&Match> =
-            matches.iter().filter(|x| x.range.start >= start && x.range.end <= end).collect();
+        let inside: Vec<&Match> = matches
+            .iter()
+            .filter(|x| x.range.start >= start && x.range.end <= end)
+            .collect();
         let mut units: Vec<usize> = inside.iter().map(|x| x.unit).collect();
         units.sort_unstable();
         units.dedup();
@@ -94,8 +116,18 @@ fn choose_window(text: &str, matches: &[Match], max_chars: usize) -> Range<usize
 
 /// Moves a window edge to a word boundary when one is near, so English words are not cut.
 fn tidy(text: &str, window: Range<usize>, matches: &[Match]) -> Range<usize> {
-    let first = matches.iter().map(|m| m.range.start).filter(|s| *s >= window.start).min().unwrap_or(window.end);
-    let last = matches.iter().map(|m| m.range.end).filter(|e| *e <= window.end).max().unwrap_or(window.start);
+    let first = matches
+        .iter()
+        .map(|m| m.range.start)
+        .filter(|s| *s >= window.start)
+        .min()
+        .unwrap_or(window.end);
+    let last = matches
+        .iter()
+        .map(|m| m.range.end)
+        .filter(|e| *e <= window.end)
+        .max()
+        .unwrap_or(window.start);
     let mut start = window.start;
     if start > 0 && !text[..start].ends_with(char::is_whitespace) {
         if let Some(i) = text[start..first].find(char::is_whitespace) {
@@ -142,7 +174,10 @@ fn push_escaped(out: &mut String, s: &str) {
 fn render(text: &str, window: Range<usize>, matches: &[Match]) -> String {
     // Highlight ranges inside the window, overlapping or touching ones merged.
     let mut ranges: Vec<Range<usize>> = Vec::new();
-    for m in matches.iter().filter(|m| m.range.start >= window.start && m.range.end <= window.end) {
+    for m in matches
+        .iter()
+        .filter(|m| m.range.start >= window.start && m.range.end <= window.end)
+    {
         match ranges.last_mut() {
             Some(last) if m.range.start <= last.end => last.end = last.end.max(m.range.end),
             _ => ranges.push(m.range.clone()),
@@ -169,7 +204,12 @@ fn render(text: &str, window: Range<usize>, matches: &[Match]) -> String {
     snippet
 }
 
-fn highlight(analyzer: &mut TextAnalyzer, units: &[(usize, &Unit)], text: &str, max_chars: usize) -> Option<String> {
+fn highlight(
+    analyzer: &mut TextAnalyzer,
+    units: &[(usize, &Unit)],
+    text: &str,
+    max_chars: usize,
+) -> Option<String> {
     let matches = find_matches(analyzer, units, text);
     if matches.is_empty() {
         return None;
@@ -184,9 +224,19 @@ pub fn snippet(analyzer: &mut TextAnalyzer, units: &[Unit], title: &str, body: &
 }
 
 /// [`snippet`] with an explicit length.
-pub fn snippet_with(analyzer: &mut TextAnalyzer, units: &[Unit], title: &str, body: &str, max_chars: usize) -> String {
+pub fn snippet_with(
+    analyzer: &mut TextAnalyzer,
+    units: &[Unit],
+    title: &str,
+    body: &str,
+    max_chars: usize,
+) -> String {
     let for_scope = |s: Scope| -> Vec<(usize, &Unit)> {
-        units.iter().enumerate().filter(|(_, u)| u.scope == Scope::Any || u.scope == s).collect()
+        units
+            .iter()
+            .enumerate()
+            .filter(|(_, u)| u.scope == Scope::Any || u.scope == s)
+            .collect()
     };
     if let Some(s) = highlight(analyzer, &for_scope(Scope::Body), body, max_chars) {
         return s;
@@ -214,8 +264,15 @@ mod tests {
 
     #[test]
     fn highlights_stemmed_english_and_escapes_html() {
-        let s = snip("delegations", "T", "A <trade> delegation & friends visited.");
-        assert_eq!(s, "A &lt;trade&gt; <b>delegation</b> &amp; friends visited.");
+        let s = snip(
+            "delegations",
+            "T",
+            "A <trade> delegation & friends visited.",
+        );
+        assert_eq!(
+            s,
+            "A &lt;trade&gt; <b>delegation</b> &amp; friends visited."
+        );
     }
 
     #[test]
@@ -226,8 +283,15 @@ mod tests {
 
     #[test]
     fn phrases_highlight_only_where_they_match() {
-        let s = snip("\"sister city\"", "T", "A city and a sister. Then the sister city of Jinan.");
-        assert_eq!(s, "A city and a sister. Then the <b>sister city</b> of Jinan.");
+        let s = snip(
+            "\"sister city\"",
+            "T",
+            "A city and a sister. Then the sister city of Jinan.",
+        );
+        assert_eq!(
+            s,
+            "A city and a sister. Then the <b>sister city</b> of Jinan."
+        );
     }
 
     #[test]
@@ -238,11 +302,19 @@ mod tests {
 
     #[test]
     fn window_is_bounded_and_never_cuts_a_character() {
-        let body = format!("{}泉城{}", "济南是一座美丽的城市。".repeat(40), "大明湖很美。".repeat(40));
+        let body = format!(
+            "{}泉城{}",
+            "济南是一座美丽的城市。".repeat(40),
+            "大明湖很美。".repeat(40)
+        );
         let s = snip("泉城", "T", &body);
         assert!(s.contains("<b>泉城</b>"), "{s}");
         let plain = s.replace("<b>", "").replace("</b>", "");
-        assert!(plain.chars().count() <= SNIPPET_CHARS + 2, "{}", plain.chars().count());
+        assert!(
+            plain.chars().count() <= SNIPPET_CHARS + 2,
+            "{}",
+            plain.chars().count()
+        );
         assert!(s.starts_with('…') && s.ends_with('…'));
         for c in plain.chars() {
             assert_ne!(c, char::REPLACEMENT_CHARACTER);
@@ -251,11 +323,25 @@ mod tests {
 
     #[test]
     fn english_window_does_not_cut_words() {
-        let body = format!("{} Kharkiv {}", "lorem ipsum dolor sit amet ".repeat(20), "consectetur adipiscing elit ".repeat(20));
+        let body = format!(
+            "{} Kharkiv {}",
+            "lorem ipsum dolor sit amet ".repeat(20),
+            "consectetur adipiscing elit ".repeat(20)
+        );
         let s = snip("kharkiv", "T", &body);
         assert!(s.contains("<b>Kharkiv</b>"));
         let inner = s.trim_start_matches('…').trim_end_matches('…');
-        let words = ["lorem", "ipsum", "dolor", "sit", "amet", "consectetur", "adipiscing", "elit", "<b>Kharkiv</b>"];
+        let words = [
+            "lorem",
+            "ipsum",
+            "dolor",
+            "sit",
+            "amet",
+            "consectetur",
+            "adipiscing",
+            "elit",
+            "<b>Kharkiv</b>",
+        ];
         for w in inner.split(' ') {
             assert!(words.contains(&w), "cut word {w:?} in {s}");
         }
@@ -263,12 +349,18 @@ mod tests {
 
     #[test]
     fn falls_back_to_title_then_body_start() {
-        assert_eq!(snip("kharkiv", "Visit to Kharkiv", "Nothing here."), "Visit to <b>Kharkiv</b>");
+        assert_eq!(
+            snip("kharkiv", "Visit to Kharkiv", "Nothing here."),
+            "Visit to <b>Kharkiv</b>"
+        );
         assert_eq!(snip("-zzz", "Title", "Body\n\ntext."), "Body text.");
     }
 
     #[test]
     fn negated_words_are_not_highlighted() {
-        assert_eq!(snip("jinan -kharkiv", "T", "Jinan and Kharkiv."), "<b>Jinan</b> and Kharkiv.");
+        assert_eq!(
+            snip("jinan -kharkiv", "T", "Jinan and Kharkiv."),
+            "<b>Jinan</b> and Kharkiv."
+        );
     }
 }

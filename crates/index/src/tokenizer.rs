@@ -95,7 +95,9 @@ pub struct MixedTokenizer {
 
 /// Stream over the tokens [`MixedTokenizer`] produced for one text.
 pub struct MixedTokenStream<'a> {
+    /// The tokens, followed by one default token so that `token()` is valid before `advance()`.
     tokens: &'a mut Vec<Token>,
+    len: usize,
     next: usize,
 }
 
@@ -105,13 +107,29 @@ impl Tokenizer for MixedTokenizer {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> MixedTokenStream<'a> {
         self.tokens.clear();
         tokenize_into(text, &mut self.tokens);
-        MixedTokenStream { tokens: &mut self.tokens, next: 0 }
+        let len = self.tokens.len();
+        self.tokens.push(Token::default());
+        MixedTokenStream {
+            tokens: &mut self.tokens,
+            len,
+            next: 0,
+        }
+    }
+}
+
+impl MixedTokenStream<'_> {
+    fn current(&self) -> usize {
+        if self.next == 0 {
+            self.len
+        } else {
+            self.next - 1
+        }
     }
 }
 
 impl TokenStream for MixedTokenStream<'_> {
     fn advance(&mut self) -> bool {
-        if self.next < self.tokens.len() {
+        if self.next < self.len {
             self.next += 1;
             true
         } else {
@@ -120,11 +138,11 @@ impl TokenStream for MixedTokenStream<'_> {
     }
 
     fn token(&self) -> &Token {
-        &self.tokens[self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1))]
+        &self.tokens[self.current()]
     }
 
     fn token_mut(&mut self) -> &mut Token {
-        let i = self.next.saturating_sub(1).min(self.tokens.len().saturating_sub(1));
+        let i = self.current();
         &mut self.tokens[i]
     }
 }
@@ -168,7 +186,13 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
 }
 
 /// Tokens of one Han run `text[start..end]`; returns the next free position.
-fn push_han(text: &str, start: usize, end: usize, mut position: usize, out: &mut Vec<Token>) -> usize {
+fn push_han(
+    text: &str,
+    start: usize,
+    end: usize,
+    mut position: usize,
+    out: &mut Vec<Token>,
+) -> usize {
     let run = &text[start..end];
     for word in jieba().cut(run, false) {
         let from = start + word.byte_start;
@@ -220,7 +244,10 @@ mod tests {
     use proptest::prelude::*;
 
     fn terms(text: &str) -> Vec<(String, usize, usize)> {
-        analyze(&mut analyzer(), text).into_iter().map(|t| (t.text, t.position, t.position_length)).collect()
+        analyze(&mut analyzer(), text)
+            .into_iter()
+            .map(|t| (t.text, t.position, t.position_length))
+            .collect()
     }
 
     #[test]
@@ -229,7 +256,16 @@ mod tests {
         let words: Vec<_> = t.iter().map(|(w, p, _)| (w.as_str(), *p)).collect();
         assert_eq!(
             words,
-            vec![("deleg", 0), ("from", 1), ("kharkiv", 2), ("visit", 3), ("jinan", 4), ("s", 5), ("2018", 6), ("expo", 7)]
+            vec![
+                ("deleg", 0),
+                ("from", 1),
+                ("kharkiv", 2),
+                ("visit", 3),
+                ("jinan", 4),
+                ("s", 5),
+                ("2018", 6),
+                ("expo", 7)
+            ]
         );
     }
 
@@ -242,7 +278,10 @@ mod tests {
         while let Some(t) = stream.next() {
             expected.push((t.offset_from, t.offset_to, t.position));
         }
-        let ours: Vec<_> = analyze(&mut analyzer(), text).into_iter().map(|t| (t.from, t.to, t.position)).collect();
+        let ours: Vec<_> = analyze(&mut analyzer(), text)
+            .into_iter()
+            .map(|t| (t.from, t.to, t.position))
+            .collect();
         assert_eq!(ours, expected);
     }
 
@@ -250,8 +289,22 @@ mod tests {
     fn chinese_gets_words_and_characters() {
         let t = terms("济南友好城市");
         // every character at its own position
-        let unigrams: Vec<_> = t.iter().filter(|(_, _, l)| *l == 1).map(|(w, p, _)| (w.as_str(), *p)).collect();
-        assert_eq!(unigrams, vec![("济", 0), ("南", 1), ("友", 2), ("好", 3), ("城", 4), ("市", 5)]);
+        let unigrams: Vec<_> = t
+            .iter()
+            .filter(|(_, _, l)| *l == 1)
+            .map(|(w, p, _)| (w.as_str(), *p))
+            .collect();
+        assert_eq!(
+            unigrams,
+            vec![
+                ("济", 0),
+                ("南", 1),
+                ("友", 2),
+                ("好", 3),
+                ("城", 4),
+                ("市", 5)
+            ]
+        );
         // jieba words stacked at their first character, user dictionary applied
         assert!(t.contains(&("济南".to_string(), 0, 2)), "{t:?}");
         assert!(t.contains(&("友好城市".to_string(), 2, 4)), "{t:?}");
@@ -259,17 +312,35 @@ mod tests {
 
     #[test]
     fn user_dictionary_is_loaded() {
-        for word in ["章丘区", "莱芜区", "泉水节", "济南高新区", "中国重汽", "趵突泉"] {
+        for word in [
+            "章丘区",
+            "莱芜区",
+            "泉水节",
+            "济南高新区",
+            "中国重汽",
+            "趵突泉",
+        ] {
             let t = terms(&format!("我们在{word}参观"));
-            assert!(t.iter().any(|(w, _, l)| w == word && *l == word.chars().count()), "{word}: {t:?}");
+            assert!(
+                t.iter()
+                    .any(|(w, _, l)| w == word && *l == word.chars().count()),
+                "{word}: {t:?}"
+            );
         }
     }
 
     #[test]
     fn mixed_text_positions_continue_across_scripts() {
         let t = terms("Jinan济南2024年");
-        let unigrams: Vec<_> = t.iter().filter(|(_, _, l)| *l == 1).map(|(w, p, _)| (w.as_str(), *p)).collect();
-        assert_eq!(unigrams, vec![("jinan", 0), ("济", 1), ("南", 2), ("2024", 3), ("年", 4)]);
+        let unigrams: Vec<_> = t
+            .iter()
+            .filter(|(_, _, l)| *l == 1)
+            .map(|(w, p, _)| (w.as_str(), *p))
+            .collect();
+        assert_eq!(
+            unigrams,
+            vec![("jinan", 0), ("济", 1), ("南", 2), ("2024", 3), ("年", 4)]
+        );
     }
 
     proptest! {
@@ -294,7 +365,11 @@ mod tests {
                 prop_assert!(t.position >= pos, "positions must not decrease: {:?}", t);
                 prop_assert!(t.from >= start);
                 // tokens share a position only when stacked on the same start (jieba word + char)
-                prop_assert!(t.position > pos || t.from == start, "a later token reuses a position: {:?}", t);
+                prop_assert!(
+                    t.position > pos || t.from == start,
+                    "a later token reuses a position: {:?}",
+                    t
+                );
             }
             last = Some((t.position, t.from));
         }

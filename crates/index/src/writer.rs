@@ -14,7 +14,9 @@ use chrono::{DateTime, Utc};
 use jinan_types::Document;
 use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{collector::TopDocs, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    collector::TopDocs, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term,
+};
 
 use crate::error::{Error, Result};
 use crate::generation;
@@ -31,7 +33,10 @@ pub struct WriterOptions {
 
 impl Default for WriterOptions {
     fn default() -> Self {
-        WriterOptions { heap_bytes: 200_000_000, threads: 2 }
+        WriterOptions {
+            heap_bytes: 200_000_000,
+            threads: 2,
+        }
     }
 }
 
@@ -87,7 +92,9 @@ impl Writer {
     /// [`Writer::create_next`] with explicit tuning.
     pub fn create_next_with(dir: &Path, options: WriterOptions) -> Result<Writer> {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        let current = generation::read_current(dir)?.and_then(|g| generation::gen_number(&g)).unwrap_or(0);
+        let current = generation::read_current(dir)?
+            .and_then(|g| generation::gen_number(&g))
+            .unwrap_or(0);
         let gens = generation::list(dir)?;
         for (n, path) in &gens {
             if *n > current {
@@ -95,20 +102,45 @@ impl Writer {
                 std::fs::remove_dir_all(path).map_err(|e| Error::io(path, e))?;
             }
         }
-        let n = current.max(gens.iter().map(|(n, _)| *n).filter(|n| *n <= current).max().unwrap_or(0)) + 1;
+        let n = current.max(
+            gens.iter()
+                .map(|(n, _)| *n)
+                .filter(|n| *n <= current)
+                .max()
+                .unwrap_or(0),
+        ) + 1;
         let gen = format!("gen-{n}");
         let index = generation::create(&dir.join(&gen))?;
         Self::new(dir, gen, index, options, true)
     }
 
-    fn new(dir: &Path, gen: String, index: Index, options: WriterOptions, next: bool) -> Result<Writer> {
+    fn new(
+        dir: &Path,
+        gen: String,
+        index: Index,
+        options: WriterOptions,
+        next: bool,
+    ) -> Result<Writer> {
         let fields = schema::fields_of(&index.schema())?;
         let threads = options.threads.max(1);
         let heap = options.heap_bytes.max(threads * 15_000_000);
         let writer = index.writer_with_num_threads(threads, heap)?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let payload = index.load_metas()?.payload;
-        Ok(Writer { dir: dir.to_path_buf(), gen, index, writer, reader, fields, pending: HashSet::new(), payload, next })
+        Ok(Writer {
+            dir: dir.to_path_buf(),
+            gen,
+            index,
+            writer,
+            reader,
+            fields,
+            pending: HashSet::new(),
+            payload,
+            next,
+        })
     }
 
     /// Name of the generation this writer writes (`gen-<n>`).
@@ -124,8 +156,10 @@ impl Writer {
     /// Adds `doc`, replacing any document with the same URL (in the same commit).
     pub fn upsert(&mut self, doc: &Document) -> Result<()> {
         let url = &doc.article.url;
-        self.writer.delete_term(Term::from_field_text(self.fields.url, url));
-        self.writer.add_document(schema::to_tantivy(&self.fields, doc))?;
+        self.writer
+            .delete_term(Term::from_field_text(self.fields.url, url));
+        self.writer
+            .add_document(schema::to_tantivy(&self.fields, doc))?;
         self.pending.insert(url.clone());
         Ok(())
     }
@@ -151,7 +185,10 @@ impl Writer {
 
     fn lookup(&self, url: &str) -> Result<Option<Document>> {
         let searcher = self.reader.searcher();
-        let query = TermQuery::new(Term::from_field_text(self.fields.url, url), IndexRecordOption::Basic);
+        let query = TermQuery::new(
+            Term::from_field_text(self.fields.url, url),
+            IndexRecordOption::Basic,
+        );
         let top = searcher.search(&query, &TopDocs::with_limit(1).order_by_score())?;
         match top.first() {
             Some((_, addr)) => {
@@ -189,9 +226,17 @@ impl Writer {
     /// [`Writer::open`] this only waits for merges. Uncommitted changes are an error.
     pub fn publish(self) -> Result<()> {
         if !self.pending.is_empty() {
-            return Err(Error::Usage("publish called with uncommitted changes; commit first"));
+            return Err(Error::Usage(
+                "publish called with uncommitted changes; commit first",
+            ));
         }
-        let Writer { dir, gen, writer, next, .. } = self;
+        let Writer {
+            dir,
+            gen,
+            writer,
+            next,
+            ..
+        } = self;
         writer.wait_merging_threads()?;
         if !next {
             return Ok(());

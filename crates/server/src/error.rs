@@ -77,7 +77,11 @@ impl IntoResponse for ApiError {
             ApiError::Unavailable(detail) => tracing::warn!(%detail, "index unavailable"),
             _ => tracing::debug!(error = %self, code, "client error"),
         }
-        (status, Json(serde_json::json!({ "error": self.message(), "code": code }))).into_response()
+        (
+            status,
+            Json(serde_json::json!({ "error": self.message(), "code": code })),
+        )
+            .into_response()
     }
 }
 
@@ -94,7 +98,11 @@ where
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
-    let ctype = res.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let ctype = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     if ctype.starts_with("application/json") || ctype.starts_with("text/html") {
         return res;
     }
@@ -115,7 +123,10 @@ where
     };
     let (mut parts, _) = res.into_parts();
     let body = serde_json::json!({ "error": message, "code": code }).to_string();
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(body))
 }

@@ -42,7 +42,9 @@ use tower_http::trace::TraceLayer;
 pub use error::ApiError;
 pub use live::{LiveIndex, REFRESH_EVERY};
 pub use page::PAGE_SIZE;
-pub use params::{search_request, ParamError, SearchParams, DEFAULT_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
+pub use params::{
+    search_request, ParamError, SearchParams, DEFAULT_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES,
+};
 
 /// Supplies the `jinan stats` JSON (the binary owns the corpus and knows how to read it).
 pub type StatsFn = Arc<dyn Fn() -> std::result::Result<serde_json::Value, String> + Send + Sync>;
@@ -55,9 +57,9 @@ pub const MAX_CONCURRENT_REQUESTS: usize = 64;
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Largest total size of the request headers (the request line aside).
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
-/// Largest request head (request line + headers) the connection reads. Large enough that a 1 MB
-/// query reaches the router and gets a JSON `400`, not a bare connection error.
-pub const MAX_REQUEST_HEAD: usize = 2 * 1024 * 1024 + 64 * 1024;
+/// Largest request head (request line + headers) a connection reads. The `http` crate holds URIs of
+/// up to 64 KB (longer ones get hyper's own `414`); headers are capped at [`MAX_HEADER_BYTES`].
+pub const MAX_REQUEST_HEAD: usize = 128 * 1024;
 /// How long a client may take to send its request head.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long shutdown waits for requests in flight.
@@ -67,7 +69,10 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("cannot listen on {addr}: {source}")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("server I/O error: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -95,7 +100,10 @@ impl AppState {
     /// State over the index in `index_dir` (which may not exist yet: it is opened when it appears).
     /// Blocking (opens the index); call it before the runtime is busy or from `spawn_blocking`.
     pub fn new(index_dir: &std::path::Path, stats: StatsFn) -> AppState {
-        AppState { live: Arc::new(LiveIndex::new(index_dir)), stats }
+        AppState {
+            live: Arc::new(LiveIndex::new(index_dir)),
+            stats,
+        }
     }
 }
 
@@ -113,7 +121,10 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_CONCURRENT_REQUESTS))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
         .layer(middleware::from_fn(limit_headers))
         .layer(middleware::map_response(error::json_errors))
         .layer(TraceLayer::new_for_http())
@@ -121,7 +132,11 @@ pub fn app(state: AppState) -> Router {
 
 /// Answers 431 when the headers are larger than [`MAX_HEADER_BYTES`] in total.
 async fn limit_headers(req: Request, next: Next) -> Response {
-    let size: usize = req.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
+    let size: usize = req
+        .headers()
+        .iter()
+        .map(|(k, v)| k.as_str().len() + v.len() + 4)
+        .sum();
     if size > MAX_HEADER_BYTES {
         let body = serde_json::json!({
             "error": format!("the request headers are too large ({size} bytes; at most {MAX_HEADER_BYTES})"),
@@ -131,17 +146,28 @@ async fn limit_headers(req: Request, next: Next) -> Response {
     }
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'"),
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
+        ),
     );
-    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     res
 }
 
 fn query_error(e: QueryRejection) -> ApiError {
-    ApiError::BadRequest(format!("the query string cannot be read: {}", e.body_text()))
+    ApiError::BadRequest(format!(
+        "the query string cannot be read: {}",
+        e.body_text()
+    ))
 }
 
 async fn api_search(
@@ -150,7 +176,10 @@ async fn api_search(
 ) -> std::result::Result<Json<jinan_types::SearchResults>, ApiError> {
     let Query(params) = q.map_err(query_error)?;
     let req = search_request(&params)?;
-    let results = st.live.with(move |s| s.search(&req).map_err(ApiError::from_index)).await?;
+    let results = st
+        .live
+        .with(move |s| s.search(&req).map_err(ApiError::from_index))
+        .await?;
     Ok(Json(results))
 }
 
@@ -164,17 +193,31 @@ async fn api_article(
     q: std::result::Result<Query<ArticleParams>, QueryRejection>,
 ) -> std::result::Result<Json<jinan_types::Document>, ApiError> {
     let Query(params) = q.map_err(query_error)?;
-    let url = params.url.map(|u| u.trim().to_string()).filter(|u| !u.is_empty());
-    let url = url.ok_or_else(|| ApiError::BadRequest("give the article's address: /api/article?url=URL".into()))?;
+    let url = params
+        .url
+        .map(|u| u.trim().to_string())
+        .filter(|u| !u.is_empty());
+    let url = url.ok_or_else(|| {
+        ApiError::BadRequest("give the article's address: /api/article?url=URL".into())
+    })?;
     if url.len() > MAX_QUERY_BYTES {
-        return Err(ApiError::BadRequest(format!("the url is too long ({} bytes; at most {MAX_QUERY_BYTES})", url.len())));
+        return Err(ApiError::BadRequest(format!(
+            "the url is too long ({} bytes; at most {MAX_QUERY_BYTES})",
+            url.len()
+        )));
     }
     let lookup = url.clone();
-    let doc = st.live.with(move |s| s.article(&lookup).map_err(ApiError::from_index)).await?;
-    doc.map(Json).ok_or_else(|| ApiError::NotFound(format!("no article with url {url:?} in the index")))
+    let doc = st
+        .live
+        .with(move |s| s.article(&lookup).map_err(ApiError::from_index))
+        .await?;
+    doc.map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no article with url {url:?} in the index")))
 }
 
-async fn api_stats(State(st): State<AppState>) -> std::result::Result<Json<serde_json::Value>, ApiError> {
+async fn api_stats(
+    State(st): State<AppState>,
+) -> std::result::Result<Json<serde_json::Value>, ApiError> {
     let f = st.stats.clone();
     let v = tokio::task::spawn_blocking(move || f())
         .await
@@ -197,10 +240,18 @@ async fn search_page(
     };
     let search = params.search;
     let wants_search = search.q.as_deref().is_some_and(|q| !q.trim().is_empty());
-    let req = if wants_search { Some(page_request(&search, params.page.as_deref())) } else { None };
+    let req = if wants_search {
+        Some(page_request(&search, params.page.as_deref()))
+    } else {
+        None
+    };
     let (status, columns, outcome) = match req {
         Some(Err(msg)) => {
-            let columns = st.live.with(|s| Ok(s.columns().unwrap_or_default())).await.unwrap_or_default();
+            let columns = st
+                .live
+                .with(|s| Ok(s.columns().unwrap_or_default()))
+                .await
+                .unwrap_or_default();
             (StatusCode::BAD_REQUEST, columns, page::Outcome::Error(msg))
         }
         other => {
@@ -212,20 +263,36 @@ async fn search_page(
                         tracing::warn!(error = %e, "cannot list columns");
                         Vec::new()
                     });
-                    let Some(req) = req else { return Ok((columns, page::Outcome::Empty)) };
+                    let Some(req) = req else {
+                        return Ok((columns, page::Outcome::Empty));
+                    };
                     let results = match s.search(&req) {
                         Ok(r) => r,
-                        Err(e) => return Ok((columns, page::Outcome::Error(ApiError::from_index(e).message()))),
+                        Err(e) => {
+                            return Ok((
+                                columns,
+                                page::Outcome::Error(ApiError::from_index(e).message()),
+                            ))
+                        }
                     };
                     let years = s.year_histogram(&req).unwrap_or_else(|e| {
                         tracing::warn!(error = %e, "cannot count matches per year");
                         Vec::new()
                     });
-                    Ok((columns, page::Outcome::Results { req, results, years }))
+                    Ok((
+                        columns,
+                        page::Outcome::Results {
+                            req,
+                            results,
+                            years,
+                        },
+                    ))
                 })
                 .await;
             match run {
-                Ok((columns, outcome @ page::Outcome::Error(_))) => (StatusCode::BAD_REQUEST, columns, outcome),
+                Ok((columns, outcome @ page::Outcome::Error(_))) => {
+                    (StatusCode::BAD_REQUEST, columns, outcome)
+                }
                 Ok((columns, outcome)) => (StatusCode::OK, columns, outcome),
                 Err(e) => {
                     let (_, status) = e.code_and_status();
@@ -243,14 +310,21 @@ async fn search_page(
 
 /// The page's request: the search options with `page` (1-based, [`PAGE_SIZE`] hits a page unless
 /// `limit` says otherwise) turned into the offset.
-fn page_request(search: &SearchParams, page: Option<&str>) -> std::result::Result<jinan_types::SearchRequest, String> {
+fn page_request(
+    search: &SearchParams,
+    page: Option<&str>,
+) -> std::result::Result<jinan_types::SearchRequest, String> {
     let mut req = search_request(search).map_err(|e| e.to_string())?;
     let last_page = MAX_OFFSET / req.limit + 1;
     let page = match page.map(str::trim).filter(|p| !p.is_empty()) {
         None => 1,
         Some(p) => match p.parse::<usize>() {
             Ok(n) if (1..=last_page).contains(&n) => n,
-            _ => return Err(format!("page must be a whole number from 1 to {last_page}, not {p:?}")),
+            _ => {
+                return Err(format!(
+                    "page must be a whole number from 1 to {last_page}, not {p:?}"
+                ))
+            }
         },
     };
     req.offset = (page - 1) * req.limit;
@@ -259,9 +333,16 @@ fn page_request(search: &SearchParams, page: Option<&str>) -> std::result::Resul
 
 /// Binds `cfg.addr` and serves until `shutdown` completes (then finishes requests in flight, for
 /// at most [`SHUTDOWN_GRACE`]).
-pub async fn serve(cfg: ServerConfig, shutdown: impl Future<Output = ()> + Send + 'static) -> Result<()> {
-    let listener =
-        tokio::net::TcpListener::bind(cfg.addr).await.map_err(|source| Error::Bind { addr: cfg.addr, source })?;
+pub async fn serve(
+    cfg: ServerConfig,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let listener = tokio::net::TcpListener::bind(cfg.addr)
+        .await
+        .map_err(|source| Error::Bind {
+            addr: cfg.addr,
+            source,
+        })?;
     let dir = cfg.index_dir.clone();
     let stats = cfg.stats.clone();
     let state = tokio::task::spawn_blocking(move || AppState::new(&dir, stats))

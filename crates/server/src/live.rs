@@ -70,9 +70,13 @@ impl LiveIndex {
         let current = self.current();
         match current {
             Some(s) => match s.refresh() {
-                Ok(true) => tracing::info!(dir = %self.dir.display(), "index changed; serving the new version"),
+                Ok(true) => {
+                    tracing::info!(dir = %self.dir.display(), "index changed; serving the new version")
+                }
                 Ok(false) => {}
-                Err(e) => tracing::warn!(error = %e, "index refresh failed; still serving the previous version"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "index refresh failed; still serving the previous version")
+                }
             },
             None => match Searcher::open(&self.dir) {
                 Ok(s) => {

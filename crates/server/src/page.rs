@@ -31,7 +31,11 @@ pub enum Outcome {
     Error(String),
     /// The index is missing or broken.
     Unavailable(String),
-    Results { req: SearchRequest, results: SearchResults, years: Vec<(i32, u64)> },
+    Results {
+        req: SearchRequest,
+        results: SearchResults,
+        years: Vec<(i32, u64)>,
+    },
 }
 
 /// Renders the whole page.
@@ -39,7 +43,11 @@ pub fn render(params: &SearchParams, columns: &[(String, u64)], outcome: &Outcom
     let q = params.q.as_deref().unwrap_or("");
     // Echo at most a screenful of a (possibly huge, refused) query back into the box.
     let q_echo: String = q.chars().take(300).collect();
-    let title = if q.trim().is_empty() { "jinan search".to_string() } else { format!("{q_echo} – jinan search") };
+    let title = if q.trim().is_empty() {
+        "jinan search".to_string()
+    } else {
+        format!("{q_echo} – jinan search")
+    };
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -75,10 +83,12 @@ fn form(params: &SearchParams, q: &str, columns: &[(String, u64)]) -> Markup {
     let column = v(&params.column);
     let lang = v(&params.lang);
     let sort = v(&params.sort);
-    let live = params
-        .live
-        .as_deref()
-        .is_some_and(|v| !matches!(v.trim().to_ascii_lowercase().as_str(), "0" | "false" | "no" | "off"));
+    let live = params.live.as_deref().is_some_and(|v| {
+        !matches!(
+            v.trim().to_ascii_lowercase().as_str(),
+            "0" | "false" | "no" | "off"
+        )
+    });
     html! {
         form.search method="get" action="/" role="search" {
             div.qrow {
@@ -119,7 +129,12 @@ fn form(params: &SearchParams, q: &str, columns: &[(String, u64)]) -> Markup {
     }
 }
 
-fn results_view(params: &SearchParams, req: &SearchRequest, r: &SearchResults, years: &[(i32, u64)]) -> Markup {
+fn results_view(
+    params: &SearchParams,
+    req: &SearchRequest,
+    r: &SearchResults,
+    years: &[(i32, u64)],
+) -> Markup {
     let first = r.offset + 1;
     let last = r.offset + r.hits.len();
     html! {
@@ -190,17 +205,30 @@ fn pager(params: &SearchParams, r: &SearchResults) -> Markup {
 /// The bar chart: one bar per year from the first to the last year with matches (gaps shown as
 /// empty years), count above each bar, each bar a link that narrows the search to its year.
 fn chart(params: &SearchParams, years: &[(i32, u64)]) -> Markup {
-    let (Some(&(y0, _)), Some(&(y1, _))) = (years.iter().min_by_key(|y| y.0), years.iter().max_by_key(|y| y.0)) else {
+    let (Some(&(y0, _)), Some(&(y1, _))) = (
+        years.iter().min_by_key(|y| y.0),
+        years.iter().max_by_key(|y| y.0),
+    ) else {
         return html! {};
     };
     // A corrupt date far in the past must not make thousands of bars.
     let y0 = y0.max(y1 - 59);
-    let series: Vec<(i32, u64)> =
-        (y0..=y1).map(|y| (y, years.iter().filter(|(yy, _)| *yy == y).map(|(_, n)| n).sum())).collect();
+    let series: Vec<(i32, u64)> = (y0..=y1)
+        .map(|y| {
+            (
+                y,
+                years
+                    .iter()
+                    .filter(|(yy, _)| *yy == y)
+                    .map(|(_, n)| n)
+                    .sum(),
+            )
+        })
+        .collect();
     let max = series.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
-    let (w, h, top, bottom) = (640.0_f64, 180.0_f64, 18.0_f64, 22.0_f64);
+    let (w, h, top, bottom) = (640.0_f64, 150.0_f64, 18.0_f64, 22.0_f64);
     let slot = w / series.len() as f64;
-    let bar_w = (slot * 0.72).max(1.0);
+    let bar_w = (slot * 0.72).clamp(1.0, 40.0);
     let label_every = (series.len() as f64 / 16.0).ceil().max(1.0) as usize;
     let total: u64 = series.iter().map(|(_, n)| n).sum();
     html! {
@@ -258,7 +286,11 @@ pub fn safe_snippet(s: &str) -> String {
 
 /// Only http(s) links are made clickable; anything else (say `javascript:`) links nowhere.
 fn safe_href(url: &str) -> &str {
-    let lower = url.trim_start().get(..8).unwrap_or(url).to_ascii_lowercase();
+    let lower = url
+        .trim_start()
+        .get(..8)
+        .unwrap_or(url)
+        .to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         url
     } else {
@@ -277,7 +309,10 @@ fn page_href(params: &SearchParams, n: usize) -> String {
 
 /// `/?…` with the current options narrowed to one year (page 1).
 fn year_href(params: &SearchParams, year: i32) -> String {
-    let mut pairs: Vec<_> = base_pairs(params).into_iter().filter(|(k, _)| *k != "from" && *k != "to").collect();
+    let mut pairs: Vec<_> = base_pairs(params)
+        .into_iter()
+        .filter(|(k, _)| *k != "from" && *k != "to")
+        .collect();
     pairs.push(("from", format!("{year:04}-01-01")));
     pairs.push(("to", format!("{year:04}-12-31")));
     href(&pairs)
@@ -296,7 +331,11 @@ fn base_pairs(p: &SearchParams) -> Vec<(&'static str, String)> {
     ];
     fields
         .into_iter()
-        .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty() || k == "live").map(|v| (k, v.clone())))
+        .filter_map(|(k, v)| {
+            v.as_ref()
+                .filter(|v| !v.is_empty() || k == "live")
+                .map(|v| (k, v.clone()))
+        })
         .collect()
 }
 
@@ -348,7 +387,10 @@ mod tests {
     #[test]
     fn snippet_keeps_only_b() {
         assert_eq!(safe_snippet("a <b>x</b> &amp; y"), "a <b>x</b> &amp; y");
-        assert_eq!(safe_snippet("<script>alert(1)</script>"), "&lt;script&gt;alert(1)&lt;/script&gt;");
+        assert_eq!(
+            safe_snippet("<script>alert(1)</script>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;"
+        );
         assert_eq!(safe_snippet("<b onclick=x>"), "&lt;b onclick=x&gt;");
         assert_eq!(safe_snippet("友好<b>城市</b>"), "友好<b>城市</b>");
     }
@@ -356,10 +398,20 @@ mod tests {
     #[test]
     fn hrefs() {
         assert_eq!(safe_href("javascript:alert(1)"), "#");
-        assert_eq!(safe_href("http://english.jinan.gov.cn/a"), "http://english.jinan.gov.cn/a");
-        let p = SearchParams { q: Some("友好 & city".into()), lang: Some(String::new()), ..Default::default() };
+        assert_eq!(
+            safe_href("http://english.jinan.gov.cn/a"),
+            "http://english.jinan.gov.cn/a"
+        );
+        let p = SearchParams {
+            q: Some("友好 & city".into()),
+            lang: Some(String::new()),
+            ..Default::default()
+        };
         assert_eq!(page_href(&p, 2), "/?q=%E5%8F%8B%E5%A5%BD+%26+city&page=2");
-        assert_eq!(year_href(&p, 2018), "/?q=%E5%8F%8B%E5%A5%BD+%26+city&from=2018-01-01&to=2018-12-31");
+        assert_eq!(
+            year_href(&p, 2018),
+            "/?q=%E5%8F%8B%E5%A5%BD+%26+city&from=2018-01-01&to=2018-12-31"
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use serde::Deserialize;
 pub const DEFAULT_LIMIT: usize = 10;
 /// Deepest result a client may page to (`offset`): deeper pages cost memory for nothing a reader
 /// needs; narrow the query or the dates instead.
-pub const MAX_OFFSET: usize = 10_000;
+pub const MAX_OFFSET: usize = jinan_index::MAX_OFFSET;
 /// Longest accepted query, in bytes.
 pub const MAX_QUERY_BYTES: usize = 4096;
 /// Longest accepted column name, in bytes.
@@ -108,10 +108,15 @@ pub fn search_request(params: &SearchParams) -> Result<SearchRequest, ParamError
         req.column = Some(c.to_string());
     }
     req.lang = present(&params.lang)
-        .map(|v| v.parse::<Lang>().map_err(|_| ParamError::UnknownLang(v.to_string())))
+        .map(|v| {
+            v.parse::<Lang>()
+                .map_err(|_| ParamError::UnknownLang(v.to_string()))
+        })
         .transpose()?;
     if let Some(v) = present(&params.sort) {
-        req.sort = v.parse::<Sort>().map_err(|_| ParamError::UnknownSort(v.to_string()))?;
+        req.sort = v
+            .parse::<Sort>()
+            .map_err(|_| ParamError::UnknownSort(v.to_string()))?;
     }
     if let Some(v) = &params.live {
         req.live = boolean(v)?;
@@ -128,16 +133,32 @@ fn number(name: &'static str, v: &str) -> Result<u64, ParamError> {
     // Only plain digits: no sign, no `0x`, no exponent. Too many digits is "out of range", not
     // "not a number", so clamp overflow to u64::MAX and let the caller's range check speak.
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(ParamError::NotANumber { name, value: v.to_string() });
+        return Err(ParamError::NotANumber {
+            name,
+            value: v.to_string(),
+        });
     }
     Ok(v.parse::<u64>().unwrap_or(u64::MAX))
 }
 
 fn date(name: &'static str, v: &str) -> Result<NaiveDate, ParamError> {
     let ok_shape = v.len() == 10
-        && v.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
-    let parsed = if ok_shape { NaiveDate::parse_from_str(v, "%Y-%m-%d").ok() } else { None };
-    parsed.ok_or_else(|| ParamError::BadDate { name, value: v.to_string() })
+        && v.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    let parsed = if ok_shape {
+        NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()
+    } else {
+        None
+    };
+    parsed.ok_or_else(|| ParamError::BadDate {
+        name,
+        value: v.to_string(),
+    })
 }
 
 fn boolean(v: &str) -> Result<bool, ParamError> {
@@ -154,7 +175,10 @@ mod tests {
     use super::*;
 
     fn p(pairs: &[(&str, &str)]) -> SearchParams {
-        let mut s = SearchParams { q: Some("jinan".into()), ..Default::default() };
+        let mut s = SearchParams {
+            q: Some("jinan".into()),
+            ..Default::default()
+        };
         for (k, v) in pairs {
             let v = Some(v.to_string());
             match *k {
@@ -206,8 +230,14 @@ mod tests {
 
     #[test]
     fn blanks_are_absent() {
-        let r = search_request(&p(&[("limit", ""), ("from", " "), ("lang", ""), ("sort", ""), ("column", "")]))
-            .unwrap();
+        let r = search_request(&p(&[
+            ("limit", ""),
+            ("from", " "),
+            ("lang", ""),
+            ("sort", ""),
+            ("column", ""),
+        ]))
+        .unwrap();
         assert_eq!(r, SearchRequest::new("jinan"));
     }
 
@@ -227,7 +257,10 @@ mod tests {
             (&[("from", "2018-1-1")], "from must be a date"),
             (&[("to", "+2018-01-01")], "to must be a date"),
             (&[("to", "yesterday")], "to must be a date"),
-            (&[("from", "2019-01-01"), ("to", "2018-01-01")], "is after the to date"),
+            (
+                &[("from", "2019-01-01"), ("to", "2018-01-01")],
+                "is after the to date",
+            ),
             (&[("lang", "fr")], "unknown language"),
             (&[("sort", "random")], "unknown sort"),
             (&[("live", "maybe")], "live must be true or false"),
@@ -237,13 +270,21 @@ mod tests {
             assert!(err.contains(want), "{pairs:?}: {err:?} lacks {want:?}");
         }
         let long = "a".repeat(MAX_QUERY_BYTES + 1);
-        assert_eq!(search_request(&p(&[("q", &long)])), Err(ParamError::QueryTooLong(MAX_QUERY_BYTES + 1)));
+        assert_eq!(
+            search_request(&p(&[("q", &long)])),
+            Err(ParamError::QueryTooLong(MAX_QUERY_BYTES + 1))
+        );
         assert!(search_request(&SearchParams::default()).is_err());
     }
 
     #[test]
     fn one_day_range_and_live_false() {
-        let r = search_request(&p(&[("from", "2020-02-29"), ("to", "2020-02-29"), ("live", "false")])).unwrap();
+        let r = search_request(&p(&[
+            ("from", "2020-02-29"),
+            ("to", "2020-02-29"),
+            ("live", "false"),
+        ]))
+        .unwrap();
         assert_eq!(r.from, r.to);
         assert!(!r.live);
     }

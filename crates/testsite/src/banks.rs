@@ -99,8 +99,18 @@ pub const EN_INDUSTRIES: &[&str] = &[
 ];
 
 pub const EN_MONTHS: &[&str] = &[
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// English sentences. Slots: {d} {d2} district, {s} spring, {l} landmark, {c} company,
@@ -114,7 +124,7 @@ pub const EN_SENTENCES: &[&str] = &[
     "{c} delivered {n} heavy trucks to overseas buyers in {m}, a record for a single month.",
     "A delegation from {p} toured {l} and discussed cooperation in education and tourism with city officials.",
     "The municipal government plans to open {n2} new pocket parks in {d} before the end of the year.",
-    "Visitors can now take an evening boat ride on {l}, with the route lit by lanterns until ten o'clock.",
+    "Visitors can now take an evening boat ride on Daming Lake, with the route lit by lanterns until ten o'clock.",
     "Researchers in {d} have built a pilot line for {i} that is expected to employ {n} people.",
     "During {e}, more than {n} thousand visitors came to the old town, hotel bookings rose by {pc} percent.",
     "The metro extension will link {d} with {d2} and shorten the trip to about {n2} minutes.",
@@ -250,18 +260,73 @@ pub const ZH_DISTRICTS: &[&str] = &[
     "济南新旧动能转换起步区",
 ];
 
-pub const ZH_SPRINGS: &[&str] = &["趵突泉", "黑虎泉", "珍珠泉", "五龙潭", "漱玉泉", "百脉泉", "白石泉"];
+pub const ZH_SPRINGS: &[&str] = &[
+    "趵突泉",
+    "黑虎泉",
+    "珍珠泉",
+    "五龙潭",
+    "漱玉泉",
+    "百脉泉",
+    "白石泉",
+];
 
-pub const ZH_LANDMARKS: &[&str] =
-    &["大明湖", "千佛山", "泉城广场", "芙蓉街", "济南奥体中心", "黄河风景区", "华山湖", "护城河", "宽厚里", "山东博物馆"];
+pub const ZH_LANDMARKS: &[&str] = &[
+    "大明湖",
+    "千佛山",
+    "泉城广场",
+    "芙蓉街",
+    "济南奥体中心",
+    "黄河风景区",
+    "华山湖",
+    "护城河",
+    "宽厚里",
+    "山东博物馆",
+];
 
-pub const ZH_COMPANIES: &[&str] = &["中国重汽", "浪潮集团", "济钢集团", "山东高速集团", "济南轨道交通集团", "齐鲁制药", "济南能源集团"];
+pub const ZH_COMPANIES: &[&str] = &[
+    "中国重汽",
+    "浪潮集团",
+    "济钢集团",
+    "山东高速集团",
+    "济南轨道交通集团",
+    "齐鲁制药",
+    "济南能源集团",
+];
 
-pub const ZH_PARTNERS: &[&str] = &["雷吉纳", "奥格斯堡", "万塔", "雷恩", "山口", "水原", "萨克拉门托", "考文垂", "马赛", "喀山"];
+pub const ZH_PARTNERS: &[&str] = &[
+    "雷吉纳",
+    "奥格斯堡",
+    "万塔",
+    "雷恩",
+    "山口",
+    "水原",
+    "萨克拉门托",
+    "考文垂",
+    "马赛",
+    "喀山",
+];
 
-pub const ZH_EVENTS: &[&str] = &["泉水节", "趵突泉花灯会", "齐鲁文化博览会", "济南国际马拉松", "大明湖荷花节", "黄河论坛"];
+pub const ZH_EVENTS: &[&str] = &[
+    "泉水节",
+    "趵突泉花灯会",
+    "齐鲁文化博览会",
+    "济南国际马拉松",
+    "大明湖荷花节",
+    "黄河论坛",
+];
 
-pub const ZH_INDUSTRIES: &[&str] = &["软件和信息服务", "生物医药", "新材料", "智能制造", "新能源汽车", "跨境电商", "文化旅游", "量子科技", "现代农业", "现代物流"];
+pub const ZH_INDUSTRIES: &[&str] = &[
+    "软件和信息服务",
+    "生物医药",
+    "新材料",
+    "智能制造",
+    "新能源汽车",
+    "跨境电商",
+    "文化旅游",
+    "量子科技",
+    "现代农业",
+    "现代物流",
+];
 
 /// Chinese sentences, same slots as the English ones.
 pub const ZH_SENTENCES: &[&str] = &[
@@ -273,7 +338,7 @@ pub const ZH_SENTENCES: &[&str] = &[
     "{c}{m}份向海外客户交付重型卡车{n}辆，单月出口量创历史新高。",
     "来自友好城市{p}的代表团参观了{l}，并就教育、旅游等领域合作与我市有关部门进行了交流。",
     "根据规划，{d}年内将新建{n2}处口袋公园，进一步提升居民的生活品质。",
-    "夜游{l}项目正式开放，游客可乘船欣赏沿岸灯光，感受泉城夜色之美。",
+    "夜游大明湖项目正式开放，游客可乘船欣赏沿岸灯光，感受泉城夜色之美。",
     "{d}围绕{i}产业建设中试基地，预计可带动就业{n}人。",
     "{e}期间，老城区共接待游客{n}万人次，酒店预订量增长{pc}%。",
     "轨道交通延长线建成后，将串联{d}与{d2}，通勤时间缩短至{n2}分钟左右。",
@@ -335,7 +400,14 @@ pub const ZH_TITLES: &[&str] = &[
     "{c}在{d}扩大研发投入",
 ];
 
-pub const ZH_HEADINGS: &[&str] = &["一、基本情况", "二、主要做法", "三、下一步工作", "相关数据", "市民声音", "延伸阅读"];
+pub const ZH_HEADINGS: &[&str] = &[
+    "一、基本情况",
+    "二、主要做法",
+    "三、下一步工作",
+    "相关数据",
+    "市民声音",
+    "延伸阅读",
+];
 
 pub const ZH_LIST_ITEMS: &[&str] = &[
     "5月至10月开放时间延长至21时。",
@@ -348,15 +420,29 @@ pub const ZH_LIST_ITEMS: &[&str] = &[
     "东侧设有非机动车停放区。",
 ];
 
-pub const ZH_CAPTIONS: &[&str] = &["游客在{s}拍照留念。", "{l}荷花盛开。", "{c}工人在生产线上装配重卡。", "{p}客人参观{l}。", "{d}夜景。"];
+pub const ZH_CAPTIONS: &[&str] = &[
+    "游客在{s}拍照留念。",
+    "{l}荷花盛开。",
+    "{c}工人在生产线上装配重卡。",
+    "{p}客人参观{l}。",
+    "{d}夜景。",
+];
 
-pub const ZH_RARE_SENTENCES: &[&str] =
-    &["该项目内部编号为 {r} ，将于明年春季接受评估。", "当地居民把新建的人行桥称为“{z}”，项目代号 {r} 。"];
+pub const ZH_RARE_SENTENCES: &[&str] = &[
+    "该项目内部编号为 {r} ，将于明年春季接受评估。",
+    "当地居民把新建的人行桥称为“{z}”，项目代号 {r} 。",
+];
 
-pub const ZH_SOURCES: &[&str] = &["济南日报", "济南市人民政府", "大众日报", "济南市外事办公室", "齐鲁晚报"];
+pub const ZH_SOURCES: &[&str] = &[
+    "济南日报",
+    "济南市人民政府",
+    "大众日报",
+    "济南市外事办公室",
+    "齐鲁晚报",
+];
 
 /// Uncommon characters used only for planted rare Chinese compounds (never in the banks above).
 pub const RARE_HAN: &[char] = &[
-    '犇', '骉', '鱻', '猋', '赑', '淼', '垚', '焱', '燚', '掱', '孖', '嚞', '嘂', '叒', '叕', '壵', '兟', '兲', '屾', '昍',
-    '玨', '瑏', '皛', '砳', '祘', '龘', '靐', '麤', '灥', '馫', '毳', '芔',
+    '犇', '骉', '鱻', '猋', '赑', '淼', '垚', '焱', '燚', '掱', '孖', '嚞', '嘂', '叒', '叕', '壵',
+    '兟', '兲', '屾', '昍', '玨', '瑏', '皛', '砳', '祘', '龘', '靐', '麤', '灥', '馫', '毳', '芔',
 ];

@@ -129,7 +129,10 @@ pub enum Block {
     /// Rows of cells; the first row is the header row.
     Table(Vec<Vec<String>>),
     /// An image with its caption (the caption ends in `[Photo/jinan.gov.cn]`).
-    Image { src: String, caption: String },
+    Image {
+        src: String,
+        caption: String,
+    },
 }
 
 /// Everything an article says.
@@ -164,11 +167,15 @@ fn date_range() -> (NaiveDate, i64) {
 
 /// Base time of articles added by mutation (all newer than any generated article).
 pub fn added_base() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 6, 1).and_then(|d| d.and_hms_opt(9, 0, 0)).unwrap_or_default()
+    NaiveDate::from_ymd_opt(2026, 6, 1)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .unwrap_or_default()
 }
 
 fn dt(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(y, m, d).and_then(|d| d.and_hms_opt(h, min, 0)).unwrap_or_default()
+    NaiveDate::from_ymd_opt(y, m, d)
+        .and_then(|d| d.and_hms_opt(h, min, 0))
+        .unwrap_or_default()
 }
 
 /// The ordinary (jpage) columns English articles go to, and Chinese ones.
@@ -187,7 +194,7 @@ pub fn meta(seed: u64, index: u32, added: Option<u32>) -> Meta {
     if let Some(k) = added {
         published = added_base() + Duration::minutes(i64::from(k) * 7);
     }
-    let lang = if r.chance(25) { Lang::Zh } else { Lang::En };
+    let lang = if r.chance(27) { Lang::Zh } else { Lang::En };
     let column = match lang {
         Lang::Zh => ZH_COLUMNS[r.below(ZH_COLUMNS.len())],
         Lang::En => EN_COLUMNS[r.below(EN_COLUMNS.len())],
@@ -199,32 +206,118 @@ pub fn meta(seed: u64, index: u32, added: Option<u32>) -> Meta {
         _ => Template::MislabeledUtf8,
     };
     let no_breadcrumb = template == Template::NoMeta && r.chance(40);
-    let mut m = Meta { index, kind: Kind::Normal, lang, column, template, gen: AddrGen::Old, published, no_breadcrumb };
+    let mut m = Meta {
+        index,
+        kind: Kind::Normal,
+        lang,
+        column,
+        template,
+        gen: AddrGen::Old,
+        published,
+        no_breadcrumb,
+    };
     // Fixed roles for the first indices, so even a 20-article site has every kind of page.
     use Template::*;
-    let fixed = |kind, lang, column, template, published, nb| (kind, lang, column, template, published, nb);
+    let fixed =
+        |kind, lang, column, template, published, nb| (kind, lang, column, template, published, nb);
     let f = match index {
-        0 => Some(fixed(Kind::SeedKfarSaba, Lang::En, 0, Modern, dt(2018, 11, 19, 10, 5), false)),
-        1 => Some(fixed(Kind::SeedKharkiv, Lang::En, 0, Modern, dt(2016, 9, 12, 9, 30), false)),
-        2 => Some(fixed(Kind::ScriptTitle, Lang::En, 1, Modern, m.published, false)),
-        3 => Some(fixed(Kind::CaptionOnly, Lang::En, 4, Modern, m.published, false)),
-        4 => Some(fixed(Kind::EmptyBody, Lang::En, 2, Modern, m.published, false)),
-        5 => Some(fixed(Kind::Normal, Lang::En, 3, OldTable, m.published, false)),
-        6 => Some(fixed(Kind::Normal, Lang::Zh, 6, OldTable, m.published, false)),
-        7 => Some(fixed(Kind::Normal, Lang::En, 5, NoMeta, dt(2025, 3, 14, 15, 20), false)),
+        0 => Some(fixed(
+            Kind::SeedKfarSaba,
+            Lang::En,
+            0,
+            Modern,
+            dt(2018, 11, 19, 10, 5),
+            false,
+        )),
+        1 => Some(fixed(
+            Kind::SeedKharkiv,
+            Lang::En,
+            0,
+            Modern,
+            dt(2016, 9, 12, 9, 30),
+            false,
+        )),
+        2 => Some(fixed(
+            Kind::ScriptTitle,
+            Lang::En,
+            1,
+            Modern,
+            m.published,
+            false,
+        )),
+        3 => Some(fixed(
+            Kind::CaptionOnly,
+            Lang::En,
+            4,
+            Modern,
+            m.published,
+            false,
+        )),
+        4 => Some(fixed(
+            Kind::EmptyBody,
+            Lang::En,
+            2,
+            Modern,
+            m.published,
+            false,
+        )),
+        5 => Some(fixed(
+            Kind::Normal,
+            Lang::En,
+            3,
+            OldTable,
+            m.published,
+            false,
+        )),
+        6 => Some(fixed(
+            Kind::Normal,
+            Lang::Zh,
+            6,
+            OldTable,
+            m.published,
+            false,
+        )),
+        7 => Some(fixed(
+            Kind::Normal,
+            Lang::En,
+            5,
+            NoMeta,
+            dt(2025, 3, 14, 15, 20),
+            false,
+        )),
         8 => Some(fixed(Kind::Normal, Lang::Zh, 7, NoMeta, m.published, true)),
-        9 => Some(fixed(Kind::Normal, Lang::Zh, 6, MislabeledUtf8, dt(2024, 8, 2, 8, 45), false)),
+        9 => Some(fixed(
+            Kind::Normal,
+            Lang::Zh,
+            6,
+            MislabeledUtf8,
+            dt(2024, 8, 2, 8, 45),
+            false,
+        )),
         10 => Some(fixed(Kind::Normal, Lang::En, 2, NoMeta, m.published, true)),
         _ => None,
     };
     if let Some((kind, lang, column, template, published, nb)) = f {
-        m = Meta { index, kind, lang, column, template, gen: AddrGen::Old, published, no_breadcrumb: nb };
+        m = Meta {
+            index,
+            kind,
+            lang,
+            column,
+            template,
+            gen: AddrGen::Old,
+            published,
+            no_breadcrumb: nb,
+        };
     }
     // Newer articles use the new address generation (both forms); a few older ones too.
     let year = m.published.date().format("%Y").to_string();
     let newish = year.as_str() >= "2023" || (index >= SPECIALS && r.chance(5));
     if newish && !matches!(m.kind, Kind::SeedKfarSaba | Kind::SeedKharkiv) {
-        m.gen = if r.chance(50) { AddrGen::NewInColumn } else { AddrGen::NewPlain };
+        m.gen = if r.chance(50) {
+            AddrGen::NewInColumn
+        } else {
+            AddrGen::NewPlain
+        };
     }
     m
 }
@@ -250,7 +343,12 @@ pub fn hex_id(seed: u64, index: u32) -> String {
     let mut t = Rng::for_parts(&[seed, u64::from(index), 99]);
     let a = t.next_u64();
     let b = t.next_u64() & 0xffff_ffff;
-    format!("{:08x}{:016x}{:08x}", index.wrapping_mul(HEX_MUL) ^ hex_key(seed), a, b)
+    format!(
+        "{:08x}{:016x}{:08x}",
+        index.wrapping_mul(HEX_MUL) ^ hex_key(seed),
+        a,
+        b
+    )
 }
 
 /// Inverse of [`hex_id`]'s first 8 digits.
@@ -289,6 +387,8 @@ pub fn rare_zh(index: u32) -> String {
 
 struct Slots<'a> {
     lang: Lang,
+    /// The last `{d}` filled, so that `{d2}` names another district.
+    last_d: &'static str,
     year: i32,
     r: &'a mut Rng,
 }
@@ -314,9 +414,23 @@ impl Slots<'_> {
 
     fn value(&mut self, slot: &str) -> String {
         let zh = self.lang == Lang::Zh;
-        let bank = |en: &'static [&'static str], zhb: &'static [&'static str]| if zh { zhb } else { en };
+        let bank =
+            |en: &'static [&'static str], zhb: &'static [&'static str]| if zh { zhb } else { en };
         match slot {
-            "d" | "d2" => self.r.pick(bank(EN_DISTRICTS, ZH_DISTRICTS)).to_string(),
+            "d" => {
+                let d = self.r.pick(bank(EN_DISTRICTS, ZH_DISTRICTS));
+                self.last_d = d;
+                d.to_string()
+            }
+            "d2" => {
+                let b = bank(EN_DISTRICTS, ZH_DISTRICTS);
+                let mut d = self.r.pick(b);
+                if d == self.last_d {
+                    let k = b.iter().position(|x| *x == d).unwrap_or(0);
+                    d = b[(k + 1) % b.len()];
+                }
+                d.to_string()
+            }
             "s" => self.r.pick(bank(EN_SPRINGS, ZH_SPRINGS)).to_string(),
             "l" => self.r.pick(bank(EN_LANDMARKS, ZH_LANDMARKS)).to_string(),
             "c" => self.r.pick(bank(EN_COMPANIES, ZH_COMPANIES)).to_string(),
@@ -348,18 +462,59 @@ fn capitalize(s: String) -> String {
     }
 }
 
+fn year_of(m: &Meta) -> i32 {
+    m.published
+        .date()
+        .format("%Y")
+        .to_string()
+        .parse()
+        .unwrap_or(2020)
+}
+
+/// The title of a generated article: the first draws of its generator, so a list page can show
+/// titles without generating bodies.
+fn generated_title(r: &mut Rng, m: &Meta) -> String {
+    if m.kind == Kind::ScriptTitle {
+        return "Security forum warns about <script>alert(1)</script> in web forms".to_string();
+    }
+    let mut s = Slots {
+        lang: m.lang,
+        year: year_of(m),
+        r,
+        last_d: "",
+    };
+    let t = s.r.pick(if m.lang == Lang::Zh {
+        ZH_TITLES
+    } else {
+        EN_TITLES
+    });
+    capitalize(s.fill(t))
+}
+
+/// The title of any article (cheap: no body is generated for generated articles).
+pub fn title(seed_value: u64, m: &Meta) -> String {
+    match m.kind {
+        Kind::Normal | Kind::ScriptTitle => {
+            generated_title(&mut Rng::for_parts(&[seed_value, u64::from(m.index), 2]), m)
+        }
+        _ => text(seed_value, m, 0).title,
+    }
+}
+
 /// Generates the text of a generated (Normal or ScriptTitle) article.
 fn generated(seed: u64, m: &Meta, version: u32) -> Text {
     let mut r = Rng::for_parts(&[seed, u64::from(m.index), 2]);
-    let year: i32 = m.published.date().format("%Y").to_string().parse().unwrap_or(2020);
+    let title = generated_title(&mut r, m);
     let zh = m.lang == Lang::Zh;
-    let mut s = Slots { lang: m.lang, year, r: &mut r };
-    let title_t = s.r.pick(if zh { ZH_TITLES } else { EN_TITLES });
-    let mut title = capitalize(s.fill(title_t));
-    if m.kind == Kind::ScriptTitle {
-        title = "Security forum warns about <script>alert(1)</script> in web forms".to_string();
-    }
-    let source = s.r.pick(if zh { ZH_SOURCES } else { EN_SOURCES }).to_string();
+    let mut s = Slots {
+        lang: m.lang,
+        year: year_of(m),
+        r: &mut r,
+        last_d: "",
+    };
+    let source =
+        s.r.pick(if zh { ZH_SOURCES } else { EN_SOURCES })
+            .to_string();
     let sentences = if zh { ZH_SENTENCES } else { EN_SENTENCES };
     // A shuffled order of the sentence bank so sentences do not repeat within an article.
     let mut order: Vec<usize> = (0..sentences.len()).collect();
@@ -374,17 +529,36 @@ fn generated(seed: u64, m: &Meta, version: u32) -> Text {
         s.fill(t)
     };
     let paragraphs = if zh { s.r.range(5, 8) } else { s.r.range(5, 9) };
-    let heading_at = if s.r.chance(35) { Some(s.r.range(2, paragraphs.saturating_sub(1).max(2))) } else { None };
-    let list_at = if s.r.chance(22) { Some(s.r.range(1, paragraphs - 1)) } else { None };
-    let table_at = if s.r.chance(15) { Some(s.r.range(1, paragraphs - 1)) } else { None };
+    let heading_at = if s.r.chance(35) {
+        Some(s.r.range(2, paragraphs.saturating_sub(1).max(2)))
+    } else {
+        None
+    };
+    let list_at = if s.r.chance(22) {
+        Some(s.r.range(1, paragraphs - 1))
+    } else {
+        None
+    };
+    let table_at = if s.r.chance(15) {
+        Some(s.r.range(1, paragraphs - 1))
+    } else {
+        None
+    };
     let images = if s.r.chance(45) { s.r.range(1, 2) } else { 0 };
     let rare = rare_word(m.index);
-    let rare_zh_word = if zh && m.index % 2 == 0 { Some(rare_zh(m.index)) } else { None };
+    let rare_zh_word = if zh && m.index.is_multiple_of(2) {
+        Some(rare_zh(m.index))
+    } else {
+        None
+    };
     let rare_para = s.r.below(paragraphs);
     let mut blocks = Vec::new();
     for p in 0..paragraphs {
         if heading_at == Some(p) {
-            blocks.push(Block::Heading(s.r.pick(if zh { ZH_HEADINGS } else { EN_HEADINGS }).to_string()));
+            blocks.push(Block::Heading(
+                s.r.pick(if zh { ZH_HEADINGS } else { EN_HEADINGS })
+                    .to_string(),
+            ));
         }
         let n = if zh { s.r.range(4, 6) } else { s.r.range(3, 5) };
         let mut text = String::new();
@@ -395,7 +569,11 @@ fn generated(seed: u64, m: &Meta, version: u32) -> Text {
             text.push_str(&sentence(&mut s));
         }
         if p == rare_para {
-            let t = s.r.pick(if zh { ZH_RARE_SENTENCES } else { EN_RARE_SENTENCES });
+            let t = s.r.pick(if zh {
+                ZH_RARE_SENTENCES
+            } else {
+                EN_RARE_SENTENCES
+            });
             let mut line = t.replace("{r}", &rare);
             if let Some(z) = &rare_zh_word {
                 if line.contains("{z}") {
@@ -414,7 +592,11 @@ fn generated(seed: u64, m: &Meta, version: u32) -> Text {
             let items = if zh { ZH_LIST_ITEMS } else { EN_LIST_ITEMS };
             let count = s.r.range(3, 5);
             let startk = s.r.below(items.len());
-            blocks.push(Block::List((0..count).map(|k| items[(startk + k) % items.len()].to_string()).collect()));
+            blocks.push(Block::List(
+                (0..count)
+                    .map(|k| items[(startk + k) % items.len()].to_string())
+                    .collect(),
+            ));
         }
         if table_at == Some(p) {
             blocks.push(table(&mut s, zh));
@@ -423,14 +605,28 @@ fn generated(seed: u64, m: &Meta, version: u32) -> Text {
             let cap_t = s.r.pick(if zh { ZH_CAPTIONS } else { EN_CAPTIONS });
             let cap = s.fill(cap_t);
             let src = format!("/picture/0/{:08x}.jpg", fnv(cap.as_bytes()) as u32);
-            blocks.push(Block::Image { src, caption: format!("{cap} [Photo/jinan.gov.cn]") });
+            blocks.push(Block::Image {
+                src,
+                caption: format!("{cap} [Photo/jinan.gov.cn]"),
+            });
         }
     }
     if version > 0 {
         edit_blocks(&mut blocks, m, version);
     }
-    let keywords = if zh { "济南,泉城,新闻".to_string() } else { "Jinan,springs,news".to_string() };
-    Text { title, source, blocks, rare_word: Some(rare), rare_zh: rare_zh_word, keywords }
+    let keywords = if zh {
+        "济南,泉城,新闻".to_string()
+    } else {
+        "Jinan,springs,news".to_string()
+    };
+    Text {
+        title,
+        source,
+        blocks,
+        rare_word: Some(rare),
+        rare_zh: rare_zh_word,
+        keywords,
+    }
 }
 
 fn table(s: &mut Slots<'_>, zh: bool) -> Block {
@@ -442,7 +638,12 @@ fn table(s: &mut Slots<'_>, zh: bool) -> Block {
     let items: &[&str] = if zh {
         &["新建口袋公园", "新增停车位", "改造老旧小区", "新增公交线路"]
     } else {
-        &["New pocket parks", "New parking spaces", "Renovated old neighborhoods", "New bus routes"]
+        &[
+            "New pocket parks",
+            "New parking spaces",
+            "Renovated old neighborhoods",
+            "New bus routes",
+        ]
     };
     let mut rows = vec![header];
     for it in items.iter().take(s.r.range(2, 4)) {
@@ -472,8 +673,15 @@ fn edit_blocks(blocks: &mut Vec<Block>, m: &Meta, version: u32) {
 
 /// Text of the seed pages: title, fused date line, paragraphs, sub-headings and captions as given.
 fn seed(kind: Kind, version: u32, m: &Meta) -> Text {
-    let raw = if kind == Kind::SeedKfarSaba { KFAR_SABA } else { KHARKIV };
-    let mut lines = raw.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('•'));
+    let raw = if kind == Kind::SeedKfarSaba {
+        KFAR_SABA
+    } else {
+        KHARKIV
+    };
+    let mut lines = raw
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('•'));
     let title = lines.next().unwrap_or_default().to_string();
     let mut blocks = Vec::new();
     for line in lines {
@@ -482,7 +690,10 @@ fn seed(kind: Kind, version: u32, m: &Meta) -> Text {
         }
         if line.ends_with("[Photo/jinan.gov.cn]") {
             let src = format!("/picture/0/{:08x}.jpg", fnv(line.as_bytes()) as u32);
-            blocks.push(Block::Image { src, caption: line.to_string() });
+            blocks.push(Block::Image {
+                src,
+                caption: line.to_string(),
+            });
         } else if line.len() < 40 && !line.ends_with('.') {
             blocks.push(Block::Heading(line.to_string()));
         } else {
@@ -536,7 +747,10 @@ pub fn text(seed_value: u64, m: &Meta, version: u32) -> Text {
 /// Collapses whitespace runs (including U+00A0 and U+3000) to one space and trims.
 pub fn normalize_ws(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for w in s.split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}').filter(|w| !w.is_empty()) {
+    for w in s
+        .split(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}')
+        .filter(|w| !w.is_empty())
+    {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -552,9 +766,12 @@ pub fn body_text(blocks: &[Block]) -> String {
         match b {
             Block::Para(t) | Block::Heading(t) => parts.push(normalize_ws(t)),
             Block::List(items) => parts.extend(items.iter().map(|i| normalize_ws(i))),
-            Block::Table(rows) => parts.extend(
-                rows.iter().map(|r| r.iter().map(|c| normalize_ws(c)).collect::<Vec<_>>().join(" | ")),
-            ),
+            Block::Table(rows) => parts.extend(rows.iter().map(|r| {
+                r.iter()
+                    .map(|c| normalize_ws(c))
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            })),
             Block::Image { caption, .. } => parts.push(normalize_ws(caption)),
         }
     }

@@ -104,7 +104,12 @@ pub struct Request {
 impl Request {
     /// A GET of `target` (path with optional query).
     pub fn get(target: &str) -> Request {
-        Request { method: "GET".into(), target: target.into(), headers: Vec::new(), body: Vec::new() }
+        Request {
+            method: "GET".into(),
+            target: target.into(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        }
     }
 
     /// A form POST (`application/x-www-form-urlencoded`).
@@ -112,7 +117,10 @@ impl Request {
         Request {
             method: "POST".into(),
             target: target.into(),
-            headers: vec![("Content-Type".into(), "application/x-www-form-urlencoded".into())],
+            headers: vec![(
+                "Content-Type".into(),
+                "application/x-www-form-urlencoded".into(),
+            )],
             body: form.as_bytes().to_vec(),
         }
     }
@@ -125,7 +133,10 @@ impl Request {
 
     /// First header of that name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The path, without query.
@@ -138,7 +149,9 @@ impl Request {
         match self.target.split_once('?') {
             Some((_, q)) => {
                 let q = q.split('#').next().unwrap_or("");
-                url::form_urlencoded::parse(q.as_bytes()).into_owned().collect()
+                url::form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .collect()
             }
             None => Vec::new(),
         }
@@ -167,11 +180,18 @@ pub struct Response {
 
 impl Response {
     pub fn new(status: u16, content_type: &str, body: Vec<u8>) -> Response {
-        Response { status, headers: vec![("Content-Type".into(), content_type.into())], body }
+        Response {
+            status,
+            headers: vec![("Content-Type".into(), content_type.into())],
+            body,
+        }
     }
 
     /// First header of that name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
 }

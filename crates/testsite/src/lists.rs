@@ -51,8 +51,26 @@ pub struct ColumnDef {
 const WEB: &str = "/module/web/jpage/dataproxy.jsp";
 const OLD: &str = "/module/jpage/dataproxy.jsp";
 
-const fn col(id: u32, name: &'static str, lang: Lang, unitid: u32, proxy: &'static str, page_only: bool) -> ColumnDef {
-    ColumnDef { id, name, lang, unitid, proxy, page_only, engine: ListEngine::Jpage, shows: &[], shows_newest: 0, iid: 0 }
+const fn col(
+    id: u32,
+    name: &'static str,
+    lang: Lang,
+    unitid: u32,
+    proxy: &'static str,
+    page_only: bool,
+) -> ColumnDef {
+    ColumnDef {
+        id,
+        name,
+        lang,
+        unitid,
+        proxy,
+        page_only,
+        engine: ListEngine::Jpage,
+        shows: &[],
+        shows_newest: 0,
+        iid: 0,
+    }
 }
 
 /// Every column. Indices 0..8 are ordinary jpage columns that articles belong to; 8 and 9 are
@@ -127,10 +145,15 @@ fn record_xml(r: &Record, out: &mut String) {
 /// the proxy.
 pub fn column_page(ctx: &Ctx, c: &ColumnDef, total: usize, first: &[Record]) -> String {
     let mut h = page_head(ctx, c);
-    let _ = write!(h, "<div class=\"list\">\n<h2>{}</h2>\n<div id=\"{}\"><script type=\"text/xml\"><datastore>\n", esc(c.name), c.unitid);
     let _ = write!(
         h,
-        "<nextgroup><![CDATA[<a href=\"{}?page=1&appid=1&webid={WEBID}&path=/&columnid={}&unitid={}&webname={}&permissiontype=0\"></a>]]></nextgroup>\n",
+        "<div class=\"list\">\n<h2>{}</h2>\n<div id=\"{}\"><script type=\"text/xml\"><datastore>\n",
+        esc(c.name),
+        c.unitid
+    );
+    let _ = writeln!(
+        h,
+        "<nextgroup><![CDATA[<a href=\"{}?page=1&appid=1&webid={WEBID}&path=/&columnid={}&unitid={}&webname={}&permissiontype=0\"></a>]]></nextgroup>",
         c.proxy,
         c.id,
         c.unitid,
@@ -298,6 +321,7 @@ pub fn showjs_page(ctx: &Ctx, c: &ColumnDef) -> String {
 /// The showJs answer: JavaScript that writes the list.
 pub fn showjs_js(records: &[Record]) -> String {
     let html: String = records.iter().map(record_li).collect();
-    let quoted = serde_json::Value::String(format!("<ul class=\"js-list\">{html}</ul>")).to_string();
+    let quoted =
+        serde_json::Value::String(format!("<ul class=\"js-list\">{html}</ul>")).to_string();
     format!("document.write({quoted});\n")
 }

@@ -41,10 +41,18 @@ impl RequestLog {
     /// A log that also appends to `path` when given.
     pub fn new(path: Option<&Path>) -> std::io::Result<RequestLog> {
         let file = match path {
-            Some(p) => Some(Mutex::new(std::fs::OpenOptions::new().create(true).append(true).open(p)?)),
+            Some(p) => Some(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(p)?,
+            )),
             None => None,
         };
-        Ok(RequestLog { entries: Mutex::new(Vec::new()), file })
+        Ok(RequestLog {
+            entries: Mutex::new(Vec::new()),
+            file,
+        })
     }
 
     pub fn push(&self, e: LogEntry) {

@@ -8,7 +8,11 @@ use std::process::ExitCode;
 use testsite::{Request, Server, Site, SiteConfig};
 
 #[derive(Parser)]
-#[command(name = "testsite", version, about = "Hanweb-structured imitation of english.jinan.gov.cn")]
+#[command(
+    name = "testsite",
+    version,
+    about = "Hanweb-structured imitation of english.jinan.gov.cn"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -95,7 +99,12 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> std::io::Result<()> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match cli.cmd {
-        Cmd::Serve { site, addr, slow_secs, log } => {
+        Cmd::Serve {
+            site,
+            addr,
+            slow_secs,
+            log,
+        } => {
             let server = Server::start_on(Site::new(site.config(slow_secs)), addr, log.as_deref())?;
             writeln!(out, "listening on {}", server.base_url())?;
             out.flush()?;

@@ -66,7 +66,11 @@ impl Server {
     }
 
     /// Serves `site` on `addr`, appending the request log to `log_file` when given.
-    pub fn start_on(site: Site, addr: SocketAddr, log_file: Option<&Path>) -> std::io::Result<Server> {
+    pub fn start_on(
+        site: Site,
+        addr: SocketAddr,
+        log_file: Option<&Path>,
+    ) -> std::io::Result<Server> {
         let listener = std::net::TcpListener::bind(addr)?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -76,7 +80,11 @@ impl Server {
             log: RequestLog::new(log_file)?,
             in_flight: AtomicUsize::new(0),
             once_done: Mutex::new(HashSet::new()),
-            faults: Mutex::new(FaultState { faults: Faults::default(), rng: Rng::for_parts(&[seed, 0xfa17]), burst_left: 0 }),
+            faults: Mutex::new(FaultState {
+                faults: Faults::default(),
+                rng: Rng::for_parts(&[seed, 0xfa17]),
+                burst_left: 0,
+            }),
         });
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -85,16 +93,23 @@ impl Server {
             .build()?;
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
         let st = state.clone();
-        let thread = std::thread::Builder::new().name("testsite-server".into()).spawn(move || {
-            rt.block_on(async move {
-                match tokio::net::TcpListener::from_std(listener) {
-                    Ok(l) => accept_loop(l, st, stop_rx).await,
-                    Err(e) => tracing::error!("testsite listener: {e}"),
-                }
-            });
-            rt.shutdown_background();
-        })?;
-        Ok(Server { addr, state, stop: Some(stop_tx), thread: Some(thread) })
+        let thread = std::thread::Builder::new()
+            .name("testsite-server".into())
+            .spawn(move || {
+                rt.block_on(async move {
+                    match tokio::net::TcpListener::from_std(listener) {
+                        Ok(l) => accept_loop(l, st, stop_rx).await,
+                        Err(e) => tracing::error!("testsite listener: {e}"),
+                    }
+                });
+                rt.shutdown_background();
+            })?;
+        Ok(Server {
+            addr,
+            state,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        })
     }
 
     /// `http://127.0.0.1:PORT/`
@@ -154,7 +169,11 @@ impl Drop for Server {
     }
 }
 
-async fn accept_loop(listener: tokio::net::TcpListener, state: Arc<State>, mut stop: tokio::sync::watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    state: Arc<State>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             _ = stop.changed() => break,
@@ -201,11 +220,19 @@ async fn handle(
     let in_flight = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     let _guard = InFlight(&state.in_flight);
     let (parts, body) = req.into_parts();
-    let target = parts.uri.path_and_query().map(|p| p.as_str().to_string()).unwrap_or_else(|| "/".into());
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "/".into());
     let mut headers: Vec<(String, String)> = parts
         .headers
         .iter()
-        .filter_map(|(k, v)| v.to_str().ok().map(|v| (k.as_str().to_string(), v.to_string())))
+        .filter_map(|(k, v)| {
+            v.to_str()
+                .ok()
+                .map(|v| (k.as_str().to_string(), v.to_string()))
+        })
         .collect();
     if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host")) {
         if let Some(a) = parts.uri.authority() {
@@ -216,7 +243,12 @@ async fn handle(
         Ok(b) => b.to_bytes().to_vec(),
         Err(_) => Vec::new(),
     };
-    let request = Request { method: parts.method.as_str().to_string(), target, headers, body };
+    let request = Request {
+        method: parts.method.as_str().to_string(),
+        target,
+        headers,
+        body,
+    };
     let (resp, fault) = respond(&state, &request).await;
     let entry = LogEntry {
         time: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
@@ -226,7 +258,8 @@ async fn handle(
         status: resp.as_ref().map(|r| r.status).unwrap_or(0),
         in_flight,
         user_agent: request.header("user-agent").map(str::to_string),
-        conditional: request.header("if-none-match").is_some() || request.header("if-modified-since").is_some(),
+        conditional: request.header("if-none-match").is_some()
+            || request.header("if-modified-since").is_some(),
         fault: fault.map(str::to_string),
         duration_ms: started.elapsed().as_millis() as u64,
     };
@@ -240,7 +273,11 @@ async fn handle(
         b = b.header(k.as_str(), v.as_str());
     }
     b = b.header("Server", "Hanweb/JCMS");
-    let body = if request.method.eq_ignore_ascii_case("HEAD") { Bytes::new() } else { Bytes::from(resp.body) };
+    let body = if request.method.eq_ignore_ascii_case("HEAD") {
+        Bytes::new()
+    } else {
+        Bytes::from(resp.body)
+    };
     b.body(Full::new(body)).map_err(|_| Reset)
 }
 
@@ -273,15 +310,39 @@ async fn respond(state: &State, req: &Request) -> (Option<Response>, Option<&'st
             }
         }
     }
-    let (once, slow, delay) = {
+    let (once, slow, delay, waf) = {
         let site = match state.site.read() {
             Ok(g) => g,
             Err(p) => p.into_inner(),
         };
-        (site.once_status(&path), site.is_slow(&path), site.config().slow_delay)
+        (
+            site.once_status(&path),
+            site.is_slow(&path),
+            site.config().slow_delay,
+            site.waf_cookie(&path),
+        )
     };
+    if let Some((name, value)) = waf {
+        if req.cookie(name) != Some(value.as_str()) {
+            let mut r = Response::new(
+                302,
+                "text/html",
+                b"<html><body>Checking your browser...</body></html>".to_vec(),
+            );
+            r.headers.push(("Location".into(), req.target.clone()));
+            r.headers.push((
+                "Set-Cookie".into(),
+                format!("{name}={value}; Path=/; HttpOnly"),
+            ));
+            return (Some(r), Some("waf"));
+        }
+    }
     if let Some(code) = once {
-        let first = state.once_done.lock().map(|mut s| s.insert(path.clone())).unwrap_or(false);
+        let first = state
+            .once_done
+            .lock()
+            .map(|mut s| s.insert(path.clone()))
+            .unwrap_or(false);
         if first {
             let retry = if code == 500 { None } else { Some(1) };
             return (Some(error_page(code, retry)), Some("once"));
@@ -301,7 +362,10 @@ fn error_page(code: u16, retry_after: Option<u32>) -> Response {
     let mut r = Response::new(
         code,
         "text/html; charset=UTF-8",
-        format!("<html><head><title>{code}</title></head><body><h1>Error {code}</h1></body></html>").into_bytes(),
+        format!(
+            "<html><head><title>{code}</title></head><body><h1>Error {code}</h1></body></html>"
+        )
+        .into_bytes(),
     );
     if let Some(s) = retry_after {
         r.headers.push(("Retry-After".into(), s.to_string()));
@@ -335,7 +399,11 @@ impl Drop for ResettableIo {
 }
 
 impl AsyncRead for ResettableIo {
-    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<std::io::Result<()>> {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
         if self.killed() {
             return Poll::Ready(Err(reset_err()));
         }
@@ -344,7 +412,11 @@ impl AsyncRead for ResettableIo {
 }
 
 impl AsyncWrite for ResettableIo {
-    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         if self.killed() {
             return Poll::Ready(Err(reset_err()));
         }

@@ -27,7 +27,12 @@ pub struct SiteConfig {
 
 impl Default for SiteConfig {
     fn default() -> Self {
-        SiteConfig { seed: 1, articles: 200, slow_delay: std::time::Duration::from_secs(40), hazards: true }
+        SiteConfig {
+            seed: 1,
+            articles: 200,
+            slow_delay: std::time::Duration::from_secs(40),
+            hazards: true,
+        }
     }
 }
 
@@ -92,7 +97,9 @@ fn http_date(t: NaiveDateTime) -> String {
 impl Site {
     /// Builds the site (computes each article's small meta record; text is generated lazily).
     pub fn new(cfg: SiteConfig) -> Site {
-        let metas: Vec<Meta> = (0..cfg.articles as u32).map(|i| content::meta(cfg.seed, i, None)).collect();
+        let metas: Vec<Meta> = (0..cfg.articles as u32)
+            .map(|i| content::meta(cfg.seed, i, None))
+            .collect();
         let mut lists = vec![Vec::new(); ORDINARY];
         for m in &metas {
             if let Some(l) = lists.get_mut(usize::from(m.column)) {
@@ -146,10 +153,20 @@ impl Site {
                     Kind::SeedKharkiv => content::KHARKIV_ID,
                     _ => content::OLD_ID_BASE + u64::from(m.index),
                 };
-                format!("/art/{y}/{}/{}/art_{col}_{id}.html", d.format("%-m"), d.format("%-d"))
+                format!(
+                    "/art/{y}/{}/{}/art_{col}_{id}.html",
+                    d.format("%-m"),
+                    d.format("%-d")
+                )
             }
-            AddrGen::NewInColumn => format!("/col/col{col}/art/{y}/art_{}.html", content::hex_id(self.cfg.seed, m.index)),
-            AddrGen::NewPlain => format!("/art/{y}/art_{}.html", content::hex_id(self.cfg.seed, m.index)),
+            AddrGen::NewInColumn => format!(
+                "/col/col{col}/art/{y}/art_{}.html",
+                content::hex_id(self.cfg.seed, m.index)
+            ),
+            AddrGen::NewPlain => format!(
+                "/art/{y}/art_{}.html",
+                content::hex_id(self.cfg.seed, m.index)
+            ),
         }
     }
 
@@ -158,7 +175,13 @@ impl Site {
         let parts: Vec<&str> = path.split('/').collect();
         let index = match parts.as_slice() {
             ["", "art", _, _, _, file] => {
-                let id: u64 = file.strip_prefix("art_")?.strip_suffix(".html")?.rsplit('_').next()?.parse().ok()?;
+                let id: u64 = file
+                    .strip_prefix("art_")?
+                    .strip_suffix(".html")?
+                    .rsplit('_')
+                    .next()?
+                    .parse()
+                    .ok()?;
                 match id {
                     content::KFAR_SABA_ID => 0,
                     content::KHARKIV_ID => 1,
@@ -208,6 +231,22 @@ impl Site {
         self.cfg.hazards && i >= 2 && i % 67 == 15
     }
 
+    /// For a page behind the WAF (server only): the cookie (`name`, `value`) a client must send
+    /// back; without it the server answers 302 to the same URL with `Set-Cookie`.
+    pub fn waf_cookie(&self, path: &str) -> Option<(&'static str, String)> {
+        let i = self.index_of(path)?;
+        if !self.waf(i) || !self.live(i as u32) {
+            return None;
+        }
+        Some((
+            WAF_COOKIE,
+            format!(
+                "{:016x}",
+                fnv(format!("{}-{}", self.cfg.seed, i).as_bytes())
+            ),
+        ))
+    }
+
     /// Every article (live and deleted).
     pub fn articles(&self) -> Vec<ArticleInfo> {
         self.metas.iter().map(|m| self.info(m)).collect()
@@ -239,8 +278,16 @@ impl Site {
             column_id: c.id,
             column_name: c.name.to_string(),
             column_in_page: templates::names_column(m),
-            encoding: if m.template == Template::OldTable { "gbk" } else { "utf-8" },
-            once_status: if self.cfg.hazards { once_for(m.index as usize) } else { None },
+            encoding: if m.template == Template::OldTable {
+                "gbk"
+            } else {
+                "utf-8"
+            },
+            once_status: if self.cfg.hazards {
+                once_for(m.index as usize)
+            } else {
+                None
+            },
             waf: self.waf(m.index as usize),
         }
     }
@@ -277,14 +324,18 @@ impl Site {
     pub fn moved(&self) -> Vec<(String, String)> {
         [1usize, 5, 12]
             .iter()
-            .filter(|i| **i < self.metas.len())
+            .filter(|i| self.metas.get(**i).is_some_and(|m| !templates::list_only(m)))
             .map(|i| (format!("/jnen/art/{i}.htm"), self.path(&self.metas[*i])))
             .collect()
     }
 
     fn deterministic_pick(&self, n: usize, salt: u64) -> Vec<u32> {
-        let mut eligible: Vec<u32> =
-            self.metas.iter().map(|m| m.index).filter(|i| *i >= SPECIALS && self.live(*i)).collect();
+        let mut eligible: Vec<u32> = self
+            .metas
+            .iter()
+            .map(|m| m.index)
+            .filter(|i| *i >= SPECIALS && self.live(*i))
+            .collect();
         let mut r = Rng::for_parts(&[self.cfg.seed, salt, u64::from(self.clock)]);
         let n = n.min(eligible.len());
         for k in 0..n {
@@ -345,13 +396,19 @@ impl Site {
 
     fn record(&self, i: u32) -> Record {
         let m = &self.metas[i as usize];
-        Record { path: self.path(m), title: self.text(m).title, date: m.published.format("%Y-%m-%d").to_string() }
+        Record {
+            path: self.path(m),
+            title: content::title(self.cfg.seed, m),
+            date: m.published.format("%Y-%m-%d").to_string(),
+        }
     }
 
     /// Live article indices of column `c` (index into [`COLUMNS`]), newest first: for aggregate
     /// columns, the newest linkable articles of the columns they show.
     pub fn column_list(&self, c: usize) -> Vec<u32> {
-        let Some(def) = COLUMNS.get(c) else { return Vec::new() };
+        let Some(def) = COLUMNS.get(c) else {
+            return Vec::new();
+        };
         if def.engine == ListEngine::Jpage {
             return self.lists.get(c).cloned().unwrap_or_default();
         }
@@ -380,12 +437,16 @@ impl Site {
     }
 
     fn related(&self, m: &Meta) -> Vec<Link> {
-        let Some(list) = self.lists.get(usize::from(m.column)) else { return Vec::new() };
+        let Some(list) = self.lists.get(usize::from(m.column)) else {
+            return Vec::new();
+        };
         let key = |i: &u32| {
             let x = &self.metas[*i as usize];
             std::cmp::Reverse((x.published, x.index))
         };
-        let pos = list.binary_search_by_key(&key(&m.index), key).unwrap_or_else(|p| p);
+        let pos = list
+            .binary_search_by_key(&key(&m.index), key)
+            .unwrap_or_else(|p| p);
         let lo = pos.saturating_sub(3);
         let moved = self.moved();
         list[lo..(pos + 4).min(list.len())]
@@ -395,15 +456,25 @@ impl Site {
             .map(|i| {
                 let x = &self.metas[*i as usize];
                 let path = self.path(x);
-                let href = moved.iter().find(|(_, p)| *p == path).map(|(o, _)| o.clone()).unwrap_or(path);
-                Link { href, title: self.text(x).title }
+                let href = moved
+                    .iter()
+                    .find(|(_, p)| *p == path)
+                    .map(|(o, _)| o.clone())
+                    .unwrap_or(path);
+                Link {
+                    href,
+                    title: content::title(self.cfg.seed, x),
+                }
             })
             .collect()
     }
 
-    /// Renders one request. Pure: no delays, no faults, no once-only errors (the server adds them).
+    /// Renders one request. Pure: no delays, no faults, no once-only errors and no WAF redirect
+    /// (the server adds those).
     pub fn render(&self, req: &Request) -> Response {
-        let ctx = Ctx { host: req.header("host").unwrap_or(DEFAULT_HOST).to_string() };
+        let ctx = Ctx {
+            host: req.header("host").unwrap_or(DEFAULT_HOST).to_string(),
+        };
         let path = req.path();
         let resp = self.route(&ctx, req, path);
         conditional(req, resp)
@@ -414,18 +485,28 @@ impl Site {
             "/" | "/index.html" => return self.home(ctx),
             "/robots.txt" => {
                 return match self.robots {
-                    RobotsMode::Normal => Response::new(200, "text/plain", special::robots_txt().into_bytes()),
-                    RobotsMode::NotFound => not_found(),
-                    RobotsMode::ServerError => {
-                        Response::new(500, "text/html", b"<html><body>Internal Server Error</body></html>".to_vec())
+                    RobotsMode::Normal => {
+                        Response::new(200, "text/plain", special::robots_txt().into_bytes())
                     }
+                    RobotsMode::NotFound => not_found(),
+                    RobotsMode::ServerError => Response::new(
+                        500,
+                        "text/html",
+                        b"<html><body>Internal Server Error</body></html>".to_vec(),
+                    ),
                 }
             }
-            "/module/web/jpage/dataproxy.jsp" | "/module/jpage/dataproxy.jsp" => return self.proxy(req),
+            "/module/web/jpage/dataproxy.jsp" | "/module/jpage/dataproxy.jsp" => {
+                return self.proxy(req)
+            }
             "/api-gateway/jpaas-publish-server/front/page/build/unit" => return self.gateway(req),
             "/jact/front/datacall/showJsContent.do" => return self.showjs(req),
             "/module/download/downfile.jsp" => {
-                return if req.query_pairs().iter().any(|(k, v)| k == "filename" && v == "jinan-guide.pdf") {
+                return if req
+                    .query_pairs()
+                    .iter()
+                    .any(|(k, v)| k == "filename" && v == "jinan-guide.pdf")
+                {
                     pdf_response()
                 } else {
                     not_found()
@@ -433,14 +514,32 @@ impl Site {
             }
             special::PDF_FILE => return pdf_response(),
             "/module/search/index.jsp" => {
-                return html(special::simple(ctx, "Site search", "Enter a keyword to search english.jinan.gov.cn."))
+                return html(special::simple(
+                    ctx,
+                    "Site search",
+                    "Enter a keyword to search english.jinan.gov.cn.",
+                ))
             }
             special::SLOW_PAGE => {
-                return html(special::simple(ctx, "Annual report", "The annual work report of the municipal government."))
+                return html(special::simple(
+                    ctx,
+                    "Annual report",
+                    "The annual work report of the municipal government.",
+                ))
             }
-            special::BIG_PAGE => return Response::new(200, "text/html; charset=utf-8", special::big_page().to_vec()),
+            special::BIG_PAGE => {
+                return Response::new(
+                    200,
+                    "text/html; charset=utf-8",
+                    special::big_page().to_vec(),
+                )
+            }
             special::GZIP_BOMB => {
-                let mut r = Response::new(200, "text/html; charset=utf-8", special::gzip_bomb().to_vec());
+                let mut r = Response::new(
+                    200,
+                    "text/html; charset=utf-8",
+                    special::gzip_bomb().to_vec(),
+                );
                 r.headers.push(("Content-Encoding".into(), "gzip".into()));
                 return r;
             }
@@ -449,8 +548,13 @@ impl Site {
             _ => {}
         }
         if let Some(rest) = path.strip_prefix("/col/col") {
-            let id = rest.strip_suffix("/index.html").or_else(|| rest.strip_suffix('/'));
-            if let Some((c, _)) = id.and_then(|s| s.parse::<u32>().ok()).and_then(lists::by_id) {
+            let id = rest
+                .strip_suffix("/index.html")
+                .or_else(|| rest.strip_suffix('/'));
+            if let Some((c, _)) = id
+                .and_then(|s| s.parse::<u32>().ok())
+                .and_then(lists::by_id)
+            {
                 return self.column(ctx, c);
             }
         }
@@ -468,14 +572,17 @@ impl Site {
             }
         }
         if let Some(rest) = path.strip_prefix("/jnen/art/") {
-            if let Some(i) = rest.strip_suffix(".htm").and_then(|s| s.parse::<usize>().ok()) {
+            if let Some(i) = rest
+                .strip_suffix(".htm")
+                .and_then(|s| s.parse::<usize>().ok())
+            {
                 if let Some(m) = self.metas.get(i) {
                     return redirect(301, &ctx.abs(&self.path(m)));
                 }
             }
         }
         if let Some(i) = self.index_of(path) {
-            return self.article_page(ctx, req, i);
+            return self.article_page(ctx, i);
         }
         not_found()
     }
@@ -484,15 +591,30 @@ impl Site {
         // Kfar Saba first (linked every way), then the newest linkable articles of each column.
         let mut featured = Vec::new();
         if let Some(m) = self.metas.first().filter(|_| self.live(0)) {
-            featured.push(special::Featured { path: self.path(m), title: self.text(m).title });
+            featured.push(special::Featured {
+                path: self.path(m),
+                title: content::title(self.cfg.seed, m),
+            });
         }
         for l in &self.lists {
-            for i in l.iter().filter(|i| **i != 0 && !templates::list_only(&self.metas[**i as usize])).take(2) {
+            for i in l
+                .iter()
+                .filter(|i| **i != 0 && !templates::list_only(&self.metas[**i as usize]))
+                .take(2)
+            {
                 let m = &self.metas[*i as usize];
-                featured.push(special::Featured { path: self.path(m), title: self.text(m).title });
+                featured.push(special::Featured {
+                    path: self.path(m),
+                    title: content::title(self.cfg.seed, m),
+                });
             }
         }
-        html(special::home(ctx, &featured, &self.moved(), self.cfg.hazards))
+        html(special::home(
+            ctx,
+            &featured,
+            &self.moved(),
+            self.cfg.hazards,
+        ))
     }
 
     fn column(&self, ctx: &Ctx, c: usize) -> Response {
@@ -500,7 +622,11 @@ impl Site {
         match def.engine {
             ListEngine::Jpage => {
                 let list = self.column_list(c);
-                let first: Vec<Record> = list.iter().take(lists::EMBEDDED).map(|i| self.record(*i)).collect();
+                let first: Vec<Record> = list
+                    .iter()
+                    .take(lists::EMBEDDED)
+                    .map(|i| self.record(*i))
+                    .collect();
                 html(lists::column_page(ctx, def, list.len(), &first))
             }
             ListEngine::JsonGateway => html(lists::gateway_page(ctx, def)),
@@ -522,7 +648,11 @@ impl Site {
                 let list = self.column_list(c);
                 let (s, e) = lists::proxy_slice(def, &p, list.len());
                 let recs: Vec<Record> = list[s..e].iter().map(|i| self.record(*i)).collect();
-                lists::proxy_xml(list.len(), p.perpage.unwrap_or(lists::PER_PAGE).clamp(1, 300), &recs)
+                lists::proxy_xml(
+                    list.len(),
+                    p.perpage.unwrap_or(lists::PER_PAGE).clamp(1, 300),
+                    &recs,
+                )
             }
             None => lists::proxy_xml(0, lists::PER_PAGE, &[]),
         };
@@ -531,7 +661,11 @@ impl Site {
 
     fn gateway(&self, req: &Request) -> Response {
         let q = req.query_pairs();
-        let get = |k: &str| q.iter().find(|(a, _)| a.eq_ignore_ascii_case(k)).and_then(|(_, v)| v.parse::<usize>().ok());
+        let get = |k: &str| {
+            q.iter()
+                .find(|(a, _)| a.eq_ignore_ascii_case(k))
+                .and_then(|(_, v)| v.parse::<usize>().ok())
+        };
         let Some((c, def)) = get("pageId").and_then(|id| lists::by_id(id as u32)) else {
             return json_error();
         };
@@ -544,32 +678,43 @@ impl Site {
         let s = ((page - 1) * size).min(list.len());
         let e = (s + size).min(list.len());
         let recs: Vec<Record> = list[s..e].iter().map(|i| self.record(*i)).collect();
-        Response::new(200, "application/json; charset=UTF-8", lists::gateway_json(&recs, list.len(), page).into_bytes())
+        Response::new(
+            200,
+            "application/json; charset=UTF-8",
+            lists::gateway_json(&recs, list.len(), page).into_bytes(),
+        )
     }
 
     fn showjs(&self, req: &Request) -> Response {
-        let iid = req.query_pairs().into_iter().find(|(k, _)| k == "iid").and_then(|(_, v)| v.parse::<u32>().ok());
-        let Some(c) = COLUMNS.iter().position(|d| d.engine == ListEngine::ShowJs && Some(d.iid) == iid) else {
+        let iid = req
+            .query_pairs()
+            .into_iter()
+            .find(|(k, _)| k == "iid")
+            .and_then(|(_, v)| v.parse::<u32>().ok());
+        let Some(c) = COLUMNS
+            .iter()
+            .position(|d| d.engine == ListEngine::ShowJs && Some(d.iid) == iid)
+        else {
             return not_found();
         };
-        let recs: Vec<Record> = self.column_list(c).iter().map(|i| self.record(*i)).collect();
-        Response::new(200, "application/javascript; charset=UTF-8", lists::showjs_js(&recs).into_bytes())
+        let recs: Vec<Record> = self
+            .column_list(c)
+            .iter()
+            .map(|i| self.record(*i))
+            .collect();
+        Response::new(
+            200,
+            "application/javascript; charset=UTF-8",
+            lists::showjs_js(&recs).into_bytes(),
+        )
     }
 
-    fn article_page(&self, ctx: &Ctx, req: &Request, i: usize) -> Response {
+    fn article_page(&self, ctx: &Ctx, i: usize) -> Response {
         let m = &self.metas[i];
         if let Some(status) = self.deleted.get(&m.index) {
             let mut r = not_found();
             r.status = *status;
             return r;
-        }
-        if self.waf(i) {
-            let value = format!("{:016x}", fnv(format!("{}-{}", self.cfg.seed, i).as_bytes()));
-            if !req.cookie(WAF_COOKIE).is_some_and(|v| v == value) {
-                let mut r = redirect(302, &req.target);
-                r.headers.push(("Set-Cookie".into(), format!("{WAF_COOKIE}={value}; Path=/; HttpOnly")));
-                return r;
-            }
         }
         let text = self.text(m);
         let column = &COLUMNS[usize::from(m.column)];
@@ -584,7 +729,10 @@ impl Site {
         };
         let html_text = templates::article(ctx, &page);
         let (bytes, ctype) = match m.template {
-            Template::OldTable => (encoding_rs::GBK.encode(&html_text).0.into_owned(), "text/html"),
+            Template::OldTable => (
+                encoding_rs::GBK.encode(&html_text).0.into_owned(),
+                "text/html",
+            ),
             Template::MislabeledUtf8 => (html_text.into_bytes(), "text/html; charset=gb2312"),
             Template::Modern => (html_text.into_bytes(), "text/html; charset=UTF-8"),
             Template::NoMeta => (html_text.into_bytes(), "text/html;charset=utf-8"),
@@ -611,7 +759,9 @@ fn once_for(i: usize) -> Option<u16> {
 }
 
 fn edit_base() -> NaiveDateTime {
-    NaiveDate::from_ymd_opt(2026, 9, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).unwrap_or_default()
+    NaiveDate::from_ymd_opt(2026, 9, 1)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .unwrap_or_default()
 }
 
 fn html(s: String) -> Response {
@@ -629,18 +779,33 @@ fn not_found() -> Response {
 }
 
 fn json_error() -> Response {
-    Response::new(200, "application/json", br#"{"success":false,"data":null,"message":"bad parameters"}"#.to_vec())
+    Response::new(
+        200,
+        "application/json",
+        br#"{"success":false,"data":null,"message":"bad parameters"}"#.to_vec(),
+    )
 }
 
 fn redirect(status: u16, location: &str) -> Response {
-    let mut r = Response::new(status, "text/html", format!("<html><body>Moved: <a href=\"{0}\">{0}</a></body></html>", templates::esc(location)).into_bytes());
+    let mut r = Response::new(
+        status,
+        "text/html",
+        format!(
+            "<html><body>Moved: <a href=\"{0}\">{0}</a></body></html>",
+            templates::esc(location)
+        )
+        .into_bytes(),
+    );
     r.headers.push(("Location".into(), location.to_string()));
     r
 }
 
 fn pdf_response() -> Response {
     let mut r = Response::new(200, "application/pdf", special::pdf().to_vec());
-    r.headers.push(("Content-Disposition".into(), "attachment; filename=\"jinan-guide.pdf\"".into()));
+    r.headers.push((
+        "Content-Disposition".into(),
+        "attachment; filename=\"jinan-guide.pdf\"".into(),
+    ));
     r
 }
 
@@ -656,9 +821,16 @@ fn conditional(req: &Request, mut r: Response) -> Response {
         return r;
     }
     let not_modified = if let Some(inm) = req.header("if-none-match") {
-        inm.split(',').map(|t| t.trim().trim_start_matches("W/")).any(|t| t == etag || t == "*")
-    } else if let (Some(ims), Some(lm)) = (req.header("if-modified-since"), r.header("last-modified")) {
-        match (DateTime::parse_from_rfc2822(ims), DateTime::parse_from_rfc2822(lm)) {
+        inm.split(',')
+            .map(|t| t.trim().trim_start_matches("W/"))
+            .any(|t| t == etag || t == "*")
+    } else if let (Some(ims), Some(lm)) =
+        (req.header("if-modified-since"), r.header("last-modified"))
+    {
+        match (
+            DateTime::parse_from_rfc2822(ims),
+            DateTime::parse_from_rfc2822(lm),
+        ) {
             (Ok(ims), Ok(lm)) => lm.with_timezone(&Utc) <= ims.with_timezone(&Utc),
             _ => false,
         }
@@ -668,7 +840,8 @@ fn conditional(req: &Request, mut r: Response) -> Response {
     if not_modified {
         r.status = 304;
         r.body.clear();
-        r.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("content-encoding"));
+        r.headers
+            .retain(|(k, _)| !k.eq_ignore_ascii_case("content-encoding"));
     }
     r
 }

@@ -35,7 +35,11 @@ pub const PDF_FILE: &str = "/attach/0/jinan-guide.pdf";
 pub const CALENDAR_START: &str = "/calendar/2024/1/index.html";
 pub const REDIRECT_LOOP: &str = "/loop/a.html";
 /// Links that answer 404.
-pub const BROKEN: &[&str] = &["/art/2015/3/3/art_30173_9999999.html", "/images/missing-banner.html", "/col/col99999/index.html"];
+pub const BROKEN: &[&str] = &[
+    "/art/2015/3/3/art_30173_9999999.html",
+    "/images/missing-banner.html",
+    "/col/col99999/index.html",
+];
 /// Size of the gzip bomb once decompressed.
 pub const BOMB_SIZE: usize = 60 * 1024 * 1024;
 /// Minimum size of the big page.
@@ -89,7 +93,12 @@ pub fn home(ctx: &Ctx, featured: &[Featured], moved: &[(String, String)], hazard
     }
     h.push_str("</ul></div>\n<div class=\"columns\"><ul>\n");
     for c in COLUMNS {
-        let _ = writeln!(h, "<li><a href=\"{}\">{}</a></li>", esc(&ctx.abs(&format!("/col/col{}/", c.id))), esc(c.name));
+        let _ = writeln!(
+            h,
+            "<li><a href=\"{}\">{}</a></li>",
+            esc(&ctx.abs(&format!("/col/col{}/", c.id))),
+            esc(c.name)
+        );
     }
     h.push_str("</ul></div>\n<div class=\"more\"><ul>\n");
     for (old, _) in moved {
@@ -98,14 +107,24 @@ pub fn home(ctx: &Ctx, featured: &[Featured], moved: &[(String, String)], hazard
     for b in BROKEN {
         let _ = writeln!(h, "<li><a href=\"{b}\">Old link</a></li>");
     }
-    let _ = writeln!(h, "<li><a href=\"{}\">Investment guide (PDF)</a></li>", esc(PDF_DOWNLOAD));
+    let _ = writeln!(
+        h,
+        "<li><a href=\"{}\">Investment guide (PDF)</a></li>",
+        esc(PDF_DOWNLOAD)
+    );
     let _ = writeln!(h, "<li><a href=\"{PDF_FILE}\">Investment guide</a></li>");
     let _ = writeln!(h, "<li><a href=\"{}\">Search</a></li>", esc(SEARCH_PAGE));
     if hazards {
-        let _ = writeln!(h, "<li><a href=\"{CALENDAR_START}\">Events calendar</a></li>");
+        let _ = writeln!(
+            h,
+            "<li><a href=\"{CALENDAR_START}\">Events calendar</a></li>"
+        );
         let _ = writeln!(h, "<li><a href=\"{REDIRECT_LOOP}\">Service guide</a></li>");
         let _ = writeln!(h, "<li><a href=\"{SLOW_PAGE}\">Annual report</a></li>");
-        let _ = writeln!(h, "<li><a href=\"{BIG_PAGE}\">Statistical yearbook</a></li>");
+        let _ = writeln!(
+            h,
+            "<li><a href=\"{BIG_PAGE}\">Statistical yearbook</a></li>"
+        );
         let _ = writeln!(h, "<li><a href=\"{GZIP_BOMB}\">News archive</a></li>");
     }
     h.push_str("</ul></div>\n<div class=\"links\"><ul>\n");
@@ -115,7 +134,10 @@ pub fn home(ctx: &Ctx, featured: &[Featured], moved: &[(String, String)], hazard
         "https://www.chinadaily.com.cn/m/shandong/jinan/",
         "http://en.sdnews.com.cn/",
     ] {
-        let _ = writeln!(h, "<li><a href=\"{other}\" target=\"_blank\">{other}</a></li>");
+        let _ = writeln!(
+            h,
+            "<li><a href=\"{other}\" target=\"_blank\">{other}</a></li>"
+        );
     }
     h.push_str("</ul></div>\n");
     h.push_str(&footer(Lang::En));
@@ -125,8 +147,16 @@ pub fn home(ctx: &Ctx, featured: &[Featured], moved: &[(String, String)], hazard
 
 /// A month of the endless events calendar; links to the next and previous month forever.
 pub fn calendar(ctx: &Ctx, year: u32, month: u32) -> String {
-    let (ny, nm) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
-    let (py, pm) = if month == 1 { (year.saturating_sub(1), 12) } else { (year, month - 1) };
+    let (ny, nm) = if month == 12 {
+        (year + 1, 1)
+    } else {
+        (year, month + 1)
+    };
+    let (py, pm) = if month == 1 {
+        (year.saturating_sub(1), 12)
+    } else {
+        (year, month - 1)
+    };
     let mut h = String::new();
     let _ = write!(
         h,
@@ -152,7 +182,7 @@ pub fn simple(ctx: &Ctx, title: &str, text: &str) -> String {
         esc(title)
     );
     h.push_str(&header(ctx, Lang::En));
-    let _ = write!(h, "<h2>{}</h2><p>{}</p>\n", esc(title), esc(text));
+    let _ = writeln!(h, "<h2>{}</h2><p>{}</p>", esc(title), esc(text));
     h.push_str(&footer(Lang::En));
     h.push_str("</body></html>\n");
     h
@@ -189,7 +219,8 @@ pub fn gzip_bomb() -> &'static [u8] {
     BOMB.get_or_init(|| {
         let mut enc = GzEncoder::new(Vec::new(), Compression::best());
         let chunk = vec![b' '; 1024 * 1024];
-        let _ = enc.write_all(b"<!DOCTYPE html><html><head><title>News archive</title></head><body>");
+        let _ =
+            enc.write_all(b"<!DOCTYPE html><html><head><title>News archive</title></head><body>");
         let mut written = 0;
         while written < BOMB_SIZE {
             let _ = enc.write_all(&chunk);
@@ -222,7 +253,7 @@ pub fn pdf() -> &'static [u8] {
         let xref = out.len();
         let _ = write!(out, "xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
         for off in offsets {
-            let _ = write!(out, "{off:010} 00000 n \n");
+            let _ = writeln!(out, "{off:010} 00000 n ");
         }
         let _ = write!(out, "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1);
         out.into_bytes()
@@ -231,7 +262,7 @@ pub fn pdf() -> &'static [u8] {
 
 /// A 1x1 GIF for `/picture/...` images.
 pub const GIF: &[u8] = &[
-    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00,
-    0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00, 0x02,
-    0x02, 0x44, 0x01, 0x00, 0x3b,
+    0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x01, 0x00, 0x01, 0x00, 0x80, 0x00, 0x00, 0xff, 0xff, 0xff,
+    0x00, 0x00, 0x00, 0x21, 0xf9, 0x04, 0x01, 0x00, 0x00, 0x00, 0x00, 0x2c, 0x00, 0x00, 0x00, 0x00,
+    0x01, 0x00, 0x01, 0x00, 0x00, 0x02, 0x02, 0x44, 0x01, 0x00, 0x3b,
 ];

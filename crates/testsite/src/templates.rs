@@ -121,7 +121,12 @@ pub fn header(ctx: &Ctx, lang: Lang) -> String {
         lang.as_str()
     );
     for c in COLUMNS.iter() {
-        let _ = write!(h, "<li><a href=\"/col/col{}/index.html\">{}</a></li>", c.id, esc(c.name));
+        let _ = write!(
+            h,
+            "<li><a href=\"/col/col{}/index.html\">{}</a></li>",
+            c.id,
+            esc(c.name)
+        );
     }
     h.push_str("</ul>\n");
     h
@@ -145,7 +150,11 @@ pub fn breadcrumb(col: &ColumnDef, lang: Lang) -> String {
 
 fn share(ctx: &Ctx, path: &str, lang: Lang) -> String {
     let u = esc(&ctx.abs(path));
-    let label = if lang == Lang::Zh { "分享到：" } else { "Share to:" };
+    let label = if lang == Lang::Zh {
+        "分享到："
+    } else {
+        "Share to:"
+    };
     format!(
         "<div class=\"share\">{label} <a href=\"https://service.weibo.com/share/share.php?url={u}\">Weibo</a> \
 <a href=\"https://www.facebook.com/sharer.php?u={u}\">Facebook</a> \
@@ -163,17 +172,30 @@ fn print_close(lang: Lang) -> &'static str {
 
 fn related(links: &[Link], lang: Lang) -> String {
     let mut h = String::new();
-    let label = if lang == Lang::Zh { "相关新闻" } else { "Related stories" };
+    let label = if lang == Lang::Zh {
+        "相关新闻"
+    } else {
+        "Related stories"
+    };
     let _ = write!(h, "<div class=\"related\"><h3>{label}</h3><ul>");
     for l in links {
-        let _ = write!(h, "<li><a href=\"{}\" target=\"_blank\">{}</a></li>", esc(&l.href), esc(&l.title));
+        let _ = write!(
+            h,
+            "<li><a href=\"{}\" target=\"_blank\">{}</a></li>",
+            esc(&l.href),
+            esc(&l.title)
+        );
     }
     h.push_str("</ul></div>\n");
     h
 }
 
 fn attachment(lang: Lang) -> String {
-    let label = if lang == Lang::Zh { "附件：" } else { "Attachment:" };
+    let label = if lang == Lang::Zh {
+        "附件："
+    } else {
+        "Attachment:"
+    };
     format!(
         "<div class=\"attach\">{label} <a href=\"/module/download/downfile.jsp?classid=0&amp;filename=jinan-guide.pdf\">\
 jinan-guide.pdf</a></div>\n"
@@ -231,10 +253,10 @@ fn body_modern(blocks: &[Block], out: &mut String, styled: bool) {
     for b in blocks {
         match b {
             Block::Para(t) => {
-                let _ = write!(out, "<p style=\"text-indent:2em;\">{}</p>\n", esc(t));
+                let _ = writeln!(out, "<p style=\"text-indent:2em;\">{}</p>", esc(t));
             }
             Block::Heading(t) => {
-                let _ = write!(out, "<p><strong>{}</strong></p>\n", esc(t));
+                let _ = writeln!(out, "<p><strong>{}</strong></p>", esc(t));
             }
             Block::List(items) => {
                 out.push_str("<ul>");
@@ -258,7 +280,11 @@ fn body_modern(blocks: &[Block], out: &mut String, styled: bool) {
 }
 
 fn table_html(rows: &[Vec<String>], out: &mut String, old: bool) {
-    out.push_str(if old { "<table border=1 cellpadding=3>" } else { "<table border=\"1\"><tbody>" });
+    out.push_str(if old {
+        "<table border=1 cellpadding=3>"
+    } else {
+        "<table border=\"1\"><tbody>"
+    });
     for r in rows {
         out.push_str("<tr>");
         for c in r {
@@ -272,19 +298,27 @@ fn table_html(rows: &[Vec<String>], out: &mut String, old: bool) {
             out.push_str("</tr>");
         }
     }
-    out.push_str(if old { "</table>\n" } else { "</tbody></table>\n" });
+    out.push_str(if old {
+        "</table>\n"
+    } else {
+        "</tbody></table>\n"
+    });
 }
 
 /// Body blocks as old, sloppy markup (template 2): unclosed `<p>`, `&nbsp;` or full-width indents.
 fn body_old(blocks: &[Block], lang: Lang, out: &mut String) {
-    let indent = if lang == Lang::Zh { "\u{3000}\u{3000}" } else { "&nbsp;&nbsp;&nbsp;&nbsp;" };
+    let indent = if lang == Lang::Zh {
+        "\u{3000}\u{3000}"
+    } else {
+        "&nbsp;&nbsp;&nbsp;&nbsp;"
+    };
     for b in blocks {
         match b {
             Block::Para(t) => {
-                let _ = write!(out, "<p>{indent}{}\n", esc(t));
+                let _ = writeln!(out, "<p>{indent}{}", esc(t));
             }
             Block::Heading(t) => {
-                let _ = write!(out, "<p align=\"center\"><b>{}</b>\n", esc(t));
+                let _ = writeln!(out, "<p align=\"center\"><b>{}</b>", esc(t));
             }
             Block::List(items) => {
                 out.push_str("<ul>");
@@ -311,10 +345,10 @@ fn body_plain(blocks: &[Block], out: &mut String) {
     for b in blocks {
         match b {
             Block::Para(t) => {
-                let _ = write!(out, "<p>{}</p>\n", esc(t));
+                let _ = writeln!(out, "<p>{}</p>", esc(t));
             }
             Block::Heading(t) => {
-                let _ = write!(out, "<h3>{}</h3>\n", esc(t));
+                let _ = writeln!(out, "<h3>{}</h3>", esc(t));
             }
             Block::List(items) => {
                 out.push_str("<ol>\n");
@@ -325,9 +359,9 @@ fn body_plain(blocks: &[Block], out: &mut String) {
             }
             Block::Table(rows) => table_html(rows, out, false),
             Block::Image { src, caption } => {
-                let _ = write!(
+                let _ = writeln!(
                     out,
-                    "<figure><img src=\"{}\" alt=\"\"><figcaption>{}</figcaption></figure>\n",
+                    "<figure><img src=\"{}\" alt=\"\"><figcaption>{}</figcaption></figure>",
                     esc(src),
                     esc(caption)
                 );
@@ -340,7 +374,13 @@ fn description(text: &Text) -> String {
     let first = text
         .blocks
         .iter()
-        .find_map(|b| if let Block::Para(p) = b { Some(p.as_str()) } else { None })
+        .find_map(|b| {
+            if let Block::Para(p) = b {
+                Some(p.as_str())
+            } else {
+                None
+            }
+        })
         .unwrap_or("");
     first.chars().take(80).collect()
 }
@@ -357,7 +397,7 @@ pub fn article(ctx: &Ctx, p: &ArticlePage<'_>) -> String {
 
 fn tail(ctx: &Ctx, p: &ArticlePage<'_>, out: &mut String) {
     let lang = p.meta.lang;
-    if p.meta.index % 3 == 0 {
+    if p.meta.index.is_multiple_of(3) {
         out.push_str(&attachment(lang));
     }
     out.push_str(&share(ctx, p.path, lang));
@@ -391,21 +431,25 @@ fn modern(ctx: &Ctx, p: &ArticlePage<'_>) -> String {
     h.push_str(&header(ctx, lang));
     h.push_str("<div class=\"main\">\n");
     h.push_str(&breadcrumb(p.column, lang));
-    let _ = write!(h, "<div class=\"article\">\n<h1 class=\"title\">{}</h1>\n", esc(&t.title));
+    let _ = write!(
+        h,
+        "<div class=\"article\">\n<h1 class=\"title\">{}</h1>\n",
+        esc(&t.title)
+    );
     if lang == Lang::Zh {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<div class=\"info\">发布日期：{}\u{3000}来源：{}\u{3000}<span>字号：<a href=\"#\">大</a> <a href=\"#\">中</a> <a href=\"#\">小</a></span></div>\n",
+            "<div class=\"info\">发布日期：{}\u{3000}来源：{}\u{3000}<span>字号：<a href=\"#\">大</a> <a href=\"#\">中</a> <a href=\"#\">小</a></span></div>",
             datetime_str(m),
             esc(&t.source)
         );
     } else {
         // Hanweb prints source and date in two spans: a reader sees them fused
         // (`english.jinan.gov.cn2018-11-19`).
-        let _ = write!(
+        let _ = writeln!(
             h,
             "<div class=\"info\"><span class=\"source\">{}</span><span class=\"date\">{}</span> \
-<span class=\"font\">Font size: <a href=\"#\">A+</a> <a href=\"#\">A-</a></span></div>\n",
+<span class=\"font\">Font size: <a href=\"#\">A+</a> <a href=\"#\">A-</a></span></div>",
             esc(&t.source),
             date_str(m)
         );
@@ -433,18 +477,22 @@ fn old_table(ctx: &Ctx, p: &ArticlePage<'_>, declared: &str) -> String {
     h.push_str(&header(ctx, lang));
     h.push_str("</td></tr>\n<tr><td class=\"nav\">");
     h.push_str(&breadcrumb(p.column, lang));
-    let _ = write!(h, "</td></tr>\n<tr><td class=\"title\" align=\"center\"><b>{}</b></td></tr>\n", esc(&t.title));
+    let _ = write!(
+        h,
+        "</td></tr>\n<tr><td class=\"title\" align=\"center\"><b>{}</b></td></tr>\n",
+        esc(&t.title)
+    );
     if lang == Lang::Zh {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<tr><td align=\"center\" class=\"info\">发布日期：{}&nbsp;&nbsp;来源：{}</td></tr>\n",
+            "<tr><td align=\"center\" class=\"info\">发布日期：{}&nbsp;&nbsp;来源：{}</td></tr>",
             date_str(m),
             esc(&t.source)
         );
     } else {
-        let _ = write!(
+        let _ = writeln!(
             h,
-            "<tr><td align=\"center\" class=\"info\">Updated: {}&nbsp;&nbsp;&nbsp;Source: {}</td></tr>\n",
+            "<tr><td align=\"center\" class=\"info\">Updated: {}&nbsp;&nbsp;&nbsp;Source: {}</td></tr>",
             datetime_str(m),
             esc(&t.source)
         );
@@ -471,12 +519,20 @@ fn old_table(ctx: &Ctx, p: &ArticlePage<'_>, declared: &str) -> String {
 fn no_meta(ctx: &Ctx, p: &ArticlePage<'_>) -> String {
     let (m, t, lang) = (p.meta, p.text, p.meta.lang);
     let mut h = String::with_capacity(16 * 1024);
-    let _ = write!(h, "<!DOCTYPE html>\n<html>\n<head>\n<title>{}</title>\n{STYLE}\n</head>\n<body>\n", title_tag(&t.title, lang));
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html>\n<head>\n<title>{}</title>\n{STYLE}\n</head>\n<body>\n",
+        title_tag(&t.title, lang)
+    );
     h.push_str(&header(ctx, lang));
     if !m.no_breadcrumb {
         h.push_str(&breadcrumb(p.column, lang));
     }
-    let _ = write!(h, "<div class=\"content\">\n<h2 class=\"art-title\">{}</h2>\n", esc(&t.title));
+    let _ = write!(
+        h,
+        "<div class=\"content\">\n<h2 class=\"art-title\">{}</h2>\n",
+        esc(&t.title)
+    );
     let date_line = match (lang, m.index % 2) {
         (Lang::Zh, _) => format!("发布日期：{}", date_str(m)),
         (Lang::En, 0) => format!("english.jinan.gov.cn {}", date_str(m)),
@@ -484,7 +540,11 @@ fn no_meta(ctx: &Ctx, p: &ArticlePage<'_>) -> String {
     };
     let _ = writeln!(h, "<p class=\"date\">{date_line}</p>");
     let plain_div = m.index % 3 == 1;
-    h.push_str(if plain_div { "<div class=\"article-text\">\n" } else { "<div class=\"zoom\">\n" });
+    h.push_str(if plain_div {
+        "<div class=\"article-text\">\n"
+    } else {
+        "<div class=\"zoom\">\n"
+    });
     body_plain(&t.blocks, &mut h);
     h.push_str("</div>\n</div>\n");
     tail(ctx, p, &mut h);
@@ -499,7 +559,7 @@ pub fn truth_source(m: &Meta, t: &Text) -> Option<String> {
     match m.template {
         Template::Modern | Template::OldTable | Template::MislabeledUtf8 => Some(t.source.clone()),
         Template::NoMeta => {
-            if m.lang == Lang::En && m.index % 2 == 0 {
+            if m.lang == Lang::En && m.index.is_multiple_of(2) {
                 Some("english.jinan.gov.cn".to_string())
             } else {
                 None

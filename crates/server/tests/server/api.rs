@@ -26,10 +26,17 @@ async fn search_json_matches_the_contract() {
         assert!(v.get(key).is_some(), "missing {key}: {v}");
     }
     let r: SearchResults = serde_json::from_value(v).unwrap();
-    assert_eq!((r.query.as_str(), r.total, r.offset, r.limit, r.hits.len()), ("springs", SPRINGS_HITS, 5, 5, 5));
+    assert_eq!(
+        (r.query.as_str(), r.total, r.offset, r.limit, r.hits.len()),
+        ("springs", SPRINGS_HITS, 5, 5, 5)
+    );
     for h in &r.hits {
         assert!(h.snippet.contains("<b>"), "no highlight in {:?}", h.snippet);
-        assert!(!h.snippet.contains("<script"), "unescaped snippet {:?}", h.snippet);
+        assert!(
+            !h.snippet.contains("<script"),
+            "unescaped snippet {:?}",
+            h.snippet
+        );
     }
     // The same request through the shared parser answers the same as the library directly.
     let params = jinan_server::SearchParams {
@@ -39,36 +46,76 @@ async fn search_json_matches_the_contract() {
         ..Default::default()
     };
     let req = jinan_server::search_request(&params).unwrap();
-    let direct = jinan_index::Searcher::open(_dir.path()).unwrap().search(&req).unwrap();
-    assert_eq!(direct.hits.iter().map(|h| &h.url).collect::<Vec<_>>(), r.hits.iter().map(|h| &h.url).collect::<Vec<_>>());
+    let direct = jinan_index::Searcher::open(_dir.path())
+        .unwrap()
+        .search(&req)
+        .unwrap();
+    assert_eq!(
+        direct.hits.iter().map(|h| &h.url).collect::<Vec<_>>(),
+        r.hits.iter().map(|h| &h.url).collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test]
 async fn search_filters_sort_and_live() {
     let (_dir, st) = fixture();
-    let r: SearchResults = get(&st, &format!("/api/search?q={}&lang=zh&limit=100", enc("友好城市"))).await.json().pipe(from);
+    let r: SearchResults = get(
+        &st,
+        &format!("/api/search?q={}&lang=zh&limit=100", enc("友好城市")),
+    )
+    .await
+    .json()
+    .pipe(from);
     assert_eq!(r.total, YOUHAO_HITS);
-    assert!(r.hits.iter().all(|h| h.lang == Lang::Zh && h.snippet.contains("<b>")));
+    assert!(r
+        .hits
+        .iter()
+        .all(|h| h.lang == Lang::Zh && h.snippet.contains("<b>")));
 
-    let r: SearchResults =
-        get(&st, "/api/search?q=springs&from=2017-01-01&to=2018-12-31&limit=100").await.json().pipe(from);
+    let r: SearchResults = get(
+        &st,
+        "/api/search?q=springs&from=2017-01-01&to=2018-12-31&limit=100",
+    )
+    .await
+    .json()
+    .pipe(from);
     assert!(r.total > 0 && r.total < SPRINGS_HITS, "{}", r.total);
-    let (lo, hi) = (NaiveDate::from_ymd_opt(2017, 1, 1), NaiveDate::from_ymd_opt(2018, 12, 31));
+    let (lo, hi) = (
+        NaiveDate::from_ymd_opt(2017, 1, 1),
+        NaiveDate::from_ymd_opt(2018, 12, 31),
+    );
     assert!(r.hits.iter().all(|h| h.date >= lo && h.date <= hi));
 
-    let r: SearchResults = get(&st, "/api/search?q=springs&sort=date&limit=100").await.json().pipe(from);
+    let r: SearchResults = get(&st, "/api/search?q=springs&sort=date&limit=100")
+        .await
+        .json()
+        .pipe(from);
     let dates: Vec<_> = r.hits.iter().map(|h| h.date).collect();
     let mut sorted = dates.clone();
     sorted.sort_by(|a, b| b.cmp(a));
     assert_eq!(dates, sorted, "sort=date is newest first");
 
-    let r: SearchResults = get(&st, &format!("/api/search?q=springs&column={}", enc("Zoom In"))).await.json().pipe(from);
-    assert!(r.total > 0 && r.hits.iter().all(|h| h.column.as_deref() == Some("Zoom In")));
+    let r: SearchResults = get(
+        &st,
+        &format!("/api/search?q=springs&column={}", enc("Zoom In")),
+    )
+    .await
+    .json()
+    .pipe(from);
+    assert!(
+        r.total > 0
+            && r.hits
+                .iter()
+                .all(|h| h.column.as_deref() == Some("Zoom In"))
+    );
 
     let all: SearchResults = get(&st, "/api/search?q=marathon").await.json().pipe(from);
     assert_eq!(all.total, 1);
     assert!(all.hits[0].deleted_at.is_some());
-    let live: SearchResults = get(&st, "/api/search?q=marathon&live=true").await.json().pipe(from);
+    let live: SearchResults = get(&st, "/api/search?q=marathon&live=true")
+        .await
+        .json()
+        .pipe(from);
     assert_eq!(live.total, 0);
 }
 
@@ -78,7 +125,11 @@ async fn unparsable_query_is_400() {
     for q in ["\"unbalanced", "(springs", "title:", "NOT"] {
         let a = get(&st, &format!("/api/search?q={}", enc(q))).await;
         // Either the index reads it leniently (200) or refuses it as the user's error (400).
-        assert!(a.status == StatusCode::OK || a.status == StatusCode::BAD_REQUEST, "{q}: {}", a.status);
+        assert!(
+            a.status == StatusCode::OK || a.status == StatusCode::BAD_REQUEST,
+            "{q}: {}",
+            a.status
+        );
         let v = a.json();
         if a.status == StatusCode::BAD_REQUEST {
             assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{v}");
@@ -100,7 +151,14 @@ async fn article_and_404() {
     assert!(v["body"].as_str().unwrap().contains("marathon route"));
     assert!(v["deleted_at"].is_string());
 
-    let a = get(&st, &format!("/api/article?url={}", enc("http://english.jinan.gov.cn/nope.html"))).await;
+    let a = get(
+        &st,
+        &format!(
+            "/api/article?url={}",
+            enc("http://english.jinan.gov.cn/nope.html")
+        ),
+    )
+    .await;
     assert_eq!(a.status, StatusCode::NOT_FOUND);
     assert_eq!(a.json()["code"], "not_found");
     let a = get(&st, "/api/article").await;
@@ -118,11 +176,17 @@ async fn stats_route() {
     assert_eq!(a.status, StatusCode::OK);
     assert_eq!(a.json()["crawl"]["pages_fetched"], 3);
 
-    let broken = jinan_server::AppState { stats: std::sync::Arc::new(|| Err("corpus gone".into())), ..st };
+    let broken = jinan_server::AppState {
+        stats: std::sync::Arc::new(|| Err("corpus gone".into())),
+        ..st
+    };
     let a = get(&broken, "/api/stats").await;
     assert_eq!(a.status, StatusCode::INTERNAL_SERVER_ERROR);
     let v = a.json();
-    assert!(!v["error"].as_str().unwrap().contains("corpus gone"), "internal detail leaked: {v}");
+    assert!(
+        !v["error"].as_str().unwrap().contains("corpus gone"),
+        "internal detail leaked: {v}"
+    );
 }
 
 #[tokio::test]
@@ -146,7 +210,12 @@ async fn new_commits_and_rebuilds_are_served_without_restart() {
     let (dir, st) = fixture();
     let count = |st: jinan_server::AppState, q: &'static str| async move {
         let a = get(&st, &format!("/api/search?q={q}")).await;
-        assert_eq!(a.status, StatusCode::OK, "a request failed during the change: {}", a.body);
+        assert_eq!(
+            a.status,
+            StatusCode::OK,
+            "a request failed during the change: {}",
+            a.body
+        );
         a.json()["total"].as_u64().unwrap()
     };
     assert_eq!(count(st.clone(), "zeppelin").await, 0);
@@ -176,7 +245,11 @@ async fn new_commits_and_rebuilds_are_served_without_restart() {
     w.commit("{}").unwrap();
     w.publish().unwrap();
     wait_for(&st, "quokka", 1, count).await;
-    assert_eq!(count(st.clone(), "springs").await, 0, "the old generation is still served");
+    assert_eq!(
+        count(st.clone(), "springs").await,
+        0,
+        "the old generation is still served"
+    );
 }
 
 /// Polls until `q` has `want` hits. The refresh pace is [`jinan_server::REFRESH_EVERY`]; the
@@ -191,7 +264,10 @@ where
         if count(st.clone(), q).await == want {
             return;
         }
-        assert!(Instant::now() < deadline, "the server never picked up the change for {q:?}");
+        assert!(
+            Instant::now() < deadline,
+            "the server never picked up the change for {q:?}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -203,7 +279,10 @@ async fn page_shows_form_hits_chart_and_paging() {
     assert_eq!(empty.status, StatusCode::OK);
     assert!(empty.content_type.starts_with("text/html"));
     assert!(empty.body.contains("name=\"q\""));
-    assert!(empty.body.contains("<option value=\"Zoom In\""), "columns listed");
+    assert!(
+        empty.body.contains("<option value=\"Zoom In\""),
+        "columns listed"
+    );
 
     let a = get(&st, "/?q=springs").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
@@ -215,8 +294,14 @@ async fn page_shows_form_hits_chart_and_paging() {
     for y in 2015..=2020 {
         assert!(b.contains(&format!(">{y}</text>")), "year {y} in chart");
     }
-    assert!(b.contains("href=\"/?q=springs&amp;page=2\""), "next page link");
-    assert!(b.contains("href=\"http://english.jinan.gov.cn/art/"), "link to the original");
+    assert!(
+        b.contains("href=\"/?q=springs&amp;page=2\""),
+        "next page link"
+    );
+    assert!(
+        b.contains("href=\"http://english.jinan.gov.cn/art/"),
+        "link to the original"
+    );
 
     let p3 = get(&st, "/?q=springs&page=3").await;
     assert_eq!(p3.body.matches("class=\"hit\"").count(), SPRINGS_HITS - 20);
@@ -237,9 +322,14 @@ async fn page_escapes_titles() {
     let (_dir, st) = fixture();
     let a = get(&st, "/?q=festival").await;
     assert_eq!(a.status, StatusCode::OK);
-    assert!(!a.body.contains("<script"), "a <script> tag reached the page");
+    assert!(
+        !a.body.contains("<script"),
+        "a <script> tag reached the page"
+    );
     assert!(!a.body.contains("<img"), "an <img> tag reached the page");
-    assert!(a.body.contains("&lt;script&gt;window.__pwned=1&lt;/script&gt;"));
+    assert!(a
+        .body
+        .contains("&lt;script&gt;window.__pwned=1&lt;/script&gt;"));
     // The query itself is echoed escaped too.
     let a = get(&st, &format!("/?q={}", enc("\"><script>alert(1)</script>"))).await;
     assert!(!a.body.contains("<script"));

@@ -24,7 +24,10 @@ const FLAGS: [&str; 8] = [
 
 fn find_exe(names: &[&str]) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    names.iter().flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n))).find(|p| p.is_file())
+    names
+        .iter()
+        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
+        .find(|p| p.is_file())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -33,13 +36,19 @@ async fn search_page_in_headless_chromium() {
         panic!("chromium is not installed; this test needs it: apt-get update && apt-get install -y chromium chromium-driver")
     });
     let driver = find_exe(&["chromedriver"]).unwrap_or_else(|| {
-        panic!("chromedriver is not installed; this test needs it: apt-get install -y chromium-driver")
+        panic!(
+            "chromedriver is not installed; this test needs it: apt-get install -y chromium-driver"
+        )
     });
     let (_dir, st) = fixture();
     let (addr, stop, task) = crate::socket::start(st).await;
     let profile = tempfile::tempdir().unwrap();
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut chromedriver = tokio::process::Command::new(&driver)
         .arg(format!("--port={port}"))
         .stdout(std::process::Stdio::null())
@@ -68,7 +77,11 @@ async fn connect(webdriver: &str, chromium: &Path, profile: &Path) -> Client {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let conn = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(conn).capabilities(caps.clone()).connect(webdriver).await {
+        match ClientBuilder::new(conn)
+            .capabilities(caps.clone())
+            .connect(webdriver)
+            .await
+        {
             Ok(c) => return c,
             Err(e) if Instant::now() < deadline => {
                 tracing::debug!(error = %e, "chromedriver not ready yet");
@@ -90,12 +103,17 @@ async fn wait_for_url(c: &Client, part: &str) -> Res {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let url = c.current_url().await.map_err(e("current url"))?;
-        let ready = c.execute("return document.readyState", vec![]).await.map_err(e("readyState"))?;
+        let ready = c
+            .execute("return document.readyState", vec![])
+            .await
+            .map_err(e("readyState"))?;
         if url.as_str().contains(part) && ready == "complete" {
             return Ok(());
         }
         if Instant::now() > deadline {
-            return Err(format!("the browser never reached a URL containing {part:?} (at {url})"));
+            return Err(format!(
+                "the browser never reached a URL containing {part:?} (at {url})"
+            ));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -110,25 +128,44 @@ async fn texts(c: &Client, css: &str) -> Result<Vec<String>, String> {
 }
 
 async fn search_for(c: &Client, query: &str) -> Res {
-    let q = c.find(Locator::Css("input[name=q]")).await.map_err(e("query box"))?;
+    let q = c
+        .find(Locator::Css("input[name=q]"))
+        .await
+        .map_err(e("query box"))?;
     q.clear().await.map_err(e("clear"))?;
     q.send_keys(query).await.map_err(e("type"))?;
-    c.find(Locator::Css("form.search button[type=submit]")).await.map_err(e("button"))?.click().await.map_err(e("click"))?;
+    c.find(Locator::Css("form.search button[type=submit]"))
+        .await
+        .map_err(e("button"))?
+        .click()
+        .await
+        .map_err(e("click"))?;
     wait_for_url(c, &format!("q={}", enc(query))).await
 }
 
 async fn drive(c: &Client, base: &str) -> Res {
-    c.goto(&format!("{base}/")).await.map_err(e("load the page"))?;
-    c.find(Locator::Css("input[name=q]")).await.map_err(e("the page has no query box"))?;
+    c.goto(&format!("{base}/"))
+        .await
+        .map_err(e("load the page"))?;
+    c.find(Locator::Css("input[name=q]"))
+        .await
+        .map_err(e("the page has no query box"))?;
 
     // Chinese: 12 hits, 10 on the first page, the words highlighted.
     search_for(c, "友好城市").await?;
     let hits = texts(c, "li.hit").await?;
     if hits.len() != 10 {
-        return Err(format!("Chinese query: {} hits on page 1, expected 10", hits.len()));
+        return Err(format!(
+            "Chinese query: {} hits on page 1, expected 10",
+            hits.len()
+        ));
     }
     let marks = texts(c, "li.hit .snippet b").await?;
-    if marks.is_empty() || !marks.iter().all(|m| "友好城市".contains(m.as_str()) && !m.is_empty()) {
+    if marks.is_empty()
+        || !marks
+            .iter()
+            .all(|m| "友好城市".contains(m.as_str()) && !m.is_empty())
+    {
         return Err(format!("Chinese highlights are wrong: {marks:?}"));
     }
     let summary = texts(c, "p.summary").await?.join(" ");
@@ -139,46 +176,97 @@ async fn drive(c: &Client, base: &str) -> Res {
     // English: stemmed highlight, then page 2.
     search_for(c, "delegation").await?;
     let marks = texts(c, "li.hit .snippet b").await?;
-    if marks.is_empty() || !marks.iter().all(|m| m.to_lowercase().starts_with("delegation")) {
+    if marks.is_empty()
+        || !marks
+            .iter()
+            .all(|m| m.to_lowercase().starts_with("delegation"))
+    {
         return Err(format!("English highlights are wrong: {marks:?}"));
     }
     let page1 = texts(c, "li.hit a.title").await?;
-    c.find(Locator::Css("nav.pages a.next")).await.map_err(e("next-page link"))?.click().await.map_err(e("click next"))?;
+    c.find(Locator::Css("nav.pages a.next"))
+        .await
+        .map_err(e("next-page link"))?
+        .click()
+        .await
+        .map_err(e("click next"))?;
     wait_for_url(c, "page=2").await?;
     let page2 = texts(c, "li.hit a.title").await?;
-    let start = c.find(Locator::Css("ol.hits")).await.map_err(e("hit list"))?.attr("start").await.map_err(e("start"))?;
-    if page2.is_empty() || page2.iter().any(|t| page1.contains(t)) || start.as_deref() != Some("11") {
-        return Err(format!("page 2 is not the next ten hits: {page1:?} then {page2:?} (start {start:?})"));
+    let start = c
+        .find(Locator::Css("ol.hits"))
+        .await
+        .map_err(e("hit list"))?
+        .attr("start")
+        .await
+        .map_err(e("start"))?;
+    if page2.is_empty() || page2.iter().any(|t| page1.contains(t)) || start.as_deref() != Some("11")
+    {
+        return Err(format!(
+            "page 2 is not the next ten hits: {page1:?} then {page2:?} (start {start:?})"
+        ));
     }
 
     // A date filter through the form (the date inputs are set the way a date picker sets them).
-    let form = c.form(Locator::Css("form.search")).await.map_err(e("form"))?;
-    form.set_by_name("from", "2017-01-01").await.map_err(e("set from"))?;
-    form.set_by_name("to", "2018-12-31").await.map_err(e("set to"))?;
-    c.find(Locator::Css("form.search button[type=submit]")).await.map_err(e("button"))?.click().await.map_err(e("submit"))?;
+    let form = c
+        .form(Locator::Css("form.search"))
+        .await
+        .map_err(e("form"))?;
+    form.set_by_name("from", "2017-01-01")
+        .await
+        .map_err(e("set from"))?;
+    form.set_by_name("to", "2018-12-31")
+        .await
+        .map_err(e("set to"))?;
+    c.find(Locator::Css("form.search button[type=submit]"))
+        .await
+        .map_err(e("button"))?
+        .click()
+        .await
+        .map_err(e("submit"))?;
     wait_for_url(c, "from=2017-01-01").await?;
     let dates = texts(c, "li.hit time").await?;
-    if dates.is_empty() || !dates.iter().all(|d| d.as_str() >= "2017-01-01" && d.as_str() <= "2018-12-31") {
+    if dates.is_empty()
+        || !dates
+            .iter()
+            .all(|d| d.as_str() >= "2017-01-01" && d.as_str() <= "2018-12-31")
+    {
         return Err(format!("the date filter let through {dates:?}"));
     }
-    let bars = c.find_all(Locator::Css("figure.chart rect")).await.map_err(e("chart"))?.len();
+    let bars = c
+        .find_all(Locator::Css("figure.chart rect"))
+        .await
+        .map_err(e("chart"))?
+        .len();
     if bars != 2 {
-        return Err(format!("the chart of 2017-2018 has {bars} bars, expected 2"));
+        return Err(format!(
+            "the chart of 2017-2018 has {bars} bars, expected 2"
+        ));
     }
     let shot_filtered = c.screenshot().await.map_err(e("screenshot"))?;
 
     // The hostile title is shown as text and runs nothing.
-    search_for(c, "festival").await?;
+    c.goto(&format!("{base}/?q=festival"))
+        .await
+        .map_err(e("load festival"))?;
+    wait_for_url(c, "q=festival").await?;
     let pwned = c
-        .execute("return [typeof window.__pwned, document.scripts.length, document.images.length]", vec![])
+        .execute(
+            "return [typeof window.__pwned, document.scripts.length, document.images.length]",
+            vec![],
+        )
         .await
         .map_err(e("script check"))?;
     if pwned != json!(["undefined", 0, 0]) {
         return Err(format!("the hostile title did something: {pwned}"));
     }
     let titles = texts(c, "li.hit a.title").await?;
-    if !titles.iter().any(|t| t.contains("<script>window.__pwned=1</script>")) {
-        return Err(format!("the hostile title is not shown as text: {titles:?}"));
+    if !titles
+        .iter()
+        .any(|t| t.contains("<script>window.__pwned=1</script>"))
+    {
+        return Err(format!(
+            "the hostile title is not shown as text: {titles:?}"
+        ));
     }
 
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jinan-search-page.png");
@@ -192,10 +280,11 @@ fn check_not_blank(png_bytes: &[u8]) -> Res {
     let mut reader = decoder.read_info().map_err(e("decode"))?;
     let mut buf = vec![0; reader.output_buffer_size().ok_or("image too large")?];
     let info = reader.next_frame(&mut buf).map_err(e("decode frame"))?;
-    let px = info.color_type.samples() * match info.bit_depth {
-        png::BitDepth::Sixteen => 2,
-        _ => 1,
-    };
+    let px = info.color_type.samples()
+        * match info.bit_depth {
+            png::BitDepth::Sixteen => 2,
+            _ => 1,
+        };
     let data = &buf[..info.buffer_size()];
     let colours: std::collections::HashSet<&[u8]> = data.chunks_exact(px).collect();
     if info.width < 200 || info.height < 200 {

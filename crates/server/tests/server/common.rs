@@ -24,7 +24,14 @@ pub const YOUHAO_HITS: usize = 12;
 
 const COLUMNS: [&str; 3] = ["Sisterly Jinan", "Zoom In", "Best Urban Life"];
 
-pub fn doc(url: &str, title: &str, date: NaiveDate, column: &str, lang: Lang, body: &str) -> Document {
+pub fn doc(
+    url: &str,
+    title: &str,
+    date: NaiveDate,
+    column: &str,
+    lang: Lang,
+    body: &str,
+) -> Document {
     Document {
         id: article_id(url),
         article: Article {
@@ -48,7 +55,10 @@ pub fn documents() -> Vec<Document> {
     for i in 0..SPRINGS_HITS - 1 {
         let year = 2015 + (i % 6) as i32;
         let date = NaiveDate::from_ymd_opt(year, 1 + (i % 12) as u32, 1 + (i % 27) as u32).unwrap();
-        let url = format!("http://english.jinan.gov.cn/art/{year}/1/1/art_30173_{}.html", 100 + i);
+        let url = format!(
+            "http://english.jinan.gov.cn/art/{year}/1/1/art_30173_{}.html",
+            100 + i
+        );
         let body = format!(
             "Jinan is known as the city of springs. Article number {i} describes the Baotu springs \
              and a delegation from Kharkiv.\n\nThe sister city exchange began in {year}."
@@ -73,11 +83,21 @@ pub fn documents() -> Vec<Document> {
     for i in 0..YOUHAO_HITS {
         let year = 2016 + (i % 4) as i32;
         let date = NaiveDate::from_ymd_opt(year, 3, 1 + i as u32).unwrap();
-        let url = format!("http://english.jinan.gov.cn/art/{year}/3/1/art_30180_{}.html", 500 + i);
+        let url = format!(
+            "http://english.jinan.gov.cn/art/{year}/3/1/art_30180_{}.html",
+            500 + i
+        );
         let body = format!(
             "济南与哈尔科夫是友好城市。第{i}篇文章介绍泉城济南的国际交流。\n\n代表团参观了趵突泉。"
         );
-        docs.push(doc(&url, &format!("济南国际友好城市交流 {i}"), date, "Sisterly Jinan", Lang::Zh, &body));
+        docs.push(doc(
+            &url,
+            &format!("济南国际友好城市交流 {i}"),
+            date,
+            "Sisterly Jinan",
+            Lang::Zh,
+            &body,
+        ));
     }
     docs.push(doc(
         DELETED_URL,
@@ -98,7 +118,12 @@ pub fn write_index(dir: &Path, docs: &[Document]) {
     }
     w.commit("{\"test\":1}").expect("commit");
     if docs.iter().any(|d| d.article.url == DELETED_URL) {
-        assert!(w.mark_deleted(DELETED_URL, Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap()).expect("delete"));
+        assert!(w
+            .mark_deleted(
+                DELETED_URL,
+                Utc.with_ymd_and_hms(2024, 6, 1, 0, 0, 0).unwrap()
+            )
+            .expect("delete"));
         w.commit("{\"test\":2}").expect("commit");
     }
 }
@@ -123,7 +148,8 @@ pub struct Answer {
 
 impl Answer {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {:.300}", self.body))
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:.300}", self.body))
     }
 }
 
@@ -135,10 +161,20 @@ pub async fn get(state: &AppState, uri: &str) -> Answer {
 pub async fn send(state: &AppState, req: Request<Body>) -> Answer {
     let res = app(state.clone()).oneshot(req).await.unwrap();
     let status = res.status();
-    let content_type =
-        res.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024).await.unwrap();
-    Answer { status, content_type, body: String::from_utf8_lossy(&bytes).into_owned() }
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let bytes = axum::body::to_bytes(res.into_body(), 64 * 1024 * 1024)
+        .await
+        .unwrap();
+    Answer {
+        status,
+        content_type,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 /// Percent-encodes a query parameter value.

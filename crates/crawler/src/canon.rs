@@ -1,0 +1,147 @@
+//! URL canonicalization and scope: one key per page, so that no page is fetched twice in a crawl
+//! however it is linked (fragment, host case, default port, tracking parameters, `index.html`).
+
+use url::Url;
+
+/// Query parameters that only track where a click came from.
+const TRACKING: &[&str] = &["from", "spm", "fbclid", "gclid", "share", "isappinstalled", "scene", "clicktime"];
+
+fn is_tracking(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.starts_with("utm_") || TRACKING.contains(&n.as_str())
+}
+
+/// The form of a URL that is fetched: no fragment, no tracking parameters (host case and default
+/// port are already normalised by the `url` parser).
+pub fn fetch_form(url: &Url) -> Url {
+    let mut u = url.clone();
+    u.set_fragment(None);
+    if u.query().is_some() {
+        let kept: Vec<(String, String)> =
+            u.query_pairs().filter(|(k, _)| !is_tracking(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        if kept.is_empty() {
+            u.set_query(None);
+        } else if kept.len() != u.query_pairs().count() {
+            u.query_pairs_mut().clear().extend_pairs(kept);
+        }
+    }
+    u
+}
+
+/// The key of a page: [`fetch_form`], plus a trailing `index.html`/`index.htm` dropped and the
+/// remaining query parameters sorted. Used for dedup, crawl state, `history` and the index id.
+pub fn canonicalize(url: &Url) -> Url {
+    let mut u = fetch_form(url);
+    let path = u.path().to_string();
+    for suffix in ["/index.html", "/index.htm"] {
+        if let Some(dir) = path.strip_suffix(suffix) {
+            u.set_path(&format!("{dir}/"));
+            break;
+        }
+    }
+    if u.query().is_some() {
+        let mut pairs: Vec<(String, String)> = u.query_pairs().into_owned().collect();
+        pairs.sort();
+        u.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    u
+}
+
+/// `host:port` of a URL (port explicit or the scheme's default).
+pub fn host_port(url: &Url) -> Option<String> {
+    Some(format!("{}:{}", url.host_str()?.to_ascii_lowercase(), url.port_or_known_default()?))
+}
+
+/// Allowed hosts, each `host` (default ports) or `host:port`.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    hosts: Vec<String>,
+}
+
+impl Scope {
+    pub fn new(allow: &[String]) -> Scope {
+        Scope { hosts: allow.iter().map(|h| h.trim().trim_end_matches('/').to_ascii_lowercase()).collect() }
+    }
+
+    /// True for an http(s) URL on an allowed host and port.
+    pub fn allows(&self, url: &Url) -> bool {
+        if !matches!(url.scheme(), "http" | "https") {
+            return false;
+        }
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else { return false };
+        let host = host.to_ascii_lowercase();
+        let hp = format!("{host}:{port}");
+        self.hosts.iter().any(|a| *a == hp || (*a == host && url.port().is_none()))
+    }
+}
+
+/// The shape of a URL for trap limits: digit runs become `N`, query values are dropped.
+pub fn pattern(url: &Url) -> String {
+    let mut out = String::new();
+    let mut digits = false;
+    for c in url.path().chars() {
+        if c.is_ascii_digit() {
+            if !digits {
+                out.push('N');
+            }
+            digits = true;
+        } else {
+            digits = false;
+            out.push(c);
+        }
+    }
+    let mut keys: Vec<String> = url.query_pairs().map(|(k, _)| k.into_owned()).collect();
+    keys.sort();
+    if !keys.is_empty() {
+        out.push('?');
+        out.push_str(&keys.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> String {
+        canonicalize(&Url::parse(s).unwrap()).to_string()
+    }
+
+    #[test]
+    fn one_key_per_page() {
+        let k = "http://english.jinan.gov.cn/art/2018/11/19/art_30173_2743600.html";
+        for v in [
+            k,
+            "http://ENGLISH.jinan.gov.cn/art/2018/11/19/art_30173_2743600.html",
+            "http://english.jinan.gov.cn:80/art/2018/11/19/art_30173_2743600.html#top",
+            "http://english.jinan.gov.cn/art/2018/11/19/art_30173_2743600.html?from=home",
+            "http://english.jinan.gov.cn/art/2018/11/19/art_30173_2743600.html?utm_source=x&from=y#p",
+        ] {
+            assert_eq!(c(v), k, "{v}");
+        }
+        assert_eq!(c("http://a.test/col/col1/index.html"), "http://a.test/col/col1/");
+        assert_eq!(c("http://a.test/index.html"), "http://a.test/");
+        assert_eq!(c("http://a.test/p?b=2&a=1&from=x"), "http://a.test/p?a=1&b=2");
+        assert_ne!(c("http://a.test/p?id=1"), c("http://a.test/p?id=2"));
+        // The fetched form keeps index.html and parameter order.
+        let f = fetch_form(&Url::parse("http://a.test/col/col1/index.html?b=2&from=x&a=1#f").unwrap());
+        assert_eq!(f.as_str(), "http://a.test/col/col1/index.html?b=2&a=1");
+    }
+
+    #[test]
+    fn scope_is_host_and_port() {
+        let s = Scope::new(&["127.0.0.1:8080".into(), "english.jinan.gov.cn".into()]);
+        assert!(s.allows(&Url::parse("http://127.0.0.1:8080/x").unwrap()));
+        assert!(!s.allows(&Url::parse("http://127.0.0.1:8081/x").unwrap()));
+        assert!(s.allows(&Url::parse("http://English.Jinan.gov.cn/x").unwrap()));
+        assert!(!s.allows(&Url::parse("http://www.jinan.gov.cn/x").unwrap()));
+        assert!(!s.allows(&Url::parse("ftp://english.jinan.gov.cn/x").unwrap()));
+    }
+
+    #[test]
+    fn calendar_pages_share_a_pattern() {
+        let p = |s: &str| pattern(&Url::parse(s).unwrap());
+        assert_eq!(p("http://a/calendar/2024/1/index.html"), p("http://a/calendar/1999/12/index.html"));
+        assert_ne!(p("http://a/calendar/2024/1/index.html"), p("http://a/art/2024/1/1/art_1_2.html"));
+    }
+}

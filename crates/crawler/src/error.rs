@@ -1,0 +1,45 @@
+//! The one error type of `jinan-crawler`. Failed fetches are not errors: they are recorded in the
+//! crawl state by kind; an error here means the crawl itself could not go on (disk, database).
+
+/// What stops a crawl.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Corpus(#[from] jinan_corpus::Error),
+    #[error("crawl state database: {0}")]
+    State(#[from] redb::Error),
+    #[error("crawl state record: {0}")]
+    Record(#[from] serde_json::Error),
+    #[error("HTTP client: {0}")]
+    Client(String),
+    #[error("{0}")]
+    Config(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the crawl's storage thread stopped unexpectedly")]
+    StoreGone,
+}
+
+macro_rules! redb_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Error {
+            fn from(e: $t) -> Self {
+                Error::State(e.into())
+            }
+        }
+    )*};
+}
+redb_from!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+/// `Result` with the crawler [`Error`].
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,537 @@
+//! Crawl state in redb (`corpus/state.redb`): per-URL status and validators, the frontier (on disk,
+//! so memory stays bounded), URLs in flight (requeued after a crash), captures per URL, failures by
+//! kind, crawl times.
+//!
+//! One thread owns the database and the WARC writer. It applies fetch outcomes in one open write
+//! transaction and commits in batches, always after `WarcWriter::sync`, so the committed state
+//! never points at WARC data that is not on disk.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use jinan_corpus::{Fetch, Revisit, WarcWriter};
+use jinan_types::{Capture, CaptureKind, CrawlStats, FailureCount};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction};
+use serde::{Deserialize, Serialize};
+use tokio::sync::oneshot;
+
+use crate::error::Result;
+use crate::fetch::Exchange;
+
+pub(crate) const URLS: TableDefinition<&str, &[u8]> = TableDefinition::new("urls");
+pub(crate) const FRONTIER: TableDefinition<u64, &[u8]> = TableDefinition::new("frontier");
+pub(crate) const INFLIGHT: TableDefinition<&str, &[u8]> = TableDefinition::new("inflight");
+pub(crate) const CAPTURES: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("captures");
+pub(crate) const FAILURES: TableDefinition<(&str, &str), &str> = TableDefinition::new("failures");
+pub(crate) const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
+
+/// What the state knows about one URL (by canonical key).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct UrlState {
+    pub seen_crawl: u64,
+    pub done_crawl: u64,
+    pub status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub digest: Option<String>,
+    pub captured_at: Option<DateTime<Utc>>,
+    pub record_id: Option<String>,
+    pub ever_ok: bool,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub is_list: bool,
+    pub failure: Option<String>,
+    pub via: Option<String>,
+    pub via_column: Option<String>,
+    pub captures: u64,
+}
+
+/// A URL to fetch, as queued; validators are filled in when it is taken.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Job {
+    pub url: String,
+    pub key: String,
+    pub depth: u32,
+    pub chain: u32,
+    pub redirects: u32,
+    pub via: Option<String>,
+    pub via_column: Option<String>,
+    #[serde(default)]
+    pub etag: Option<String>,
+    #[serde(default)]
+    pub last_modified: Option<String>,
+    #[serde(default)]
+    pub ever_ok: bool,
+    #[serde(default)]
+    pub is_list: bool,
+    #[serde(default)]
+    pub seed: bool,
+}
+
+/// One exchange to archive.
+pub(crate) struct Stored {
+    pub x: Exchange,
+    pub key: String,
+    pub via: Option<String>,
+    pub via_column: Option<String>,
+    pub is_list: bool,
+}
+
+/// What fetching one job produced.
+#[derive(Default)]
+pub(crate) struct Outcome {
+    pub job: Job,
+    pub stored: Vec<Stored>,
+    pub found: Vec<Job>,
+    /// (kind, key, message)
+    pub failures: Vec<(String, String, String)>,
+    pub status: Option<u16>,
+}
+
+pub(crate) enum Cmd {
+    Take { max: usize, reply: oneshot::Sender<(Vec<Job>, u64)> },
+    Done(Box<Outcome>),
+    Finish { reply: oneshot::Sender<Counters> },
+}
+
+/// Running totals of one crawl (in this process).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Counters {
+    pub fetched: u64,
+    pub not_modified: u64,
+    pub new: u64,
+    pub changed: u64,
+    pub deleted: u64,
+    pub failed_by_kind: BTreeMap<String, u64>,
+    pub bytes: u64,
+    pub resumed: bool,
+    pub crawl_id: u64,
+}
+
+pub(crate) struct StoreConfig {
+    pub seeds: Vec<Job>,
+    pub max_depth: u32,
+    pub max_chain: u32,
+    pub max_redirects: u32,
+    pub max_pages: Option<u64>,
+}
+
+const COMMIT_EVERY: usize = 64;
+const COMMIT_AFTER: Duration = Duration::from_millis(150);
+
+fn get_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T> {
+    Ok(serde_json::from_slice(bytes)?)
+}
+
+struct Store {
+    db: Database,
+    writer: WarcWriter,
+    cfg: StoreConfig,
+    crawl_id: u64,
+    seq: u64,
+    queued: u64,
+    dispatched: u64,
+    counters: Counters,
+}
+
+/// Opens (or creates) the state database.
+pub(crate) fn open_db(path: &Path) -> Result<Database> {
+    // A previous crawl in this process may still be closing it.
+    let mut tries = 0;
+    loop {
+        match Database::create(path) {
+            Ok(db) => return Ok(db),
+            Err(redb::DatabaseError::DatabaseAlreadyOpen) if tries < 50 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+/// The storage thread's body.
+pub(crate) fn run(db: Database, writer: WarcWriter, cfg: StoreConfig, rx: Receiver<Cmd>) -> Result<()> {
+    let mut store = Store { db, writer, cfg, crawl_id: 0, seq: 0, queued: 0, dispatched: 0, counters: Counters::default() };
+    let mut txn = store.db.begin_write()?;
+    store.begin(&txn)?;
+    let mut txn_opt = Some(txn);
+    let mut pending = 0usize;
+    let mut first_pending: Option<Instant> = None;
+    loop {
+        txn = match txn_opt.take() {
+            Some(t) => t,
+            None => store.db.begin_write()?,
+        };
+        let wait = first_pending.map_or(Duration::from_secs(3600), |t| COMMIT_AFTER.saturating_sub(t.elapsed()));
+        match rx.recv_timeout(wait) {
+            Ok(Cmd::Take { max, reply }) => {
+                let jobs = store.take(&txn, max)?;
+                let _ = reply.send((jobs, store.queued));
+            }
+            Ok(Cmd::Done(o)) => {
+                store.apply(&txn, *o)?;
+                pending += 1;
+                first_pending.get_or_insert_with(Instant::now);
+            }
+            Ok(Cmd::Finish { reply }) => {
+                {
+                    let mut meta = txn.open_table(META)?;
+                    meta.insert("running", "0")?;
+                    meta.insert("finished", Utc::now().to_rfc3339().as_str())?;
+                }
+                store.commit(txn)?;
+                let _ = reply.send(store.counters.clone());
+                return Ok(());
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => {
+                // The crawl was dropped (interrupted): keep what is done; it resumes next time.
+                store.commit(txn)?;
+                return Ok(());
+            }
+        }
+        if pending >= COMMIT_EVERY || first_pending.is_some_and(|t| t.elapsed() >= COMMIT_AFTER) {
+            store.commit(txn)?;
+            pending = 0;
+            first_pending = None;
+        } else {
+            txn_opt = Some(txn);
+        }
+    }
+}
+
+impl Store {
+    fn commit(&mut self, txn: WriteTransaction) -> Result<()> {
+        self.writer.sync()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            meta.insert("seq", self.seq.to_string().as_str())?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Resumes an unfinished crawl (requeueing URLs that were in flight) or starts a new one.
+    fn begin(&mut self, txn: &WriteTransaction) -> Result<()> {
+        let mut meta = txn.open_table(META)?;
+        let running = meta.get("running")?.is_some_and(|v| v.value() == "1");
+        let id: u64 = meta.get("crawl_id")?.and_then(|v| v.value().parse().ok()).unwrap_or(0);
+        self.seq = meta.get("seq")?.and_then(|v| v.value().parse().ok()).unwrap_or(0);
+        let mut frontier = txn.open_table(FRONTIER)?;
+        let mut inflight = txn.open_table(INFLIGHT)?;
+        if running && id > 0 {
+            self.crawl_id = id;
+            self.counters.resumed = true;
+            let mut back = Vec::new();
+            while let Some((_, v)) = inflight.pop_first()? {
+                back.push(v.value().to_vec());
+            }
+            tracing::info!(crawl = id, requeued = back.len(), "resuming an interrupted crawl");
+            for v in back {
+                self.seq += 1;
+                frontier.insert(self.seq, v.as_slice())?;
+            }
+        } else {
+            self.crawl_id = id + 1;
+            frontier.retain(|_, _| false)?;
+            inflight.retain(|_, _| false)?;
+            meta.insert("crawl_id", self.crawl_id.to_string().as_str())?;
+            meta.insert("running", "1")?;
+            meta.insert("started", Utc::now().to_rfc3339().as_str())?;
+            drop(frontier);
+            drop(inflight);
+            drop(meta);
+            let seeds = std::mem::take(&mut self.cfg.seeds);
+            for s in seeds {
+                self.enqueue(txn, s, true)?;
+            }
+            self.counters.crawl_id = self.crawl_id;
+            self.queued = txn.open_table(FRONTIER)?.len()?;
+            return Ok(());
+        }
+        self.counters.crawl_id = self.crawl_id;
+        self.queued = frontier.len()?;
+        Ok(())
+    }
+
+    fn take(&mut self, txn: &WriteTransaction, max: usize) -> Result<Vec<Job>> {
+        let mut out = Vec::new();
+        let mut frontier = txn.open_table(FRONTIER)?;
+        let mut inflight = txn.open_table(INFLIGHT)?;
+        let urls = txn.open_table(URLS)?;
+        while out.len() < max {
+            if self.cfg.max_pages.is_some_and(|m| self.dispatched >= m) {
+                break;
+            }
+            let Some((_, v)) = frontier.pop_first()? else { break };
+            self.queued = self.queued.saturating_sub(1);
+            let mut job: Job = get_json(v.value())?;
+            drop(v);
+            let st: UrlState = match urls.get(job.key.as_str())? {
+                Some(v) => get_json(v.value())?,
+                None => UrlState::default(),
+            };
+            if st.done_crawl == self.crawl_id {
+                continue;
+            }
+            job.etag = st.etag.clone();
+            job.last_modified = st.last_modified.clone();
+            job.ever_ok = st.ever_ok && st.deleted_at.is_none();
+            job.is_list = st.is_list;
+            if job.via.is_none() {
+                job.via = st.via.clone();
+                job.via_column = st.via_column.clone();
+            }
+            inflight.insert(job.key.as_str(), serde_json::to_vec(&job)?.as_slice())?;
+            self.dispatched += 1;
+            out.push(job);
+        }
+        Ok(out)
+    }
+
+    /// Queues a URL unless already seen in this crawl (or beyond the depth / trap limits).
+    fn enqueue(&mut self, txn: &WriteTransaction, job: Job, seed: bool) -> Result<()> {
+        if !seed && job.depth > self.cfg.max_depth {
+            return Ok(());
+        }
+        if job.chain > self.cfg.max_chain {
+            return self.fail(txn, "trap-limit", &job.key, &format!("{} similar URLs in a row", job.chain));
+        }
+        if job.redirects > self.cfg.max_redirects {
+            return self.fail(txn, "redirect-limit", &job.key, "too many redirects");
+        }
+        let mut urls = txn.open_table(URLS)?;
+        let mut st: UrlState = match urls.get(job.key.as_str())? {
+            Some(v) => get_json(v.value())?,
+            None => UrlState::default(),
+        };
+        if st.seen_crawl == self.crawl_id {
+            if job.redirects > 0 && st.done_crawl == self.crawl_id && st.status.is_some_and(|s| (300..400).contains(&s)) {
+                drop(urls);
+                return self.fail(txn, "redirect-loop", &job.key, "redirect back to a redirecting page");
+            }
+            if job.via.is_some() && st.via.is_none() && st.done_crawl != self.crawl_id {
+                st.via = job.via.clone();
+                st.via_column = job.via_column.clone();
+                urls.insert(job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
+            }
+            return Ok(());
+        }
+        st.seen_crawl = self.crawl_id;
+        if job.via.is_some() {
+            st.via = job.via.clone();
+            st.via_column = job.via_column.clone();
+        }
+        urls.insert(job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
+        drop(urls);
+        let mut job = job;
+        job.seed = seed;
+        self.seq += 1;
+        txn.open_table(FRONTIER)?.insert(self.seq, serde_json::to_vec(&job)?.as_slice())?;
+        self.queued += 1;
+        Ok(())
+    }
+
+    fn fail(&mut self, txn: &WriteTransaction, kind: &str, key: &str, msg: &str) -> Result<()> {
+        let mut failures = txn.open_table(FAILURES)?;
+        if failures.insert((kind, key), msg)?.is_none() {
+            *self.counters.failed_by_kind.entry(kind.to_string()).or_default() += 1;
+        }
+        drop(failures);
+        let mut urls = txn.open_table(URLS)?;
+        let mut st: UrlState = match urls.get(key)? {
+            Some(v) => get_json(v.value())?,
+            None => UrlState::default(),
+        };
+        st.failure = Some(kind.to_string());
+        urls.insert(key, serde_json::to_vec(&st)?.as_slice())?;
+        Ok(())
+    }
+
+    fn apply(&mut self, txn: &WriteTransaction, o: Outcome) -> Result<()> {
+        for s in o.stored {
+            self.store_exchange(txn, s)?;
+        }
+        // Clear old failures of the job's URL when it now succeeded.
+        if o.failures.iter().all(|(_, k, _)| *k != o.job.key) {
+            let mut urls = txn.open_table(URLS)?;
+            let st: Option<UrlState> = match urls.get(o.job.key.as_str())? {
+                Some(v) => Some(get_json(v.value())?),
+                None => None,
+            };
+            if let Some(mut st) = st {
+                if let Some(kind) = st.failure.take() {
+                    urls.insert(o.job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
+                    drop(urls);
+                    txn.open_table(FAILURES)?.remove((kind.as_str(), o.job.key.as_str()))?;
+                }
+            }
+        }
+        for (kind, key, msg) in &o.failures {
+            self.fail(txn, kind, key, msg)?;
+        }
+        {
+            let mut urls = txn.open_table(URLS)?;
+            let mut st: UrlState = match urls.get(o.job.key.as_str())? {
+                Some(v) => get_json(v.value())?,
+                None => UrlState::default(),
+            };
+            st.done_crawl = self.crawl_id;
+            st.seen_crawl = self.crawl_id;
+            urls.insert(o.job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
+        }
+        for f in o.found {
+            self.enqueue(txn, f, false)?;
+        }
+        txn.open_table(INFLIGHT)?.remove(o.job.key.as_str())?;
+        Ok(())
+    }
+
+    fn store_exchange(&mut self, txn: &WriteTransaction, s: Stored) -> Result<()> {
+        let mut urls = txn.open_table(URLS)?;
+        let mut st: UrlState = match urls.get(s.key.as_str())? {
+            Some(v) => get_json(v.value())?,
+            None => UrlState::default(),
+        };
+        let x = &s.x;
+        let revisit = x.status == 304;
+        let digest = jinan_corpus::sha1_digest(&x.body);
+        let fetch = Fetch {
+            url: x.url.as_str(),
+            captured_at: x.captured_at,
+            ip: x.ip,
+            request: &x.request,
+            response_head: &x.response_head,
+            body: &x.body,
+            revisit: revisit.then(|| Revisit {
+                refers_to_date: st.captured_at,
+                refers_to_record: st.record_id.as_deref(),
+                digest: st.digest.as_deref(),
+            }),
+            via: s.via.as_deref(),
+            via_column: s.via_column.as_deref(),
+            truncated: x.truncated,
+        };
+        let location = self.writer.write_fetch(&fetch)?;
+        self.counters.fetched += 1;
+        self.counters.bytes += x.body.len() as u64;
+        let capture = Capture {
+            url: x.url.to_string(),
+            captured_at: x.captured_at,
+            status: x.status,
+            kind: if revisit { CaptureKind::Revisit } else { CaptureKind::Response },
+            digest: if revisit { st.digest.clone() } else { Some(digest.clone()) },
+            content_type: x.header("content-type").map(str::to_string),
+            via: s.via.clone(),
+            via_column: s.via_column.clone(),
+            truncated: x.truncated,
+            location,
+        };
+        match x.status {
+            200..=299 => {
+                if !st.ever_ok || st.deleted_at.is_some() {
+                    self.counters.new += 1;
+                } else if st.digest.as_deref() != Some(digest.as_str()) && !s.is_list {
+                    self.counters.changed += 1;
+                }
+                st.ever_ok = true;
+                st.deleted_at = None;
+                st.digest = Some(digest);
+                st.etag = x.header("etag").map(str::to_string);
+                st.last_modified = x.header("last-modified").map(str::to_string);
+                st.captured_at = Some(x.captured_at);
+            }
+            304 => self.counters.not_modified += 1,
+            404 | 410 if st.ever_ok && st.deleted_at.is_none() => {
+                st.deleted_at = Some(x.captured_at);
+                self.counters.deleted += 1;
+            }
+            _ => {}
+        }
+        st.status = Some(x.status);
+        st.is_list = s.is_list;
+        st.captures += 1;
+        st.seen_crawl = self.crawl_id;
+        st.done_crawl = self.crawl_id;
+        urls.insert(s.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
+        drop(urls);
+        let n = st.captures;
+        txn.open_table(CAPTURES)?.insert((s.key.as_str(), n), serde_json::to_vec(&capture)?.as_slice())?;
+        Ok(())
+    }
+}
+
+/// `jinan stats` for the crawl side. A corpus without state has empty stats.
+pub fn stats(corpus_dir: &Path) -> Result<CrawlStats> {
+    let warc = jinan_corpus::warc_dir(corpus_dir);
+    let (files, bytes) = jinan_corpus::warc_size(&warc)?;
+    let mut out = CrawlStats { warc_files: files, warc_bytes: bytes, ..CrawlStats::default() };
+    let path = corpus_dir.join("state.redb");
+    if !path.exists() {
+        return Ok(out);
+    }
+    let db = redb::ReadOnlyDatabase::open(&path)?;
+    let txn = db.begin_read()?;
+    match txn.open_table(URLS) {
+        Ok(urls) => {
+            for row in urls.iter()? {
+                let (_, v) = row?;
+                let st: UrlState = get_json(v.value())?;
+                out.urls_known += 1;
+                out.pages_fetched += st.captures;
+                if let Some(s) = st.status {
+                    *out.pages_by_status.entry(s.to_string()).or_default() += 1;
+                }
+            }
+        }
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(out),
+        Err(e) => return Err(e.into()),
+    }
+    let failures = txn.open_table(FAILURES)?;
+    let mut by_kind: BTreeMap<String, FailureCount> = BTreeMap::new();
+    for row in failures.iter()? {
+        let (k, _) = row?;
+        let (kind, url) = k.value();
+        let e = by_kind.entry(kind.to_string()).or_insert_with(|| FailureCount { kind: kind.to_string(), ..Default::default() });
+        e.count += 1;
+        if e.examples.len() < 5 {
+            e.examples.push(url.to_string());
+        }
+    }
+    out.failures = by_kind.into_values().collect();
+    let meta = txn.open_table(META)?;
+    let time = |k: &str| -> Result<Option<DateTime<Utc>>> {
+        Ok(meta
+            .get(k)?
+            .and_then(|v| DateTime::parse_from_rfc3339(v.value()).ok())
+            .map(|d| d.with_timezone(&Utc)))
+    };
+    out.last_crawl_started = time("started")?;
+    out.last_crawl_finished = time("finished")?;
+    Ok(out)
+}
+
+/// Every capture of a URL (by canonical key), oldest first.
+pub fn history_of(corpus_dir: &Path, key: &str) -> Result<Vec<Capture>> {
+    let path = corpus_dir.join("state.redb");
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let db = redb::ReadOnlyDatabase::open(&path)?;
+    let txn = db.begin_read()?;
+    let table = match txn.open_table(CAPTURES) {
+        Ok(t) => t,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
+        Err(e) => return Err(e.into()),
+    };
+    let mut out = Vec::new();
+    for row in table.range((key, 0u64)..=(key, u64::MAX))? {
+        let (_, v) = row?;
+        out.push(get_json(v.value())?);
+    }
+    Ok(out)
+}
+

@@ -1,0 +1,230 @@
+//! The crawler against the fixture site (`testsite`): coverage, politeness, faults, recrawl,
+//! resume, robots and the archive.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+use jinan_crawler::{crawl, history, stats, CrawlConfig, CrawlSummary, NoProgress, Progress};
+use jinan_types::CaptureKind;
+use testsite::{RobotsMode, Server, Site, SiteConfig};
+use url::Url;
+
+fn server(articles: usize, hazards: bool) -> Server {
+    let site = Site::new(SiteConfig {
+        articles,
+        hazards,
+        slow_delay: Duration::from_secs(4),
+        ..SiteConfig::default()
+    });
+    Server::start(site).unwrap()
+}
+
+fn config(s: &Server) -> CrawlConfig {
+    let mut c = CrawlConfig::new(vec![Url::parse(&s.base_url()).unwrap()]);
+    c.rate = 0.0;
+    c.concurrency = 8;
+    c.timeout = Duration::from_millis(1500);
+    c.retry_base = Duration::from_millis(50);
+    c.max_retry_after = Duration::from_secs(2);
+    c
+}
+
+async fn run(dir: &Path, cfg: &CrawlConfig) -> CrawlSummary {
+    crawl(dir, cfg, &NoProgress).await.unwrap()
+}
+
+fn live_paths(s: &Server) -> Vec<String> {
+    s.with_site(|site| site.articles().into_iter().filter(|a| a.live).map(|a| a.path).collect())
+}
+
+/// Requests answered 200 per path (GET and POST).
+fn ok_counts(s: &Server) -> HashMap<String, usize> {
+    let mut m = HashMap::new();
+    for e in s.log() {
+        if e.status == 200 {
+            *m.entry(e.path).or_default() += 1;
+        }
+    }
+    m
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn full_crawl_covers_every_article_once_and_survives_the_hazards() {
+    let s = server(2000, true);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let sum = run(dir, &config(&s)).await;
+    let base = s.base_url();
+    let base = base.trim_end_matches('/');
+
+    // Coverage: every live article captured with a 200, through lists and proxies alike.
+    let ok = ok_counts(&s);
+    let mut missing = Vec::new();
+    for p in live_paths(&s) {
+        let h = history(dir, &format!("{base}{p}")).unwrap();
+        if !h.iter().any(|c| c.status == 200) {
+            missing.push(p.clone());
+        }
+        // Each page once (the once-only 500/429/503 answers are retries, not 200s).
+        assert!(ok.get(&p).copied().unwrap_or(0) <= 1, "{p} fetched {:?} times", ok.get(&p));
+    }
+    assert!(missing.is_empty(), "{} articles missing, e.g. {:?}", missing.len(), &missing[..missing.len().min(5)]);
+
+    let log = s.log();
+    // Both proxy forms were used: POST, and GET page=N for page-only columns.
+    assert!(log.iter().any(|e| e.method == "POST" && e.path.contains("dataproxy.jsp")));
+    assert!(log.iter().any(|e| e.method == "GET" && e.path.contains("dataproxy.jsp") && e.path.contains("page=")));
+    // robots.txt obeyed; default User-Agent.
+    assert!(!log.iter().any(|e| e.path.starts_with(testsite::special::DISALLOWED_PREFIX)));
+    assert!(log.iter().all(|e| e.user_agent.as_deref().is_some_and(|u| u.starts_with("jinan/") && u.contains("github.com/jinan-search/jinan"))));
+    // Calendar trap bounded, redirect loop detected, slow page timed out.
+    let cal = log.iter().filter(|e| e.path.starts_with("/calendar/")).count();
+    assert!(cal > 0 && cal < 60, "calendar requests: {cal}");
+    let loops = log.iter().filter(|e| e.path.starts_with("/loop/")).count();
+    assert!(loops <= 4, "loop requests: {loops}");
+    assert!(sum.failed_by_kind.contains_key("redirect-loop"), "{:?}", sum.failed_by_kind);
+    assert!(sum.failed_by_kind.contains_key("timeout"), "{:?}", sum.failed_by_kind);
+    assert!(sum.failed_by_kind.contains_key("http-404"), "{:?}", sum.failed_by_kind);
+    // Retries: the once-only 500/429/503 pages end up captured (covered above) after a retry.
+    assert!(log.iter().any(|e| e.fault.as_deref() == Some("once")));
+    // Body cap: the 5 MB page and the gzip bomb are stored cut and marked.
+    for p in [testsite::special::BIG_PAGE, testsite::special::GZIP_BOMB] {
+        let h = history(dir, &format!("{base}{p}")).unwrap();
+        let last = h.last().unwrap_or_else(|| panic!("{p} not captured"));
+        assert!(last.truncated, "{p} not marked truncated");
+        let stored = jinan_corpus::read_capture(&jinan_corpus::warc_dir(dir), &last.location).unwrap();
+        assert_eq!(stored.body.len() as u64, 5 * 1024 * 1024);
+    }
+    // Non-HTML stored.
+    let pdf = history(dir, &format!("{base}{}", testsite::special::PDF_FILE)).unwrap();
+    assert!(pdf.iter().any(|c| c.content_type.as_deref() == Some("application/pdf")));
+    // Unknown list shapes are recorded, never fatal; list records carry their column.
+    let st = stats(dir).unwrap();
+    assert!(st.pages_fetched >= 2000);
+    assert!(st.last_crawl_finished.is_some());
+    let p0 = "/art/2018/11/19/art_30173_2743600.html";
+    let h0 = history(dir, &format!("{base}{p0}?from=home#x")).unwrap();
+    assert_eq!(h0.len(), 1);
+    // The archive reads back whole and agrees with the state.
+    let warc = jinan_corpus::warc_dir(dir);
+    let n = jinan_corpus::CaptureReader::open(&warc, None).unwrap().map(|c| c.unwrap()).count() as u64;
+    assert_eq!(n, sum.fetched);
+    assert_eq!(n, st.pages_fetched);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_and_concurrency_hold() {
+    let s = server(12, false);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cfg = config(&s);
+    cfg.rate = 8.0;
+    cfg.concurrency = 3;
+    cfg.max_pages = Some(30);
+    run(tmp.path(), &cfg).await;
+    let mut ts: Vec<i64> = s.log().iter().map(|e| e.ts_ms).collect();
+    ts.sort();
+    assert!(ts.len() > 16, "only {} requests", ts.len());
+    for (i, t) in ts.iter().enumerate() {
+        let in_window = ts[i..].iter().take_while(|u| **u < t + 1000).count();
+        assert!(in_window <= 8, "{in_window} requests started within a second from {t}");
+    }
+    assert!(s.log().iter().all(|e| e.in_flight <= 3));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn recrawl_sends_conditional_gets_and_records_changes() {
+    let s = server(80, false);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let cfg = config(&s);
+    let first = run(dir, &cfg).await;
+    assert!(first.new >= 80 && first.not_modified == 0);
+    let (edited, deleted, added) = s.with_site(|site| (site.edit(3), site.delete(2), site.add(4)));
+    s.clear_log();
+    let second = run(dir, &cfg).await;
+    assert!(second.not_modified >= 60, "{second:?}");
+    assert_eq!(second.deleted, 2, "{second:?}");
+    assert!(second.new >= 4, "{second:?}");
+    assert!(second.changed >= 3, "{second:?}");
+    let base = s.base_url();
+    let base = base.trim_end_matches('/');
+    let log = s.log();
+    for p in &edited {
+        let h = history(dir, &format!("{base}{p}")).unwrap();
+        assert_eq!(h.len(), 2, "{p}");
+        assert_ne!(h[0].digest, h[1].digest);
+    }
+    for p in &deleted {
+        let h = history(dir, &format!("{base}{p}")).unwrap();
+        assert!(matches!(h.last().map(|c| c.status), Some(404) | Some(410)), "{p}: {h:?}");
+    }
+    for p in &added {
+        assert!(history(dir, &format!("{base}{p}")).unwrap().iter().any(|c| c.status == 200), "{p}");
+    }
+    // Articles went conditional; list pages were refetched in full.
+    let revisits = live_paths(&s)
+        .iter()
+        .filter(|p| history(dir, &format!("{base}{p}")).unwrap().iter().any(|c| c.kind == CaptureKind::Revisit))
+        .count();
+    assert!(revisits >= 60);
+    assert!(log.iter().any(|e| e.path.starts_with("/col/col") && !e.conditional && e.status == 200));
+    assert!(log.iter().filter(|e| e.path.starts_with("/art/") && e.conditional).count() >= 40);
+}
+
+struct StopAfter(AtomicU64, u64, tokio::sync::Notify);
+impl Progress for StopAfter {
+    fn on_fetch(&self, _: &str, _: Option<u16>, done: u64, _: u64) {
+        self.0.store(done, Ordering::SeqCst);
+        if done >= self.1 {
+            self.2.notify_one();
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_crawl_resumes_without_refetching() {
+    let s = server(300, false);
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let cfg = config(&s);
+    let stop = StopAfter(AtomicU64::new(0), 120, tokio::sync::Notify::new());
+    tokio::select! {
+        r = crawl(dir, &cfg, &stop) => panic!("crawl ended before the interruption: {r:?}"),
+        _ = stop.2.notified() => {}
+    }
+    let second = run(dir, &cfg).await;
+    assert!(second.resumed);
+    let base = s.base_url();
+    let base = base.trim_end_matches('/');
+    let mut twice = 0;
+    for p in live_paths(&s) {
+        let h = history(dir, &format!("{base}{p}")).unwrap();
+        let oks = h.iter().filter(|c| c.status == 200).count();
+        assert!(oks >= 1, "{p} never captured");
+        if oks > 1 {
+            twice += 1;
+        }
+    }
+    // Only pages in flight at the interruption (at most `concurrency`) may be fetched twice.
+    assert!(twice <= cfg.concurrency, "{twice} articles captured twice");
+    // A third run is a new crawl.
+    assert!(!run(dir, &cfg).await.resumed);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_server_error_means_fetch_nothing_and_404_means_everything() {
+    let s = server(10, false);
+    s.set_robots(RobotsMode::ServerError);
+    let tmp = tempfile::tempdir().unwrap();
+    let sum = run(tmp.path(), &config(&s)).await;
+    assert!(s.log().iter().all(|e| e.path == "/robots.txt"), "{:?}", s.log());
+    assert!(sum.failed_by_kind.contains_key("robots-unavailable"));
+
+    s.set_robots(RobotsMode::NotFound);
+    s.clear_log();
+    let tmp2 = tempfile::tempdir().unwrap();
+    run(tmp2.path(), &config(&s)).await;
+    assert!(s.log().iter().any(|e| e.path.starts_with(testsite::special::DISALLOWED_PREFIX)));
+}

@@ -1,0 +1,498 @@
+//! End-to-end tests of the library: writer, generations, search language, filters, snippets,
+//! relevance over a small bilingual article set.
+
+use std::path::Path;
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use jinan_index::{Error, Searcher, Writer, WriterOptions};
+use jinan_types::{article_id, Article, Document, Lang, SearchRequest, Sort};
+
+const SMALL: WriterOptions = WriterOptions {
+    heap_bytes: 15_000_000,
+    threads: 1,
+};
+
+fn t(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 1, day, 12, 0, 0).unwrap()
+}
+
+fn doc(
+    url: &str,
+    title: &str,
+    body: &str,
+    date: Option<&str>,
+    column: Option<&str>,
+    lang: Lang,
+) -> Document {
+    Document {
+        id: article_id(url),
+        article: Article {
+            url: url.into(),
+            title: title.into(),
+            date: date.map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap()),
+            source: Some("english.jinan.gov.cn".into()),
+            column: column.map(str::to_string),
+            lang,
+            body: body.into(),
+        },
+        captured_at: t(1),
+        deleted_at: None,
+        digest: Some("sha1:ABC".into()),
+    }
+}
+
+fn u(n: u32) -> String {
+    format!("http://english.jinan.gov.cn/art/2018/11/19/art_30173_{n}.html")
+}
+
+/// A small bilingual set with planted terms. Returns the documents.
+fn corpus() -> Vec<Document> {
+    vec![
+        doc(&u(1), "Jinan and Kharkiv sign sister city agreement",
+            "A delegation from Kharkiv, Ukraine, visited Jinan on Monday. The two cities became sister cities in 2018.\n\nBoth mayors spoke.",
+            Some("2018-11-19"), Some("Sisterly Jinan"), Lang::En),
+        doc(&u(2), "Kfar Saba delegations tour the springs",
+            "Delegations from Kfar Saba, Israel, toured Baotu Spring. The visitors praised the Spring City.",
+            Some("2019-05-02"), Some("Sisterly Jinan"), Lang::En),
+        doc(&u(3), "Winter in the city",
+            "The city welcomed a sister of the famous painter. Snow covered Daming Lake.",
+            Some("2020-01-10"), Some("Loving Jinan"), Lang::En),
+        doc(&u(4), "济南与哈尔科夫结为友好城市",
+            "2018年，济南市与乌克兰哈尔科夫市正式结为友好城市。双方代表团互访。",
+            Some("2018-11-20"), Some("国际友城"), Lang::Zh),
+        doc(&u(5), "泉城的春天",
+            "泉城济南的春天很美。趵突泉边新开的泉韵楼阁吸引了很多游客。我们建立友好城市关系已有多年。",
+            Some("2021-04-01"), Some("Loving Jinan"), Lang::Zh),
+        doc(&u(6), "High-tech zone news",
+            "The zyxqwerty project in the Jinan High-tech Zone opened. Investment reached 2 billion yuan.",
+            Some("2022-07-15"), Some("A World City"), Lang::En),
+        doc(&u(7), "Undated notice", "A notice about the Spring Festival without any date.", None, None, Lang::En),
+    ]
+}
+
+fn build(dir: &Path) -> Writer {
+    let mut w = Writer::open_with(dir, SMALL).unwrap();
+    for d in corpus() {
+        w.upsert(&d).unwrap();
+    }
+    w.commit("{\"cursor\":1}").unwrap();
+    w
+}
+
+fn req(q: &str) -> SearchRequest {
+    SearchRequest::new(q)
+}
+
+fn urls(s: &Searcher, r: &SearchRequest) -> Vec<String> {
+    let mut v: Vec<String> = s
+        .search(r)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.url)
+        .collect();
+    v.sort();
+    v
+}
+
+fn found(s: &Searcher, q: &str) -> Vec<String> {
+    urls(s, &req(q))
+}
+
+fn set(ns: &[u32]) -> Vec<String> {
+    let mut v: Vec<String> = ns.iter().map(|n| u(*n)).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn relevance_over_a_bilingual_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let _w = build(dir.path());
+    let s = Searcher::open(dir.path()).unwrap();
+    // planted rare term, English stemming, case
+    assert_eq!(found(&s, "zyxqwerty"), set(&[6]));
+    assert_eq!(found(&s, "ZYXQWERTY"), set(&[6]));
+    assert_eq!(found(&s, "delegations"), set(&[1, 2]));
+    assert_eq!(found(&s, "delegation"), set(&[1, 2]));
+    // AND by default, phrases exact
+    assert_eq!(found(&s, "sister city"), set(&[1, 3]));
+    assert_eq!(found(&s, "\"sister city\""), set(&[1]));
+    assert_eq!(found(&s, "\"Kfar Saba\""), set(&[2]));
+    assert_eq!(found(&s, "Kharkiv"), set(&[1]));
+    // punctuation does not break phrases
+    assert_eq!(found(&s, "\"Kharkiv Ukraine\""), set(&[1]));
+    assert_eq!(found(&s, "\"high tech zone\""), set(&[6]));
+    // OR, NOT, -
+    assert_eq!(found(&s, "Kharkiv OR zyxqwerty"), set(&[1, 6]));
+    assert_eq!(found(&s, "delegation -Israel"), set(&[1]));
+    assert_eq!(found(&s, "delegation NOT Israel"), set(&[1]));
+    assert_eq!(found(&s, "(Kharkiv OR Kfar) -Ukraine"), set(&[2]));
+    // fields
+    assert_eq!(found(&s, "title:city"), set(&[1, 3]));
+    assert_eq!(found(&s, "body:agreement"), Vec::<String>::new());
+    assert_eq!(found(&s, "title:agreement"), set(&[1]));
+    // prefix, including a prefix longer than the indexed stem
+    assert_eq!(found(&s, "deleg*"), set(&[1, 2]));
+    assert_eq!(found(&s, "delegat*"), set(&[1, 2]));
+    assert_eq!(found(&s, "Khar*"), set(&[1]));
+    // Chinese: words whatever their segmentation, user dictionary words, rare compounds
+    assert_eq!(found(&s, "友好城市"), set(&[4, 5]));
+    assert_eq!(found(&s, "泉城"), set(&[5]));
+    assert_eq!(found(&s, "趵突泉"), set(&[5]));
+    assert_eq!(found(&s, "泉韵楼"), set(&[5]));
+    assert_eq!(found(&s, "哈尔科夫"), set(&[4]));
+    assert_eq!(found(&s, "\"结为友好城市\""), set(&[4]));
+    assert_eq!(found(&s, "友好城市 -乌克兰"), set(&[5]));
+    // numbers are kept
+    assert_eq!(found(&s, "2018"), set(&[1, 4]));
+    // text that is not in the index finds nothing
+    assert!(found(&s, "大汉网络").is_empty());
+    // the exact title outranks a body-only mention
+    let r = s.search(&req("Kharkiv agreement OR Kharkiv")).unwrap();
+    assert_eq!(r.hits[0].url, u(1));
+}
+
+#[test]
+fn filters_sort_paging_and_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let _w = build(dir.path());
+    let s = Searcher::open(dir.path()).unwrap();
+    let mut r = req("jinan OR 济南 OR spring OR winter");
+    let all = s.search(&r).unwrap();
+    assert_eq!(all.total, 7, "{all:?}");
+    r.from = NaiveDate::from_ymd_opt(2018, 11, 20);
+    r.to = NaiveDate::from_ymd_opt(2021, 4, 1);
+    assert_eq!(urls(&s, &r), set(&[2, 3, 4, 5]), "inclusive on both ends");
+    r.column = Some("Loving Jinan".into());
+    assert_eq!(urls(&s, &r), set(&[3, 5]));
+    r.column = None;
+    r.lang = Some(Lang::Zh);
+    assert_eq!(urls(&s, &r), set(&[4, 5]));
+
+    // sort by date, newest first, paged
+    let mut r = req("*");
+    r.sort = Sort::Date;
+    r.limit = 2;
+    let p1 = s.search(&r).unwrap();
+    assert_eq!(p1.total, 7);
+    assert_eq!(
+        p1.hits.iter().map(|h| h.url.clone()).collect::<Vec<_>>(),
+        vec![u(6), u(5)]
+    );
+    r.offset = 2;
+    let p2 = s.search(&r).unwrap();
+    assert_eq!(
+        p2.hits.iter().map(|h| h.url.clone()).collect::<Vec<_>>(),
+        vec![u(3), u(2)]
+    );
+    assert_eq!(p2.offset, 2);
+    assert_eq!(p2.limit, 2);
+
+    // bad filters and paging are user errors
+    let mut bad = req("jinan");
+    bad.from = NaiveDate::from_ymd_opt(2020, 1, 1);
+    bad.to = NaiveDate::from_ymd_opt(2019, 1, 1);
+    assert!(s.search(&bad).unwrap_err().is_user_error());
+    let mut bad = req("jinan");
+    bad.limit = 1000;
+    assert!(s.search(&bad).unwrap_err().is_user_error());
+}
+
+#[test]
+fn query_errors_are_user_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let _w = build(dir.path());
+    let s = Searcher::open(dir.path()).unwrap();
+    for q in [
+        "",
+        "\"sister",
+        "(a",
+        "a)",
+        "OR",
+        "a OR",
+        "foo:bar",
+        "NOT",
+        "...",
+        &"x ".repeat(700),
+    ] {
+        let e = s.search(&req(q)).unwrap_err();
+        assert!(matches!(e, Error::Query(_)), "{q:?}: {e}");
+        assert!(e.is_user_error());
+    }
+}
+
+#[test]
+fn hits_carry_snippets_and_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let _w = build(dir.path());
+    let s = Searcher::open(dir.path()).unwrap();
+    let r = s.search(&req("delegations")).unwrap();
+    let h = r.hits.iter().find(|h| h.url == u(1)).unwrap();
+    assert!(h.snippet.contains("<b>delegation</b>"), "{}", h.snippet);
+    assert_eq!(h.date, NaiveDate::from_ymd_opt(2018, 11, 19));
+    assert_eq!(h.column.as_deref(), Some("Sisterly Jinan"));
+    assert!(h.score > 0.0);
+    let r = s.search(&req("友好城市")).unwrap();
+    for h in &r.hits {
+        assert!(h.snippet.contains("<b>友好城市</b>"), "{}", h.snippet);
+    }
+    // date sort still reports a relevance score
+    let mut d = req("delegation");
+    d.sort = Sort::Date;
+    assert!(s.search(&d).unwrap().hits.iter().all(|h| h.score > 0.0));
+    let json = serde_json::to_value(s.search(&req("Kharkiv")).unwrap()).unwrap();
+    assert_eq!(json["total"], 1);
+    assert_eq!(json["hits"][0]["date"], "2018-11-19");
+    assert_eq!(json["hits"][0]["deleted_at"], serde_json::Value::Null);
+}
+
+#[test]
+fn upsert_replaces_by_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = build(dir.path());
+    let mut d = corpus().remove(0);
+    d.article.body = "Replaced text about quokkas.".into();
+    w.upsert(&d).unwrap();
+    w.upsert(&d).unwrap();
+    w.commit("p2").unwrap();
+    let s = Searcher::open(dir.path()).unwrap();
+    assert_eq!(found(&s, "quokkas"), set(&[1]));
+    assert!(found(&s, "Monday").is_empty());
+    assert_eq!(s.stats().unwrap().articles, 7);
+    assert_eq!(s.documents().unwrap().len(), 7);
+    assert_eq!(s.article(&u(1)).unwrap().unwrap(), d);
+    assert_eq!(s.article("http://nowhere/").unwrap(), None);
+}
+
+#[test]
+fn mark_deleted_keeps_text_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = build(dir.path());
+    assert!(w.mark_deleted(&u(6), t(5)).unwrap());
+    assert!(!w
+        .mark_deleted("http://english.jinan.gov.cn/unknown", t(5))
+        .unwrap());
+    // an article upserted in the same batch can be deleted too
+    let fresh = doc(
+        &u(9),
+        "Fresh",
+        "A fresh wombat article.",
+        Some("2023-01-01"),
+        None,
+        Lang::En,
+    );
+    w.upsert(&fresh).unwrap();
+    assert!(w.mark_deleted(&u(9), t(6)).unwrap());
+    // a second deletion keeps the first date
+    assert!(w.mark_deleted(&u(6), t(7)).unwrap());
+    w.commit("p").unwrap();
+    let s = Searcher::open(dir.path()).unwrap();
+    let r = s.search(&req("zyxqwerty")).unwrap();
+    assert_eq!(r.hits[0].deleted_at, Some(t(5)));
+    assert_eq!(
+        s.search(&req("wombat")).unwrap().hits[0].deleted_at,
+        Some(t(6))
+    );
+    let mut live = req("zyxqwerty OR wombat OR Kharkiv");
+    live.live = true;
+    assert_eq!(urls(&s, &live), set(&[1]));
+    let stats = s.stats().unwrap();
+    assert_eq!((stats.articles, stats.deleted), (8, 2));
+    assert_eq!(s.article(&u(6)).unwrap().unwrap().deleted_at, Some(t(5)));
+}
+
+#[test]
+fn payload_round_trip_and_uncommitted_work_is_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let w = Writer::open_with(dir.path(), SMALL).unwrap();
+        assert_eq!(w.payload(), None);
+    }
+    {
+        let mut w = build(dir.path());
+        assert_eq!(w.payload().as_deref(), Some("{\"cursor\":1}"));
+        // written but never committed: as after a crash
+        w.upsert(&doc(
+            &u(8),
+            "Lost",
+            "uncommitted platypus",
+            None,
+            None,
+            Lang::En,
+        ))
+        .unwrap();
+    }
+    let w = Writer::open_with(dir.path(), SMALL).unwrap();
+    assert_eq!(w.payload().as_deref(), Some("{\"cursor\":1}"));
+    drop(w);
+    let s = Searcher::open(dir.path()).unwrap();
+    assert!(found(&s, "platypus").is_empty());
+    assert_eq!(s.stats().unwrap().articles, 7);
+}
+
+#[test]
+fn new_generation_swaps_in_while_searches_continue() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(build(dir.path()));
+    let s = Searcher::open(dir.path()).unwrap();
+    let stuck = Searcher::open(dir.path()).unwrap(); // never refreshed
+    assert_eq!(s.generation(), "gen-1");
+    assert!(!s.refresh().unwrap(), "nothing changed");
+
+    let mut next = Writer::create_next_with(dir.path(), SMALL).unwrap();
+    assert_eq!(next.generation(), "gen-2");
+    next.upsert(&doc(
+        &u(20),
+        "Rebuilt",
+        "Only the rebuilt index has narwhals.",
+        None,
+        None,
+        Lang::En,
+    ))
+    .unwrap();
+    next.commit("{\"cursor\":2}").unwrap();
+    assert!(
+        !s.refresh().unwrap(),
+        "an unpublished generation is invisible"
+    );
+    assert!(found(&s, "narwhals").is_empty());
+    next.publish().unwrap();
+    // before refresh the old generation still answers
+    assert_eq!(found(&s, "Kharkiv"), set(&[1]));
+    assert!(s.refresh().unwrap());
+    assert_eq!(s.generation(), "gen-2");
+    assert_eq!(found(&s, "narwhals"), set(&[20]));
+    assert!(found(&s, "Kharkiv").is_empty());
+
+    // a third generation removes gen-1; a searcher still on it keeps answering
+    let mut third = Writer::create_next_with(dir.path(), SMALL).unwrap();
+    third
+        .upsert(&doc(
+            &u(30),
+            "Third",
+            "Third generation has axolotls.",
+            None,
+            None,
+            Lang::En,
+        ))
+        .unwrap();
+    third.commit("3").unwrap();
+    third.publish().unwrap();
+    assert!(!dir.path().join("gen-1").exists());
+    assert!(dir.path().join("gen-2").exists());
+    assert_eq!(found(&stuck, "Kharkiv"), set(&[1]));
+    assert!(stuck.refresh().unwrap());
+    assert_eq!(found(&stuck, "axolotls"), set(&[30]));
+    let w = Writer::open_with(dir.path(), SMALL).unwrap();
+    assert_eq!(w.payload().as_deref(), Some("3"));
+}
+
+#[test]
+fn refresh_sees_new_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = build(dir.path());
+    let s = Searcher::open(dir.path()).unwrap();
+    w.upsert(&doc(
+        &u(40),
+        "New",
+        "A capybara arrived.",
+        None,
+        None,
+        Lang::En,
+    ))
+    .unwrap();
+    w.commit("x").unwrap();
+    assert!(found(&s, "capybara").is_empty());
+    assert!(s.refresh().unwrap());
+    assert_eq!(found(&s, "capybara"), set(&[40]));
+    assert!(!s.refresh().unwrap());
+}
+
+#[test]
+fn abandoned_rebuild_is_cleaned_up() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(build(dir.path()));
+    let mut next = Writer::create_next_with(dir.path(), SMALL).unwrap();
+    next.commit("half").unwrap();
+    drop(next); // crashed before publish
+    let next = Writer::create_next_with(dir.path(), SMALL).unwrap();
+    assert_eq!(next.generation(), "gen-2");
+    assert_eq!(Searcher::open(dir.path()).unwrap().generation(), "gen-1");
+}
+
+#[test]
+fn missing_and_foreign_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(matches!(Searcher::open(dir.path()), Err(Error::NoIndex(_))));
+    drop(build(dir.path()));
+    std::fs::write(
+        dir.path()
+            .join("gen-1")
+            .join(jinan_index::schema::SCHEMA_FILE),
+        "999\n",
+    )
+    .unwrap();
+    assert!(matches!(
+        Searcher::open(dir.path()),
+        Err(Error::SchemaMismatch { found: 999, .. })
+    ));
+    assert!(matches!(
+        Writer::open_with(dir.path(), SMALL),
+        Err(Error::SchemaMismatch { found: 999, .. })
+    ));
+    std::fs::write(dir.path().join("CURRENT"), "garbage\n").unwrap();
+    assert!(matches!(Searcher::open(dir.path()), Err(Error::Corrupt(_))));
+}
+
+#[test]
+fn page_data_histogram_columns_stats() {
+    let dir = tempfile::tempdir().unwrap();
+    let _w = build(dir.path());
+    let s = Searcher::open(dir.path()).unwrap();
+    assert_eq!(
+        s.year_histogram(&req("jinan OR 济南")).unwrap(),
+        vec![(2018, 2), (2021, 1), (2022, 1)]
+    );
+    let cols = s.columns().unwrap();
+    assert_eq!(cols[0], ("Loving Jinan".to_string(), 2));
+    assert_eq!(cols[1], ("Sisterly Jinan".to_string(), 2));
+    assert_eq!(cols.len(), 4);
+    let st = s.stats().unwrap();
+    assert_eq!(st.articles, 7);
+    assert_eq!(st.by_lang.get("zh"), Some(&2));
+    assert_eq!(st.by_lang.get("en"), Some(&5));
+    assert!(st.index_bytes > 0);
+    assert!(st.last_indexed.is_some());
+}
+
+#[test]
+fn undated_only_index_sorts_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = Writer::open_with(dir.path(), SMALL).unwrap();
+    w.upsert(&doc(&u(1), "A", "undated walrus", None, None, Lang::En))
+        .unwrap();
+    w.upsert(&doc(&u(2), "B", "another walrus", None, None, Lang::En))
+        .unwrap();
+    w.commit("p").unwrap();
+    let s = Searcher::open(dir.path()).unwrap();
+    let mut r = req("walrus");
+    r.sort = Sort::Date;
+    assert_eq!(s.search(&r).unwrap().total, 2);
+    assert_eq!(s.search(&r).unwrap().hits.len(), 2);
+    assert!(s.year_histogram(&r).unwrap().is_empty());
+    assert!(s.columns().unwrap().is_empty());
+    r.from = NaiveDate::from_ymd_opt(2000, 1, 1);
+    assert_eq!(s.search(&r).unwrap().total, 0);
+}
+
+#[test]
+fn empty_index_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(Writer::open_with(dir.path(), SMALL).unwrap());
+    let s = Searcher::open(dir.path()).unwrap();
+    let r = s.search(&req("anything")).unwrap();
+    assert_eq!((r.total, r.hits.len()), (0, 0));
+    assert_eq!(s.stats().unwrap().articles, 0);
+    assert!(s.documents().unwrap().is_empty());
+}
