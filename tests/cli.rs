@@ -50,7 +50,10 @@ fn a_held_lock_exits_3_and_changes_nothing() {
     f.lock().unwrap();
     let out = ws.jinan(&["index"]);
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
-    assert!(!ws.index().join("CURRENT").exists(), "index touched while locked");
+    assert!(
+        !ws.index().join("CURRENT").exists(),
+        "index touched while locked"
+    );
     drop(f);
 }
 
@@ -63,12 +66,22 @@ fn extract_reads_stdin_and_prints_article_json() {
         <p>It has been admired for centuries.</p></div>\
         <div>Produced By 大汉网络 大汉版通发布系统</div></body></html>";
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_jinan"))
-        .args(["extract", "-", "--url", "http://english.jinan.gov.cn/art/2020/3/4/art_1_2.html"])
+        .args([
+            "extract",
+            "-",
+            "--url",
+            "http://english.jinan.gov.cn/art/2020/3/4/art_1_2.html",
+        ])
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(page.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(page.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -76,6 +89,9 @@ fn extract_reads_stdin_and_prints_article_json() {
     assert_eq!(v["date"], "2020-03-04");
     assert_eq!(v["lang"], "en");
     let body = v["body"].as_str().unwrap();
-    assert!(body.contains("Baotu Spring") && body.contains("\n\nIt has been"), "{body}");
+    assert!(
+        body.contains("Baotu Spring") && body.contains("\n\nIt has been"),
+        "{body}"
+    );
     assert!(!body.contains("大汉"), "{body}");
 }

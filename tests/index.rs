@@ -8,7 +8,12 @@ use std::time::Duration;
 fn exported_urls(ws: &Workspace) -> Vec<String> {
     ws.ok(&["export", "--format", "jsonl"])
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["url"].as_str().unwrap().to_string())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["url"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
         .collect()
 }
 
@@ -24,16 +29,32 @@ fn sigkill_during_index_then_rerun_gives_every_article_once() {
         let _ = child.wait();
         // Whatever the moment, the index opens (or does not exist yet).
         let out = ws.jinan(&["stats", "--format", "json"]);
-        assert_eq!(out.status.code(), Some(0), "stats after a kill: {}", stderr(&out));
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "stats after a kill: {}",
+            stderr(&out)
+        );
     }
     ws.ok(&["index"]);
     let urls = exported_urls(&ws);
     let unique: HashSet<_> = urls.iter().collect();
     assert_eq!(unique.len(), urls.len(), "an article indexed twice");
     let base = server.base_url();
-    let truth: HashSet<String> = server.with_site(|s| s.truth(&base)).into_iter().map(|a| a.url).collect();
-    let missing: Vec<_> = truth.iter().filter(|u| !unique.contains(u)).take(5).collect();
-    assert!(missing.is_empty(), "articles missing from the index: {missing:?}");
+    let truth: HashSet<String> = server
+        .with_site(|s| s.truth(&base))
+        .into_iter()
+        .map(|a| a.url)
+        .collect();
+    let missing: Vec<_> = truth
+        .iter()
+        .filter(|u| !unique.contains(u))
+        .take(5)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "articles missing from the index: {missing:?}"
+    );
 }
 
 #[test]
@@ -53,13 +74,23 @@ fn rebuild_swaps_atomically_while_searches_answer() {
             let mut n = 0;
             while !stop.load(std::sync::atomic::Ordering::Relaxed) {
                 let out = std::process::Command::new(env!("CARGO_BIN_EXE_jinan"))
-                    .arg("--corpus").arg(&corpus).arg("--index").arg(&index)
+                    .arg("--corpus")
+                    .arg(&corpus)
+                    .arg("--index")
+                    .arg(&index)
                     .args(["search", "Kfar Saba", "--format", "json"])
                     .output()
                     .unwrap();
-                assert!(out.status.success(), "a search failed during --rebuild: {}", String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "a search failed during --rebuild: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
                 let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-                assert!(v["total"].as_u64().unwrap() >= 1, "a search found nothing during --rebuild");
+                assert!(
+                    v["total"].as_u64().unwrap() >= 1,
+                    "a search found nothing during --rebuild"
+                );
                 n += 1;
             }
             n
@@ -70,5 +101,8 @@ fn rebuild_swaps_atomically_while_searches_answer() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     let searches = searcher.join().expect("searches during rebuild");
     assert!(searches > 0);
-    assert_eq!(ws.search_json("Kfar Saba", &[])["total"].as_u64().unwrap(), before);
+    assert_eq!(
+        ws.search_json("Kfar Saba", &[])["total"].as_u64().unwrap(),
+        before
+    );
 }

@@ -15,11 +15,17 @@ fn write_config(ws: &Workspace, base: &str) {
 
 /// Runs the cron line's command as cron would: a shell, no terminal, in the data folder.
 fn run_cron(ws: &Workspace) -> std::process::Output {
-    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_jinan")).parent().unwrap().to_path_buf();
+    let bin_dir = std::path::Path::new(env!("CARGO_BIN_EXE_jinan"))
+        .parent()
+        .unwrap()
+        .to_path_buf();
     let path = format!("{}:/usr/bin:/bin", bin_dir.display());
     Command::new("sh")
         .arg("-c")
-        .arg(format!("cd '{}' && {CRON_COMMAND}", ws.dir.path().display()))
+        .arg(format!(
+            "cd '{}' && {CRON_COMMAND}",
+            ws.dir.path().display()
+        ))
         .env_clear()
         .env("PATH", path)
         .output()
@@ -27,7 +33,9 @@ fn run_cron(ws: &Workspace) -> std::process::Output {
 }
 
 fn summary_field(line: &str, key: &str) -> u64 {
-    let at = line.find(&format!("{key} ")).unwrap_or_else(|| panic!("no {key:?} in {line:?}"));
+    let at = line
+        .find(&format!("{key} "))
+        .unwrap_or_else(|| panic!("no {key:?} in {line:?}"));
     line[at + key.len() + 1..]
         .split(|c: char| !c.is_ascii_digit())
         .next()
@@ -42,25 +50,52 @@ fn cron_command_twice_second_run_changes_nothing() {
     write_config(&ws, &server.base_url());
 
     let first = run_cron(&ws);
-    assert_eq!(first.status.code(), Some(0), "first run: {}", stderr(&first));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "first run: {}",
+        stderr(&first)
+    );
     let out1 = String::from_utf8_lossy(&first.stdout).to_string();
-    assert_eq!(out1.trim_end().lines().count(), 1, "one summary line: {out1}");
+    assert_eq!(
+        out1.trim_end().lines().count(),
+        1,
+        "one summary line: {out1}"
+    );
     assert!(summary_field(&out1, "new") > 100, "{out1}");
-    assert!(!String::from_utf8_lossy(&first.stderr).contains('\r'), "progress bar drawn without a terminal");
+    assert!(
+        !String::from_utf8_lossy(&first.stderr).contains('\r'),
+        "progress bar drawn without a terminal"
+    );
 
     server.clear_log();
     let second = run_cron(&ws);
-    assert_eq!(second.status.code(), Some(0), "second run: {}", stderr(&second));
+    assert_eq!(
+        second.status.code(),
+        Some(0),
+        "second run: {}",
+        stderr(&second)
+    );
     let out2 = String::from_utf8_lossy(&second.stdout).to_string();
     assert_eq!(summary_field(&out2, "new"), 0, "{out2}");
     assert_eq!(summary_field(&out2, "changed"), 0, "{out2}");
     assert_eq!(summary_field(&out2, "deleted"), 0, "{out2}");
     // Articles were revalidated, not downloaded again.
     let log = server.log();
-    let article_200s: Vec<_> = log.iter().filter(|e| e.path.contains("/art/") && e.status == 200).collect();
-    let article_304s = log.iter().filter(|e| e.path.contains("/art/") && e.status == 304).count();
+    let article_200s: Vec<_> = log
+        .iter()
+        .filter(|e| e.path.contains("/art/") && e.status == 200)
+        .collect();
+    let article_304s = log
+        .iter()
+        .filter(|e| e.path.contains("/art/") && e.status == 304)
+        .count();
     assert!(article_304s > 100, "only {article_304s} conditional hits");
-    assert!(article_200s.is_empty(), "articles fetched again in full: {:?}", article_200s.iter().take(5).collect::<Vec<_>>());
+    assert!(
+        article_200s.is_empty(),
+        "articles fetched again in full: {:?}",
+        article_200s.iter().take(5).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -68,7 +103,17 @@ fn history_export_stats_and_deletions() {
     let server = site(80);
     let base = server.base_url();
     let ws = Workspace::new();
-    let ingest = ["ingest", "--seed", &base, "--rate", "0", "--concurrency", "8", "--timeout", "2"];
+    let ingest = [
+        "ingest",
+        "--seed",
+        &base,
+        "--rate",
+        "0",
+        "--concurrency",
+        "8",
+        "--timeout",
+        "2",
+    ];
     ws.ok(&ingest);
     let edited = server.with_site(|s| s.edit(1));
     let deleted = server.with_site(|s| s.delete(1));
@@ -76,34 +121,56 @@ fn history_export_stats_and_deletions() {
 
     // History of the edited article: two captures, the text changed, and --diff shows it.
     let url = format!("{}{}", base.trim_end_matches('/'), edited[0]);
-    let h: serde_json::Value = serde_json::from_str(&ws.ok(&["history", &url, "--format", "json"])).unwrap();
+    let h: serde_json::Value =
+        serde_json::from_str(&ws.ok(&["history", &url, "--format", "json"])).unwrap();
     let caps = h["captures"].as_array().expect("captures");
     assert!(caps.len() >= 2, "{h}");
     assert_eq!(caps.last().unwrap()["text_changed"], true, "{h}");
     let diff = ws.ok(&["history", &url, "--diff"]);
-    assert!(diff.lines().any(|l| l.starts_with('+') && !l.starts_with("+++")), "{diff}");
+    assert!(
+        diff.lines()
+            .any(|l| l.starts_with('+') && !l.starts_with("+++")),
+        "{diff}"
+    );
 
     // The deleted article stays searchable, marked deleted; --live hides it.
     let del_url = format!("{}{}", base.trim_end_matches('/'), deleted[0]);
     let doc: serde_json::Value = {
         let export = ws.ok(&["export", "--format", "jsonl"]);
-        let line = export.lines().find(|l| l.contains(&format!("\"url\":\"{del_url}\""))).expect("deleted article exported");
+        let line = export
+            .lines()
+            .find(|l| l.contains(&format!("\"url\":\"{del_url}\"")))
+            .expect("deleted article exported");
         serde_json::from_str(line).unwrap()
     };
     assert!(doc["deleted_at"].is_string(), "{doc}");
     let title = doc["title"].as_str().unwrap().to_string();
     let q = format!("\"{}\"", title.replace('"', " "));
     let all = ws.search_json(&q, &[]);
-    assert!(hit_urls(&all).contains(&del_url), "deleted article not searchable: {all}");
+    assert!(
+        hit_urls(&all).contains(&del_url),
+        "deleted article not searchable: {all}"
+    );
     let live = ws.search_json(&q, &["--live"]);
-    assert!(!hit_urls(&live).contains(&del_url), "--live shows a deleted article");
+    assert!(
+        !hit_urls(&live).contains(&del_url),
+        "--live shows a deleted article"
+    );
 
     // Export: one line per article with a stable id; bulk pairs an action with each document.
     let jsonl = ws.ok(&["export", "--format", "jsonl"]);
-    let docs: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let urls: std::collections::HashSet<_> = docs.iter().map(|d| d["url"].as_str().unwrap().to_string()).collect();
+    let docs: Vec<serde_json::Value> = jsonl
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let urls: std::collections::HashSet<_> = docs
+        .iter()
+        .map(|d| d["url"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(urls.len(), docs.len(), "an article exported twice");
-    assert!(docs.iter().all(|d| d["id"].is_string() && d["captured_at"].is_string()));
+    assert!(docs
+        .iter()
+        .all(|d| d["id"].is_string() && d["captured_at"].is_string()));
     let again = ws.ok(&["export", "--format", "jsonl"]);
     assert_eq!(jsonl, again, "export is not stable");
     let bulk = ws.ok(&["export", "--format", "bulk"]);
@@ -116,9 +183,14 @@ fn history_export_stats_and_deletions() {
     assert!(csv.starts_with("id,url,title,date,source,column,lang,captured_at,deleted_at,body"));
 
     // Stats.
-    let s: serde_json::Value = serde_json::from_str(&ws.ok(&["stats", "--format", "json"])).unwrap();
+    let s: serde_json::Value =
+        serde_json::from_str(&ws.ok(&["stats", "--format", "json"])).unwrap();
     assert!(s["crawl"]["pages_fetched"].as_u64().unwrap() > 80, "{s}");
-    assert_eq!(s["index"]["articles"].as_u64().unwrap() as usize, docs.len(), "{s}");
+    assert_eq!(
+        s["index"]["articles"].as_u64().unwrap() as usize,
+        docs.len(),
+        "{s}"
+    );
     assert!(s["index"]["deleted"].as_u64().unwrap() >= 1, "{s}");
     let text = ws.ok(&["stats"]);
     assert!(text.contains("pages fetched"), "{text}");

@@ -32,8 +32,17 @@ fn crawl_index_search_end_to_end() {
     for (word, a) in planted {
         let v = ws.search_json(word, &[]);
         let urls = hit_urls(&v);
-        assert_eq!(urls.len(), 1, "{word} should find exactly its article, got {urls:?}");
-        assert!(urls[0].ends_with(&a.path), "{word} found {} instead of {}", urls[0], a.path);
+        assert_eq!(
+            urls.len(),
+            1,
+            "{word} should find exactly its article, got {urls:?}"
+        );
+        assert!(
+            urls[0].ends_with(&a.path),
+            "{word} found {} instead of {}",
+            urls[0],
+            a.path
+        );
     }
 
     // `Kfar Saba` finds the seed article dated 2018-11-19.
@@ -41,7 +50,10 @@ fn crawl_index_search_end_to_end() {
     let hits = v["hits"].as_array().expect("hits");
     assert!(
         hits.iter().any(|h| h["date"] == "2018-11-19"
-            && h["url"].as_str().unwrap_or("").ends_with("/art/2018/11/19/art_30173_2743600.html")),
+            && h["url"]
+                .as_str()
+                .unwrap_or("")
+                .ends_with("/art/2018/11/19/art_30173_2743600.html")),
         "Kfar Saba seed article not found: {v}"
     );
     // `Kharkiv` and `sister city` find the seeds too.
@@ -56,7 +68,10 @@ fn crawl_index_search_end_to_end() {
     // Text output names the hit and highlights it.
     let text = ws.ok(&["search", "Kfar Saba", "--limit", "1"]);
     assert!(text.contains("2018-11-19"), "{text}");
-    assert!(text.contains("**Kfar**") || text.contains("**Saba**"), "{text}");
+    assert!(
+        text.contains("**Kfar**") || text.contains("**Saba**"),
+        "{text}"
+    );
 
     // CSV output has the header of INTERFACE.md.
     let csv = ws.ok(&["search", "Kfar Saba", "--format", "csv"]);

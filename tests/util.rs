@@ -10,7 +10,9 @@ pub struct Workspace {
 
 impl Workspace {
     pub fn new() -> Workspace {
-        Workspace { dir: tempfile::tempdir().expect("temp dir") }
+        Workspace {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
     }
 
     pub fn corpus(&self) -> PathBuf {
@@ -59,7 +61,15 @@ impl Workspace {
     /// Crawl the fixture fast (no rate limit) with a short timeout, so the slow page gives up.
     pub fn crawl_fast(&self, base: &str) -> String {
         self.ok(&[
-            "crawl", "--seed", base, "--rate", "0", "--concurrency", "8", "--timeout", "2",
+            "crawl",
+            "--seed",
+            base,
+            "--rate",
+            "0",
+            "--concurrency",
+            "8",
+            "--timeout",
+            "2",
         ])
     }
 }
@@ -73,13 +83,20 @@ pub fn stderr(out: &Output) -> String {
 pub fn hit_urls(v: &serde_json::Value) -> Vec<String> {
     v["hits"]
         .as_array()
-        .map(|a| a.iter().filter_map(|h| h["url"].as_str().map(String::from)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h["url"].as_str().map(String::from))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// The fixture site with `n` articles, served on 127.0.0.1.
 pub fn site(n: usize) -> testsite::Server {
-    let cfg = testsite::SiteConfig { articles: n, ..Default::default() };
+    let cfg = testsite::SiteConfig {
+        articles: n,
+        ..Default::default()
+    };
     testsite::Server::start(testsite::Site::new(cfg)).expect("start fixture site")
 }
 
@@ -143,6 +160,9 @@ print(n)
         "warcio could not read the WARC files (run scripts/setup.sh to install warcio): {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let n: usize = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap_or(0);
+    let n: usize = String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .parse()
+        .unwrap_or(0);
     assert!(n > 0, "warcio read no records");
 }

@@ -2,8 +2,8 @@
 //! libraries, print results to stdout.
 
 use crate::flags::{
-    self, ArticleFormat, Cli, Command, CrawlArgs, ExportArgs, ExtractArgs, HistoryArgs,
-    SearchArgs, SearchFormat, ServeArgs, StatsArgs, SummaryFormat, TextOrJson,
+    self, ArticleFormat, Cli, Command, CrawlArgs, ExportArgs, ExtractArgs, HistoryArgs, SearchArgs,
+    SearchFormat, ServeArgs, StatsArgs, SummaryFormat, TextOrJson,
 };
 use crate::indexing::{self, IndexSummary};
 use crate::lock::RunLock;
@@ -26,8 +26,14 @@ struct Places {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     let config = flags::load_config(cli.config.as_deref())?;
     let places = Places {
-        corpus: cli.corpus.or(config.corpus.clone()).unwrap_or_else(|| "corpus".into()),
-        index: cli.index.or(config.index.clone()).unwrap_or_else(|| "index".into()),
+        corpus: cli
+            .corpus
+            .or(config.corpus.clone())
+            .unwrap_or_else(|| "corpus".into()),
+        index: cli
+            .index
+            .or(config.index.clone())
+            .unwrap_or_else(|| "index".into()),
     };
     match cli.command {
         Command::Crawl(args) => crawl(&places, args.merged(&config.crawl)),
@@ -56,13 +62,19 @@ fn crawl_config(args: &CrawlArgs) -> anyhow::Result<jinan_crawler::CrawlConfig> 
     for s in &seeds {
         let u = url::Url::parse(s).map_err(|e| usage(format!("bad seed URL {s:?}: {e}")))?;
         if !matches!(u.scheme(), "http" | "https") {
-            return Err(usage(format!("bad seed URL {s:?}: only http and https can be crawled")));
+            return Err(usage(format!(
+                "bad seed URL {s:?}: only http and https can be crawled"
+            )));
         }
         parsed.push(u);
     }
     let mut cfg = jinan_crawler::CrawlConfig::new(parsed);
     if !args.allow_hosts.is_empty() {
-        cfg.allow_hosts = args.allow_hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
+        cfg.allow_hosts = args
+            .allow_hosts
+            .iter()
+            .map(|h| h.to_ascii_lowercase())
+            .collect();
     }
     if let Some(n) = args.max_pages {
         cfg.max_pages = Some(n);
@@ -72,19 +84,25 @@ fn crawl_config(args: &CrawlArgs) -> anyhow::Result<jinan_crawler::CrawlConfig> 
     }
     if let Some(c) = args.concurrency {
         if c == 0 || c > 1024 {
-            return Err(usage(format!("--concurrency must be between 1 and 1024, not {c}")));
+            return Err(usage(format!(
+                "--concurrency must be between 1 and 1024, not {c}"
+            )));
         }
         cfg.concurrency = c;
     }
     if let Some(r) = args.rate {
         if !r.is_finite() || r < 0.0 {
-            return Err(usage(format!("--rate must be 0 (unlimited) or a positive number, not {r}")));
+            return Err(usage(format!(
+                "--rate must be 0 (unlimited) or a positive number, not {r}"
+            )));
         }
         cfg.rate = r;
     }
     if let Some(t) = args.timeout {
         if !t.is_finite() || t <= 0.0 || t > 86_400.0 {
-            return Err(usage(format!("--timeout must be a positive number of seconds, not {t}")));
+            return Err(usage(format!(
+                "--timeout must be a positive number of seconds, not {t}"
+            )));
         }
         cfg.timeout = Duration::from_secs_f64(t);
     }
@@ -157,7 +175,9 @@ fn print_index_summary(s: &IndexSummary, format: SummaryFormat) -> anyhow::Resul
 fn extract(args: ExtractArgs) -> anyhow::Result<()> {
     let bytes = if args.file.as_os_str() == "-" {
         let mut buf = Vec::new();
-        std::io::stdin().read_to_end(&mut buf).context("reading standard input")?;
+        std::io::stdin()
+            .read_to_end(&mut buf)
+            .context("reading standard input")?;
         buf
     } else {
         std::fs::read(&args.file)
@@ -195,15 +215,13 @@ fn open_searcher(index: &Path) -> anyhow::Result<jinan_index::Searcher> {
             "no index at {}: run `jinan index` (or `jinan ingest`) first",
             index.display()
         )),
-        other => anyhow::Error::new(other).context(format!("opening the index at {}", index.display())),
+        other => {
+            anyhow::Error::new(other).context(format!("opening the index at {}", index.display()))
+        }
     })
 }
 
-fn search(
-    places: &Places,
-    args: SearchArgs,
-    file: &flags::SearchConfigFile,
-) -> anyhow::Result<()> {
+fn search(places: &Places, args: SearchArgs, file: &flags::SearchConfigFile) -> anyhow::Result<()> {
     let params = jinan_server::SearchParams {
         q: Some(args.query.clone()),
         limit: args.limit.or_else(|| file.limit.map(|l| l.to_string())),
@@ -230,18 +248,16 @@ fn search(
     Ok(())
 }
 
-fn serve(
-    places: &Places,
-    args: ServeArgs,
-    file: &flags::ServeConfigFile,
-) -> anyhow::Result<()> {
+fn serve(places: &Places, args: ServeArgs, file: &flags::ServeConfigFile) -> anyhow::Result<()> {
     let addr_text = args
         .addr
         .or_else(|| file.addr.clone())
         .unwrap_or_else(|| "127.0.0.1:7700".into());
-    let addr: std::net::SocketAddr = addr_text
-        .parse()
-        .map_err(|_| usage(format!("bad --addr {addr_text:?}: expected HOST:PORT, e.g. 127.0.0.1:7700")))?;
+    let addr: std::net::SocketAddr = addr_text.parse().map_err(|_| {
+        usage(format!(
+            "bad --addr {addr_text:?}: expected HOST:PORT, e.g. 127.0.0.1:7700"
+        ))
+    })?;
     let corpus = places.corpus.clone();
     let index = places.index.clone();
     let stats_fn: Arc<dyn Fn() -> Result<serde_json::Value, String> + Send + Sync> =
@@ -250,7 +266,11 @@ fn serve(
                 .map_err(|e| messages::one_line(&e))
                 .and_then(|s| serde_json::to_value(s).map_err(|e| e.to_string()))
         });
-    let cfg = jinan_server::ServerConfig { index_dir: places.index.clone(), addr, stats: stats_fn };
+    let cfg = jinan_server::ServerConfig {
+        index_dir: places.index.clone(),
+        addr,
+        stats: stats_fn,
+    };
     runtime()?.block_on(async move {
         eprintln!("jinan: serving http://{addr}/ (Ctrl-C to stop)");
         jinan_server::serve(cfg, shutdown_signal()).await
@@ -284,7 +304,9 @@ fn export(places: &Places, args: ExportArgs) -> anyhow::Result<()> {
     let searcher = open_searcher(&places.index)?;
     let docs = searcher.documents()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let docs = docs.into_iter().filter(|d| !(args.live && d.deleted_at.is_some()));
+    let docs = docs
+        .into_iter()
+        .filter(|d| !(args.live && d.deleted_at.is_some()));
     match args.format {
         flags::ExportFormat::Jsonl => output::export_jsonl(docs, &mut out)?,
         flags::ExportFormat::Csv => output::export_csv(docs, &mut out)?,
@@ -295,11 +317,15 @@ fn export(places: &Places, args: ExportArgs) -> anyhow::Result<()> {
 }
 
 fn history(places: &Places, args: HistoryArgs) -> anyhow::Result<()> {
-    let url = url::Url::parse(&args.url).map_err(|e| usage(format!("bad URL {:?}: {e}", args.url)))?;
+    let url =
+        url::Url::parse(&args.url).map_err(|e| usage(format!("bad URL {:?}: {e}", args.url)))?;
     let captures = jinan_crawler::history(&places.corpus, url.as_str())
         .with_context(|| format!("reading the history of {url}"))?;
     if captures.is_empty() {
-        return Err(usage(format!("{url} has no captures in {}", places.corpus.display())));
+        return Err(usage(format!(
+            "{url} has no captures in {}",
+            places.corpus.display()
+        )));
     }
     let versions = output::versions(&places.corpus.join("warc"), &captures);
     let mut out = std::io::stdout().lock();

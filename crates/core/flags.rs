@@ -6,7 +6,6 @@
 //! tell "not given" from "given as the default value".
 
 use anyhow::Context;
-use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -75,10 +74,10 @@ pub struct CrawlArgs {
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
     /// Requests per second per host at most; 0 = unlimited [default: 2]
-    #[arg(long, value_name = "R")]
+    #[arg(long, value_name = "R", allow_negative_numbers = true)]
     pub rate: Option<f64>,
     /// Seconds before one request gives up [default: 30]
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
     pub timeout: Option<f64>,
     /// User-Agent header [default: jinan/VERSION (+homepage)]
     #[arg(long, value_name = "S")]
@@ -299,10 +298,4 @@ impl CrawlArgs {
         self.format = self.format.or(file.format);
         self
     }
-}
-
-/// Parses `YYYY-MM-DD` strictly.
-pub fn parse_date(what: &str, s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("bad {what} date {s:?}: expected YYYY-MM-DD"))
 }

@@ -46,7 +46,10 @@ pub struct IndexSummary {
 
 enum Action {
     Upsert(Box<Document>),
-    Delete { url: String, at: chrono::DateTime<chrono::Utc> },
+    Delete {
+        url: String,
+        at: chrono::DateTime<chrono::Utc>,
+    },
     Skip,
     Failed,
 }
@@ -73,11 +76,16 @@ pub fn run(corpus: &Path, index: &Path, rebuild: bool) -> anyhow::Result<IndexSu
         None
     } else {
         match writer.payload() {
-            Some(p) => serde_json::from_str::<Payload>(&p).ok().and_then(|p| p.cursor),
+            Some(p) => serde_json::from_str::<Payload>(&p)
+                .ok()
+                .and_then(|p| p.cursor),
             None => None,
         }
     };
-    let mut summary = IndexSummary { rebuilt: rebuild, ..Default::default() };
+    let mut summary = IndexSummary {
+        rebuilt: rebuild,
+        ..Default::default()
+    };
     if !warc_dir.is_dir() {
         if rebuild {
             writer.commit(&payload(None)?)?;
@@ -170,12 +178,17 @@ fn action_for(sc: &StoredCapture) -> Action {
         return Action::Skip;
     }
     if matches!(cap.status, 404 | 410) {
-        return Action::Delete { url: cap.url.clone(), at: cap.captured_at };
+        return Action::Delete {
+            url: cap.url.clone(),
+            at: cap.captured_at,
+        };
     }
     if cap.status != 200 || !is_html(cap.content_type.as_deref(), &sc.body) {
         return Action::Skip;
     }
-    let Some(kind) = page_kind(&cap.url) else { return Action::Skip };
+    let Some(kind) = page_kind(&cap.url) else {
+        return Action::Skip;
+    };
     let hints = jinan_extract::Hints {
         content_type: cap.content_type.as_deref(),
         column: cap.via_column.as_deref(),
@@ -187,7 +200,9 @@ fn action_for(sc: &StoredCapture) -> Action {
             return Action::Failed;
         }
     };
-    if kind == PageKind::Other && article.body.chars().count() < MIN_GENERAL_BODY {
+    if kind == PageKind::Other
+        && (article.date.is_none() || article.body.chars().count() < MIN_GENERAL_BODY)
+    {
         return Action::Skip;
     }
     Action::Upsert(Box::new(Document {
@@ -199,7 +214,8 @@ fn action_for(sc: &StoredCapture) -> Action {
     }))
 }
 
-/// Pages that are not Hanweb articles are indexed only with at least this much main text.
+/// Pages that are not Hanweb articles are indexed only when dated and with at least this much
+/// main text (calendars, indexes and other undated pages are navigation, not articles).
 const MIN_GENERAL_BODY: usize = 200;
 
 #[derive(PartialEq, Eq, Debug)]
@@ -216,8 +232,17 @@ fn page_kind(url: &str) -> Option<PageKind> {
     let path = url
         .split_once("://")
         .map_or(url, |(_, rest)| rest.find('/').map_or("/", |i| &rest[i..]));
-    let path = path.split(['?', '#']).next().unwrap_or("/").to_ascii_lowercase();
-    if path.contains("/art/") || path.rsplit('/').next().is_some_and(|f| f.starts_with("art_")) {
+    let path = path
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("/")
+        .to_ascii_lowercase();
+    if path.contains("/art/")
+        || path
+            .rsplit('/')
+            .next()
+            .is_some_and(|f| f.starts_with("art_"))
+    {
         return Some(PageKind::Article);
     }
     let never = path == "/"
@@ -258,7 +283,10 @@ mod tests {
     #[test]
     fn classifies_hanweb_addresses() {
         let k = |u| page_kind(u);
-        assert_eq!(k("http://h/art/2018/11/19/art_30173_2743600.html"), Some(PageKind::Article));
+        assert_eq!(
+            k("http://h/art/2018/11/19/art_30173_2743600.html"),
+            Some(PageKind::Article)
+        );
         assert_eq!(
             k("http://h/col/col108306/art/2026/art_0123456789abcdef0123456789abcdef.html"),
             Some(PageKind::Article)

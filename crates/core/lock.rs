@@ -21,9 +21,8 @@ pub struct RunLock {
 impl RunLock {
     /// Takes `dir/.lock` for `what` (e.g. "crawl"), creating `dir` if needed.
     pub fn acquire(dir: &Path, what: &str) -> anyhow::Result<RunLock> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            anyhow::anyhow!("cannot create {}: {e}", dir.display())
-        })?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
         let path = dir.join(".lock");
         let mut file = OpenOptions::new()
             .read(true)
@@ -38,7 +37,11 @@ impl RunLock {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 let holder = previous.trim();
-                let holder = if holder.is_empty() { "another jinan run" } else { holder };
+                let holder = if holder.is_empty() {
+                    "another jinan run"
+                } else {
+                    holder
+                };
                 return Err(messages::locked(format!(
                     "{} is locked by {holder}; nothing was changed",
                     path.display()

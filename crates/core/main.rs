@@ -16,9 +16,16 @@ fn main() -> ExitCode {
     let cli = match flags::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // clap prints help/version on stdout (exit 0) and usage errors on stderr (exit 2).
-            let _ = e.print();
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+            use clap::error::ErrorKind;
+            if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
+                || e.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            {
+                let _ = e.print();
+                return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+            }
+            // Usage errors: one line, like every other error, and exit 2.
+            eprintln!("jinan: {}", messages::clap_line(&e));
+            return ExitCode::from(messages::USAGE as u8);
         }
     };
     init_logging();

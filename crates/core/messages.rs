@@ -28,12 +28,20 @@ pub const LOCKED: i32 = 3;
 
 /// Bad usage or bad input: exit 2.
 pub fn usage(message: impl Into<String>) -> anyhow::Error {
-    Exit { code: USAGE, message: message.into() }.into()
+    Exit {
+        code: USAGE,
+        message: message.into(),
+    }
+    .into()
 }
 
 /// Another run holds a lock: exit 3.
 pub fn locked(message: impl Into<String>) -> anyhow::Error {
-    Exit { code: LOCKED, message: message.into() }.into()
+    Exit {
+        code: LOCKED,
+        message: message.into(),
+    }
+    .into()
 }
 
 /// The exit code for an error chain.
@@ -75,4 +83,16 @@ pub fn one_line(err: &anyhow::Error) -> String {
         parts.push(s);
     }
     parts.join(": ")
+}
+
+/// clap's usage error as one line: its first sentence, then where to look for help.
+pub fn clap_line(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    let first = rendered
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("bad usage");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    format!("{first} (see `jinan --help`)")
 }

@@ -7,35 +7,34 @@ use serde::Serialize;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-/// Reads a numeric field of a serialized summary (0 when absent).
-fn num(v: &serde_json::Value, key: &str) -> f64 {
-    v.get(key).and_then(|x| x.as_f64()).unwrap_or(0.0)
-}
-
-fn failed_total(v: &serde_json::Value) -> u64 {
-    match v.get("failed_by_kind") {
-        Some(serde_json::Value::Object(m)) => m.values().filter_map(|x| x.as_u64()).sum(),
-        _ => num(v, "failed") as u64,
-    }
-}
-
 /// One line summing up a crawl.
 pub fn crawl_line(s: &jinan_crawler::CrawlSummary) -> String {
-    let v = serde_json::to_value(s).unwrap_or_default();
-    let secs = num(&v, "elapsed_secs").max(0.001);
-    let fetched = num(&v, "fetched");
     format!(
-        "crawl: fetched {} (not modified {}), new {}, changed {}, deleted {}, failed {}, {:.1} MB, {:.1} pages/s, {:.1} s",
-        fetched as u64,
-        num(&v, "not_modified") as u64,
-        num(&v, "new") as u64,
-        num(&v, "changed") as u64,
-        num(&v, "deleted") as u64,
-        failed_total(&v),
-        num(&v, "bytes") / 1e6,
-        fetched / secs,
-        secs
+        "crawl: fetched {} (not modified {}), new {}, changed {}, deleted {}, failed {}{}, {:.1} MB, {:.1} pages/s, {:.1} s",
+        s.fetched,
+        s.not_modified,
+        s.new,
+        s.changed,
+        s.deleted,
+        s.failed,
+        failures_by_kind(s),
+        s.bytes as f64 / 1e6,
+        s.pages_per_sec,
+        s.elapsed_secs
     )
+}
+
+/// ` (timeout 2, http-404 3)` when anything failed.
+fn failures_by_kind(s: &jinan_crawler::CrawlSummary) -> String {
+    if s.failed_by_kind.is_empty() {
+        return String::new();
+    }
+    let parts: Vec<String> = s
+        .failed_by_kind
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect();
+    format!(" ({})", parts.join(", "))
 }
 
 pub fn index_line(s: &IndexSummary) -> String {
@@ -53,17 +52,17 @@ pub fn index_line(s: &IndexSummary) -> String {
 
 /// The one summary line of `jinan ingest`.
 pub fn ingest_line(c: &jinan_crawler::CrawlSummary, i: &IndexSummary) -> String {
-    let v = serde_json::to_value(c).unwrap_or_default();
     format!(
-        "ingest: new {}, changed {}, deleted {}, failed {}, fetched {}, not modified {}, indexed {}, {:.1} s",
-        num(&v, "new") as u64,
-        num(&v, "changed") as u64,
-        num(&v, "deleted") as u64,
-        failed_total(&v),
-        num(&v, "fetched") as u64,
-        num(&v, "not_modified") as u64,
+        "ingest: new {}, changed {}, deleted {}, failed {}{}, fetched {}, not modified {}, indexed {}, {:.1} s",
+        c.new,
+        c.changed,
+        c.deleted,
+        c.failed,
+        failures_by_kind(c),
+        c.fetched,
+        c.not_modified,
         i.articles_indexed,
-        num(&v, "elapsed_secs") + i.seconds
+        c.elapsed_secs + i.seconds
     )
 }
 
@@ -85,7 +84,11 @@ pub fn article_text(a: &Article) -> String {
 /// Turns a snippet (escaped HTML with `<b>` marks) into terminal text: bold on a terminal,
 /// `**word**` otherwise.
 fn snippet_text(snippet: &str, tty: bool) -> String {
-    let (on, off) = if tty { ("\x1b[1m", "\x1b[0m") } else { ("**", "**") };
+    let (on, off) = if tty {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("**", "**")
+    };
     let s = snippet.replace("<b>", on).replace("</b>", off);
     unescape_html(&s)
 }
@@ -114,7 +117,9 @@ pub fn search_text(r: &SearchResults, out: &mut impl Write) -> std::io::Result<(
         r.offset + r.hits.len()
     )?;
     for (i, h) in r.hits.iter().enumerate() {
-        let date = h.date.map_or_else(|| "----------".into(), |d| d.to_string());
+        let date = h
+            .date
+            .map_or_else(|| "----------".into(), |d| d.to_string());
         let deleted = match h.deleted_at {
             Some(t) => format!(" [deleted {}]", t.date_naive()),
             None => String::new(),
@@ -161,10 +166,22 @@ pub fn export_jsonl(
     Ok(())
 }
 
-pub fn export_csv(docs: impl Iterator<Item = Document>, out: &mut impl Write) -> anyhow::Result<()> {
+pub fn export_csv(
+    docs: impl Iterator<Item = Document>,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record([
-        "id", "url", "title", "date", "source", "column", "lang", "captured_at", "deleted_at", "body",
+        "id",
+        "url",
+        "title",
+        "date",
+        "source",
+        "column",
+        "lang",
+        "captured_at",
+        "deleted_at",
+        "body",
     ])?;
     for d in docs {
         let a = &d.article;
@@ -248,13 +265,15 @@ pub fn versions(warc_dir: &Path, captures: &[Capture]) -> Versions {
     for c in captures {
         let mut changed = None;
         if c.kind == CaptureKind::Response && c.status == 200 {
-            let text = jinan_corpus::read_capture(warc_dir, &c.location).ok().and_then(|sc| {
-                let hints = jinan_extract::Hints {
-                    content_type: c.content_type.as_deref(),
-                    column: c.via_column.as_deref(),
-                };
-                jinan_extract::extract(&sc.body, &c.url, &hints).ok()
-            });
+            let text = jinan_corpus::read_capture(warc_dir, &c.location)
+                .ok()
+                .and_then(|sc| {
+                    let hints = jinan_extract::Hints {
+                        content_type: c.content_type.as_deref(),
+                        column: c.via_column.as_deref(),
+                    };
+                    jinan_extract::extract(&sc.body, &c.url, &hints).ok()
+                });
             if let Some(a) = text {
                 let t = format!("{}\n\n{}\n", a.title, a.body);
                 changed = Some(texts.last().is_none_or(|prev| *prev != t));
@@ -275,7 +294,11 @@ pub fn versions(warc_dir: &Path, captures: &[Capture]) -> Versions {
 }
 
 pub fn history_text(v: &Versions, out: &mut impl Write) -> std::io::Result<()> {
-    writeln!(out, "{:<25} {:>6} {:<8} {:<40} text", "captured", "status", "kind", "digest")?;
+    writeln!(
+        out,
+        "{:<25} {:>6} {:<8} {:<40} text",
+        "captured", "status", "kind", "digest"
+    )?;
     for r in &v.rows {
         let kind = match r.kind {
             CaptureKind::Response => "response",
@@ -290,7 +313,8 @@ pub fn history_text(v: &Versions, out: &mut impl Write) -> std::io::Result<()> {
         writeln!(
             out,
             "{:<25} {:>6} {:<8} {:<40} {}",
-            r.captured_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            r.captured_at
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             r.status,
             kind,
             r.digest.as_deref().unwrap_or("-"),
@@ -314,7 +338,10 @@ fn human_bytes(b: u64) -> String {
 pub fn stats_text(s: &Stats, out: &mut impl Write) -> std::io::Result<()> {
     let c = &s.crawl;
     let t = |o: Option<chrono::DateTime<chrono::Utc>>| {
-        o.map_or_else(|| "never".into(), |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        o.map_or_else(
+            || "never".into(),
+            |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        )
     };
     writeln!(out, "crawl")?;
     writeln!(out, "  urls known        {}", c.urls_known)?;
@@ -322,16 +349,36 @@ pub fn stats_text(s: &Stats, out: &mut impl Write) -> std::io::Result<()> {
     for (status, n) in &c.pages_by_status {
         writeln!(out, "    status {status:<8} {n}")?;
     }
-    writeln!(out, "  last crawl        {} (finished {})", t(c.last_crawl_started), t(c.last_crawl_finished))?;
-    writeln!(out, "  warc files        {} ({})", c.warc_files, human_bytes(c.warc_bytes))?;
+    writeln!(
+        out,
+        "  last crawl        {} (finished {})",
+        t(c.last_crawl_started),
+        t(c.last_crawl_finished)
+    )?;
+    writeln!(
+        out,
+        "  warc files        {} ({})",
+        c.warc_files,
+        human_bytes(c.warc_bytes)
+    )?;
     let failed: u64 = c.failures.iter().map(|f| f.count).sum();
     writeln!(out, "  failures          {failed}")?;
     for f in &c.failures {
-        writeln!(out, "    {:<16} {}  e.g. {}", f.kind, f.count, f.examples.join(" "))?;
+        writeln!(
+            out,
+            "    {:<16} {}  e.g. {}",
+            f.kind,
+            f.count,
+            f.examples.join(" ")
+        )?;
     }
     let i = &s.index;
     writeln!(out, "index")?;
-    writeln!(out, "  articles          {} ({} deleted)", i.articles, i.deleted)?;
+    writeln!(
+        out,
+        "  articles          {} ({} deleted)",
+        i.articles, i.deleted
+    )?;
     for (lang, n) in &i.by_lang {
         writeln!(out, "    lang {lang:<10} {n}")?;
     }
@@ -349,7 +396,10 @@ mod tests {
 
     #[test]
     fn snippet_marks_become_text() {
-        assert_eq!(snippet_text("a <b>sister</b> &amp; b", false), "a **sister** & b");
+        assert_eq!(
+            snippet_text("a <b>sister</b> &amp; b", false),
+            "a **sister** & b"
+        );
         assert_eq!(snippet_text("<b>x</b>", true), "\x1b[1mx\x1b[0m");
     }
 

@@ -33,7 +33,12 @@ impl Progress {
         } else {
             None
         };
-        Progress { what, bar, last_line: Mutex::new(Instant::now()), started: Instant::now() }
+        Progress {
+            what,
+            bar,
+            last_line: Mutex::new(Instant::now()),
+            started: Instant::now(),
+        }
     }
 
     /// `done` of `total` (total may grow, as a crawl's frontier does); `msg` is the current item.
@@ -46,7 +51,9 @@ impl Progress {
             bar.set_message(msg.to_string());
             return;
         }
-        let Ok(mut last) = self.last_line.lock() else { return };
+        let Ok(mut last) = self.last_line.lock() else {
+            return;
+        };
         if last.elapsed() < LINE_EVERY {
             return;
         }

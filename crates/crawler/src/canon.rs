@@ -4,7 +4,16 @@
 use url::Url;
 
 /// Query parameters that only track where a click came from.
-const TRACKING: &[&str] = &["from", "spm", "fbclid", "gclid", "share", "isappinstalled", "scene", "clicktime"];
+const TRACKING: &[&str] = &[
+    "from",
+    "spm",
+    "fbclid",
+    "gclid",
+    "share",
+    "isappinstalled",
+    "scene",
+    "clicktime",
+];
 
 fn is_tracking(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
@@ -17,8 +26,11 @@ pub fn fetch_form(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
     if u.query().is_some() {
-        let kept: Vec<(String, String)> =
-            u.query_pairs().filter(|(k, _)| !is_tracking(k)).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        let kept: Vec<(String, String)> = u
+            .query_pairs()
+            .filter(|(k, _)| !is_tracking(k))
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
         if kept.is_empty() {
             u.set_query(None);
         } else if kept.len() != u.query_pairs().count() {
@@ -49,7 +61,11 @@ pub fn canonicalize(url: &Url) -> Url {
 
 /// `host:port` of a URL (port explicit or the scheme's default).
 pub fn host_port(url: &Url) -> Option<String> {
-    Some(format!("{}:{}", url.host_str()?.to_ascii_lowercase(), url.port_or_known_default()?))
+    Some(format!(
+        "{}:{}",
+        url.host_str()?.to_ascii_lowercase(),
+        url.port_or_known_default()?
+    ))
 }
 
 /// Allowed hosts, each `host` (default ports) or `host:port`.
@@ -60,7 +76,12 @@ pub struct Scope {
 
 impl Scope {
     pub fn new(allow: &[String]) -> Scope {
-        Scope { hosts: allow.iter().map(|h| h.trim().trim_end_matches('/').to_ascii_lowercase()).collect() }
+        Scope {
+            hosts: allow
+                .iter()
+                .map(|h| h.trim().trim_end_matches('/').to_ascii_lowercase())
+                .collect(),
+        }
     }
 
     /// True for an http(s) URL on an allowed host and port.
@@ -68,10 +89,14 @@ impl Scope {
         if !matches!(url.scheme(), "http" | "https") {
             return false;
         }
-        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else { return false };
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+            return false;
+        };
         let host = host.to_ascii_lowercase();
         let hp = format!("{host}:{port}");
-        self.hosts.iter().any(|a| *a == hp || (*a == host && url.port().is_none()))
+        self.hosts
+            .iter()
+            .any(|a| *a == hp || (*a == host && url.port().is_none()))
     }
 }
 
@@ -119,12 +144,19 @@ mod tests {
         ] {
             assert_eq!(c(v), k, "{v}");
         }
-        assert_eq!(c("http://a.test/col/col1/index.html"), "http://a.test/col/col1/");
+        assert_eq!(
+            c("http://a.test/col/col1/index.html"),
+            "http://a.test/col/col1/"
+        );
         assert_eq!(c("http://a.test/index.html"), "http://a.test/");
-        assert_eq!(c("http://a.test/p?b=2&a=1&from=x"), "http://a.test/p?a=1&b=2");
+        assert_eq!(
+            c("http://a.test/p?b=2&a=1&from=x"),
+            "http://a.test/p?a=1&b=2"
+        );
         assert_ne!(c("http://a.test/p?id=1"), c("http://a.test/p?id=2"));
         // The fetched form keeps index.html and parameter order.
-        let f = fetch_form(&Url::parse("http://a.test/col/col1/index.html?b=2&from=x&a=1#f").unwrap());
+        let f =
+            fetch_form(&Url::parse("http://a.test/col/col1/index.html?b=2&from=x&a=1#f").unwrap());
         assert_eq!(f.as_str(), "http://a.test/col/col1/index.html?b=2&a=1");
     }
 
@@ -141,7 +173,13 @@ mod tests {
     #[test]
     fn calendar_pages_share_a_pattern() {
         let p = |s: &str| pattern(&Url::parse(s).unwrap());
-        assert_eq!(p("http://a/calendar/2024/1/index.html"), p("http://a/calendar/1999/12/index.html"));
-        assert_ne!(p("http://a/calendar/2024/1/index.html"), p("http://a/art/2024/1/1/art_1_2.html"));
+        assert_eq!(
+            p("http://a/calendar/2024/1/index.html"),
+            p("http://a/calendar/1999/12/index.html")
+        );
+        assert_ne!(
+            p("http://a/calendar/2024/1/index.html"),
+            p("http://a/art/2024/1/1/art_1_2.html")
+        );
     }
 }

@@ -61,14 +61,21 @@ pub(crate) fn key_of(url: &Url) -> String {
     canonicalize(url).to_string()
 }
 
-pub(crate) async fn run(corpus_dir: &Path, cfg: &CrawlConfig, progress: &dyn Progress) -> Result<CrawlSummary> {
+pub(crate) async fn run(
+    corpus_dir: &Path,
+    cfg: &CrawlConfig,
+    progress: &dyn Progress,
+) -> Result<CrawlSummary> {
     let started = Instant::now();
     if cfg.seeds.is_empty() {
         return Err(Error::Config("no seed URL".into()));
     }
     let scope = Scope::new(&cfg.effective_allow_hosts());
     let warc = jinan_corpus::warc_dir(corpus_dir);
-    std::fs::create_dir_all(&warc).map_err(|e| Error::Io { path: warc.clone(), source: e })?;
+    std::fs::create_dir_all(&warc).map_err(|e| Error::Io {
+        path: warc.clone(),
+        source: e,
+    })?;
     for r in jinan_corpus::repair(&warc)? {
         tracing::warn!(file = %r.file, cut = r.old_len - r.new_len, "repaired torn WARC tail");
     }
@@ -79,7 +86,11 @@ pub(crate) async fn run(corpus_dir: &Path, cfg: &CrawlConfig, progress: &dyn Pro
         .iter()
         .map(|s| {
             let u = fetch_form(s);
-            Job { key: key_of(&u), url: u.to_string(), ..Job::default() }
+            Job {
+                key: key_of(&u),
+                url: u.to_string(),
+                ..Job::default()
+            }
         })
         .collect();
     let store_cfg = StoreConfig {
@@ -93,10 +104,21 @@ pub(crate) async fn run(corpus_dir: &Path, cfg: &CrawlConfig, progress: &dyn Pro
     let thread = std::thread::Builder::new()
         .name("jinan-crawl-store".into())
         .spawn(move || state::run(db, writer, store_cfg, rx))
-        .map_err(|e| Error::Io { path: corpus_dir.to_path_buf(), source: e })?;
-    let mut store = StoreHandle { tx: Some(tx), thread: Some(thread) };
+        .map_err(|e| Error::Io {
+            path: corpus_dir.to_path_buf(),
+            source: e,
+        })?;
+    let mut store = StoreHandle {
+        tx: Some(tx),
+        thread: Some(thread),
+    };
 
-    let ctx = Arc::new(Ctx { http: Http::new(cfg)?, robots: Robots::new(&cfg.user_agent), scope, cfg: cfg.clone() });
+    let ctx = Arc::new(Ctx {
+        http: Http::new(cfg)?,
+        robots: Robots::new(&cfg.user_agent),
+        scope,
+        cfg: cfg.clone(),
+    });
     let mut tasks: JoinSet<Outcome> = JoinSet::new();
     let limit = cfg.concurrency.max(1);
     let mut done = 0u64;
@@ -104,17 +126,24 @@ pub(crate) async fn run(corpus_dir: &Path, cfg: &CrawlConfig, progress: &dyn Pro
     loop {
         if tasks.len() < limit {
             let (rtx, rrx) = oneshot::channel();
-            if !store.send(Cmd::Take { max: limit - tasks.len(), reply: rtx }) {
+            if !store.send(Cmd::Take {
+                max: limit - tasks.len(),
+                reply: rtx,
+            }) {
                 return Err(store.failure());
             }
-            let Ok((jobs, q)) = rrx.await else { return Err(store.failure()) };
+            let Ok((jobs, q)) = rrx.await else {
+                return Err(store.failure());
+            };
             queued = q;
             for job in jobs {
                 let ctx = ctx.clone();
                 tasks.spawn(async move { process(&ctx, job).await });
             }
         }
-        let Some(res) = tasks.join_next().await else { break };
+        let Some(res) = tasks.join_next().await else {
+            break;
+        };
         let outcome = match res {
             Ok(o) => o,
             Err(e) => {
@@ -132,8 +161,14 @@ pub(crate) async fn run(corpus_dir: &Path, cfg: &CrawlConfig, progress: &dyn Pro
     if !store.send(Cmd::Finish { reply: rtx }) {
         return Err(store.failure());
     }
-    let Ok(c) = rrx.await else { return Err(store.failure()) };
-    if let Some(Err(e)) = store.thread.take().map(|t| t.join().unwrap_or(Err(Error::StoreGone))) {
+    let Ok(c) = rrx.await else {
+        return Err(store.failure());
+    };
+    if let Some(Err(e)) = store
+        .thread
+        .take()
+        .map(|t| t.join().unwrap_or(Err(Error::StoreGone)))
+    {
         return Err(e);
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -149,14 +184,28 @@ pub(crate) async fn run(corpus_dir: &Path, cfg: &CrawlConfig, progress: &dyn Pro
         failed_by_kind: c.failed_by_kind,
         bytes: c.bytes,
         elapsed_secs: elapsed,
-        pages_per_sec: if elapsed > 0.0 { c.fetched as f64 / elapsed } else { 0.0 },
+        pages_per_sec: if elapsed > 0.0 {
+            c.fetched as f64 / elapsed
+        } else {
+            0.0
+        },
     })
 }
 
 /// A link found on `from` (depth/chain bookkeeping for the trap limits).
-fn found(from: &Job, from_url: &Url, url: &Url, via: Option<&str>, via_column: Option<&str>) -> Job {
+fn found(
+    from: &Job,
+    from_url: &Url,
+    url: &Url,
+    via: Option<&str>,
+    via_column: Option<&str>,
+) -> Job {
     let u = fetch_form(url);
-    let chain = if pattern(&u) == pattern(from_url) { from.chain + 1 } else { 0 };
+    let chain = if pattern(&u) == pattern(from_url) {
+        from.chain + 1
+    } else {
+        0
+    };
     Job {
         key: key_of(&u),
         url: u.to_string(),
@@ -174,7 +223,10 @@ fn failure(o: &mut Outcome, kind: &str, msg: impl Into<String>) {
 }
 
 async fn process(ctx: &Ctx, job: Job) -> Outcome {
-    let mut o = Outcome { job: job.clone(), ..Outcome::default() };
+    let mut o = Outcome {
+        job: job.clone(),
+        ..Outcome::default()
+    };
     let Ok(url) = Url::parse(&job.url) else {
         failure(&mut o, "bad-url", "unparsable URL");
         return o;
@@ -186,7 +238,13 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
     let (verdict, robots_xs) = ctx.robots.check(&ctx.http, &ctx.scope, &url).await;
     for x in robots_xs {
         let key = key_of(&x.url);
-        o.stored.push(Stored { x, key, via: None, via_column: None, is_list: false });
+        o.stored.push(Stored {
+            x,
+            key,
+            via: None,
+            via_column: None,
+            is_list: false,
+        });
     }
     match verdict {
         Verdict::Allowed => {}
@@ -195,7 +253,11 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
             return o;
         }
         Verdict::Unavailable => {
-            failure(&mut o, "robots-unavailable", "robots.txt answers 5xx or is unreachable");
+            failure(
+                &mut o,
+                "robots-unavailable",
+                "robots.txt answers 5xx or is unreachable",
+            );
             return o;
         }
     }
@@ -210,7 +272,15 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
     // any other redirect is queued so that the frontier's dedup applies to its target.
     let mut x = None;
     for _ in 0..3 {
-        match ctx.http.send(&Req { url: url.clone(), form: None, headers: headers.clone() }).await {
+        match ctx
+            .http
+            .send(&Req {
+                url: url.clone(),
+                form: None,
+                headers: headers.clone(),
+            })
+            .await
+        {
             Err(e) => {
                 failure(&mut o, e.kind(), e.message());
                 return o;
@@ -222,7 +292,13 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
                 let is_redirect = (300..400).contains(&resp.status) && resp.status != 304;
                 if is_redirect && same && sets_cookie {
                     let key = job.key.clone();
-                    o.stored.push(Stored { x: resp, key, via: job.via.clone(), via_column: job.via_column.clone(), is_list: false });
+                    o.stored.push(Stored {
+                        x: resp,
+                        key,
+                        via: job.via.clone(),
+                        via_column: job.via_column.clone(),
+                        is_list: false,
+                    });
                     continue;
                 }
                 x = Some(resp);
@@ -238,9 +314,17 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
     let status = x.status;
     if (300..400).contains(&status) && status != 304 {
         match x.header("location").and_then(|l| url.join(l).ok()) {
-            Some(t) if key_of(&t) == job.key => failure(&mut o, "redirect-loop", "redirects to itself"),
+            Some(t) if key_of(&t) == job.key => {
+                failure(&mut o, "redirect-loop", "redirects to itself")
+            }
             Some(t) if ctx.scope.allows(&t) => {
-                let mut next = found(&job, &url, &t, job.via.as_deref(), job.via_column.as_deref());
+                let mut next = found(
+                    &job,
+                    &url,
+                    &t,
+                    job.via.as_deref(),
+                    job.via_column.as_deref(),
+                );
                 next.depth = job.depth;
                 next.redirects = job.redirects + 1;
                 o.found.push(next);
@@ -252,14 +336,24 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
     match status {
         200..=399 => {}
         404 | 410 if job.ever_ok => {} // deleted: recorded with its date by the state
-        429 | 500..=599 => failure(&mut o, &format!("http-{status}"), "server error after retries"),
+        429 | 500..=599 => failure(
+            &mut o,
+            &format!("http-{status}"),
+            "server error after retries",
+        ),
         _ => failure(&mut o, &format!("http-{status}"), "client error"),
     }
     let parse = status == 200 && links::is_html(x.header("content-type"), &x.body);
     let html = parse.then(|| links::decode_html(&x.body, x.header("content-type")));
     let page = html.map(|h| links::page_links(&url, &h));
     let is_list = page.as_ref().is_some_and(|p| p.is_list) || (job.is_list && status == 304);
-    o.stored.push(Stored { x, key: job.key.clone(), via: job.via.clone(), via_column: job.via_column.clone(), is_list });
+    o.stored.push(Stored {
+        x,
+        key: job.key.clone(),
+        via: job.via.clone(),
+        via_column: job.via_column.clone(),
+        is_list,
+    });
     let Some(page) = page else { return o };
     for l in &page.links {
         if ctx.scope.allows(l) {
@@ -285,19 +379,32 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
     }
     for r in records {
         if ctx.scope.allows(&r) {
-            o.found.push(found(&job, &url, &r, Some(url.as_str()), column));
+            o.found
+                .push(found(&job, &url, &r, Some(url.as_str()), column));
         }
     }
     o
 }
 
 /// Fetches one list request and archives it; `None` when it failed (recorded).
-async fn list_fetch(ctx: &Ctx, page: &Url, column: Option<&str>, req: Req, o: &mut Outcome) -> Option<Exchange> {
+async fn list_fetch(
+    ctx: &Ctx,
+    page: &Url,
+    column: Option<&str>,
+    req: Req,
+    o: &mut Outcome,
+) -> Option<Exchange> {
     match ctx.http.send(&req).await {
         Ok(x) => {
             let ok = x.status == 200;
             let key = key_of(&x.url);
-            o.stored.push(Stored { x: x.clone(), key, via: Some(page.to_string()), via_column: column.map(str::to_string), is_list: true });
+            o.stored.push(Stored {
+                x: x.clone(),
+                key,
+                via: Some(page.to_string()),
+                via_column: column.map(str::to_string),
+                is_list: true,
+            });
             if ok {
                 Some(x)
             } else {
@@ -313,7 +420,9 @@ async fn list_fetch(ctx: &Ctx, page: &Url, column: Option<&str>, req: Req, o: &m
 }
 
 fn new_links(recs: Vec<Url>, seen: &mut HashSet<String>) -> Vec<Url> {
-    recs.into_iter().filter(|u| seen.insert(key_of(u))).collect()
+    recs.into_iter()
+        .filter(|u| seen.insert(key_of(u)))
+        .collect()
 }
 
 /// Pages through `dataproxy.jsp`: POST `startrecord`/`endrecord` first; when that brings nothing new
@@ -336,7 +445,19 @@ async fn jpage_pages(
             return out;
         }
         let (u, form) = j.post(start, start + step - 1);
-        let Some(x) = list_fetch(ctx, page, column, Req { url: u, form: Some(form), headers: Vec::new() }, o).await else {
+        let Some(x) = list_fetch(
+            ctx,
+            page,
+            column,
+            Req {
+                url: u,
+                form: Some(form),
+                headers: Vec::new(),
+            },
+            o,
+        )
+        .await
+        else {
             post_works = false;
             break;
         };
@@ -356,7 +477,9 @@ async fn jpage_pages(
         return out;
     }
     for p in 1..=ctx.cfg.max_list_requests {
-        let Some(x) = list_fetch(ctx, page, column, Req::get(j.get(p)), o).await else { break };
+        let Some(x) = list_fetch(ctx, page, column, Req::get(j.get(p)), o).await else {
+            break;
+        };
         let text = String::from_utf8_lossy(&x.body);
         total = links::datastore_total(&text).or(total);
         let recs = links::datastore_records(&x.url, &text);
@@ -369,7 +492,11 @@ async fn jpage_pages(
         }
     }
     if total.is_some_and(|t| seen.len() < t) {
-        failure(o, "list-incomplete", format!("{} of {:?} records reached", seen.len(), total));
+        failure(
+            o,
+            "list-incomplete",
+            format!("{} of {:?} records reached", seen.len(), total),
+        );
     }
     out
 }
@@ -387,10 +514,18 @@ async fn gateway_pages(
         let mut u = first.clone();
         let pairs: Vec<(String, String)> = first
             .query_pairs()
-            .map(|(k, v)| if k.eq_ignore_ascii_case("pageNo") { (k.into_owned(), n.to_string()) } else { (k.into_owned(), v.into_owned()) })
+            .map(|(k, v)| {
+                if k.eq_ignore_ascii_case("pageNo") {
+                    (k.into_owned(), n.to_string())
+                } else {
+                    (k.into_owned(), v.into_owned())
+                }
+            })
             .collect();
         u.query_pairs_mut().clear().extend_pairs(pairs);
-        let Some(x) = list_fetch(ctx, page, column, Req::get(u), o).await else { break };
+        let Some(x) = list_fetch(ctx, page, column, Req::get(u), o).await else {
+            break;
+        };
         let Some((recs, total)) = links::gateway_records(&x.url, &x.body) else {
             failure(o, "unknown-list", "gateway answer without data.html");
             break;
@@ -415,11 +550,17 @@ async fn showjs_list(
     seen: &mut HashSet<String>,
     o: &mut Outcome,
 ) -> Vec<Url> {
-    let Some(x) = list_fetch(ctx, page, column, Req::get(src.clone()), o).await else { return Vec::new() };
+    let Some(x) = list_fetch(ctx, page, column, Req::get(src.clone()), o).await else {
+        return Vec::new();
+    };
     match links::showjs_records(&x.url, &x.body) {
         Some(recs) => new_links(recs, seen),
         None => {
-            failure(o, "unknown-list", "showJsContent answer without document.write");
+            failure(
+                o,
+                "unknown-list",
+                "showJsContent answer without document.write",
+            );
             Vec::new()
         }
     }

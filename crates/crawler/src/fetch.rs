@@ -53,7 +53,11 @@ pub struct Req {
 
 impl Req {
     pub fn get(url: Url) -> Req {
-        Req { url, form: None, headers: Vec::new() }
+        Req {
+            url,
+            form: None,
+            headers: Vec::new(),
+        }
     }
 }
 
@@ -77,7 +81,10 @@ impl FetchError {
     }
     pub fn message(&self) -> &str {
         match self {
-            FetchError::Timeout(m) | FetchError::Reset(m) | FetchError::Connect(m) | FetchError::Other(m) => m,
+            FetchError::Timeout(m)
+            | FetchError::Reset(m)
+            | FetchError::Connect(m)
+            | FetchError::Other(m) => m,
         }
     }
 }
@@ -156,7 +163,9 @@ impl Http {
 
     /// Delays the host's next request until `until` at the earliest.
     fn hold_host(&self, url: &Url, until: Instant) {
-        self.with_host(url, |h| h.next = Some(h.next.map_or(until, |n| n.max(until))));
+        self.with_host(url, |h| {
+            h.next = Some(h.next.map_or(until, |n| n.max(until)))
+        });
     }
 
     fn adjust_penalty(&self, url: &Url, status: u16) {
@@ -180,12 +189,16 @@ impl Http {
         loop {
             let result = self.send_once(req).await;
             let retry_after = match &result {
-                Ok(x) if x.status >= 500 || x.status == 429 => Some(x.header("retry-after").and_then(parse_retry_after)),
+                Ok(x) if x.status >= 500 || x.status == 429 => {
+                    Some(x.header("retry-after").and_then(parse_retry_after))
+                }
                 Ok(_) => None,
                 Err(FetchError::Other(_)) => None,
                 Err(_) => Some(None),
             };
-            let Some(retry_after) = retry_after else { return result };
+            let Some(retry_after) = retry_after else {
+                return result;
+            };
             if attempt >= self.retries {
                 return result;
             }
@@ -195,19 +208,28 @@ impl Http {
                 let jitter = rand::rng().random_range(0.0..0.5);
                 base.mul_f64(1.0 + jitter).min(Duration::from_secs(60))
             };
-            let wait = retry_after.map(|r| r.min(self.max_retry_after)).unwrap_or(backoff);
+            let wait = retry_after
+                .map(|r| r.min(self.max_retry_after))
+                .unwrap_or(backoff);
             let why = match &result {
                 Ok(x) => format!("status {}", x.status),
                 Err(e) => e.message().to_string(),
             };
             tracing::debug!(url = %req.url, attempt, wait_ms = wait.as_millis() as u64, %why, "retrying");
-            self.hold_host(&req.url, Instant::now() + wait);
+            if retry_after.is_some() {
+                // The server asked for a pause: no request to this host before it ends.
+                self.hold_host(&req.url, Instant::now() + wait);
+            }
             tokio::time::sleep(wait).await;
         }
     }
 
     async fn send_once(&self, req: &Req) -> std::result::Result<Exchange, FetchError> {
-        let _permit = self.in_flight.acquire().await.map_err(|e| FetchError::Other(e.to_string()))?;
+        let _permit = self
+            .in_flight
+            .acquire()
+            .await
+            .map_err(|e| FetchError::Other(e.to_string()))?;
         let slot = self.reserve(&req.url);
         tokio::time::sleep_until(slot).await;
         let captured_at = Utc::now();
@@ -219,7 +241,10 @@ impl Http {
                 .body(form.clone()),
             None => self.client.get(req.url.clone()),
         };
-        rb = rb.header("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        rb = rb.header(
+            "Accept",
+            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+        );
         for (k, v) in &req.headers {
             rb = rb.header(*k, v.as_str());
         }
@@ -247,7 +272,17 @@ impl Http {
                 Err(e) => return Err(classify(e)),
             }
         }
-        Ok(Exchange { url: req.url.clone(), captured_at, ip, request, status, response_head, headers, body, truncated })
+        Ok(Exchange {
+            url: req.url.clone(),
+            captured_at,
+            ip,
+            request,
+            status,
+            response_head,
+            headers,
+            body,
+            truncated,
+        })
     }
 
     fn request_head(&self, req: &Req) -> Vec<u8> {
@@ -260,7 +295,10 @@ impl Http {
             Some(p) => format!("{}:{p}", req.url.host_str().unwrap_or_default()),
             None => req.url.host_str().unwrap_or_default().to_string(),
         };
-        let mut h = format!("{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\n", self.user_agent);
+        let mut h = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\n",
+            self.user_agent
+        );
         h.push_str("Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n");
         h.push_str("Accept-Encoding: gzip, deflate, br\r\n");
         for (k, v) in &req.headers {
@@ -278,13 +316,22 @@ impl Http {
     }
 }
 
-fn response_head(version: reqwest::Version, status: reqwest::StatusCode, headers: &HeaderMap) -> Vec<u8> {
+fn response_head(
+    version: reqwest::Version,
+    status: reqwest::StatusCode,
+    headers: &HeaderMap,
+) -> Vec<u8> {
     let v = match version {
         reqwest::Version::HTTP_10 => "HTTP/1.0",
         reqwest::Version::HTTP_2 => "HTTP/2",
         _ => "HTTP/1.1",
     };
-    let mut out = format!("{v} {} {}\r\n", status.as_u16(), status.canonical_reason().unwrap_or("")).into_bytes();
+    let mut out = format!(
+        "{v} {} {}\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or("")
+    )
+    .into_bytes();
     for (k, val) in headers {
         out.extend_from_slice(k.as_str().as_bytes());
         out.extend_from_slice(b": ");
@@ -313,7 +360,11 @@ fn classify(e: reqwest::Error) -> FetchError {
         FetchError::Connect(msg)
     } else if e.is_request() || e.is_body() || e.is_decode() {
         let lower = msg.to_ascii_lowercase();
-        if lower.contains("reset") || lower.contains("closed") || lower.contains("broken pipe") || lower.contains("incomplete") {
+        if lower.contains("reset")
+            || lower.contains("closed")
+            || lower.contains("broken pipe")
+            || lower.contains("incomplete")
+        {
             FetchError::Reset(msg)
         } else if e.is_decode() {
             FetchError::Other(msg)
@@ -332,11 +383,17 @@ pub fn parse_retry_after(v: &str) -> Option<Duration> {
         return Some(Duration::from_secs(s));
     }
     let t = httpdate::parse_http_date(v).ok()?;
-    Some(t.duration_since(std::time::SystemTime::now()).unwrap_or_default())
+    Some(
+        t.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default(),
+    )
 }
 
 /// `If-None-Match` / `If-Modified-Since` headers from stored validators.
-pub fn conditional_headers(etag: Option<&str>, last_modified: Option<&str>) -> Vec<(&'static str, String)> {
+pub fn conditional_headers(
+    etag: Option<&str>,
+    last_modified: Option<&str>,
+) -> Vec<(&'static str, String)> {
     let mut h = Vec::new();
     if let Some(e) = etag.filter(|e| HeaderValue::from_str(e).is_ok()) {
         h.push(("If-None-Match", e.to_string()));
@@ -354,7 +411,10 @@ mod tests {
     #[test]
     fn retry_after_forms() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 }

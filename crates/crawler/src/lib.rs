@@ -27,8 +27,11 @@ pub use error::{Error, Result};
 pub use robots::agent_token;
 
 /// Default User-Agent: names the crawler and its homepage.
-pub const DEFAULT_USER_AGENT: &str =
-    concat!("jinan/", env!("CARGO_PKG_VERSION"), " (+https://github.com/jinan-search/jinan)");
+pub const DEFAULT_USER_AGENT: &str = concat!(
+    "jinan/",
+    env!("CARGO_PKG_VERSION"),
+    " (+https://github.com/jinan-search/jinan)"
+);
 
 /// How to crawl.
 #[derive(Debug, Clone)]
@@ -133,7 +136,11 @@ pub struct CrawlSummary {
 
 /// Crawls into `corpus_dir` (WARC in `corpus_dir/warc/`, state in `corpus_dir/state.redb`),
 /// resuming an interrupted crawl if there is one. The caller holds the corpus lock.
-pub async fn crawl(corpus_dir: &Path, cfg: &CrawlConfig, progress: &dyn Progress) -> Result<CrawlSummary> {
+pub async fn crawl(
+    corpus_dir: &Path,
+    cfg: &CrawlConfig,
+    progress: &dyn Progress,
+) -> Result<CrawlSummary> {
     crawl::run(corpus_dir, cfg, progress).await
 }
 

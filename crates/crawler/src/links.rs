@@ -20,11 +20,13 @@ pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
         let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
         charset_of(&head)
     });
-    let enc = declared.and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes())).unwrap_or_else(|| {
-        let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-        det.feed(bytes, true);
-        det.guess(None, chardetng::Utf8Detection::Allow)
-    });
+    let enc = declared
+        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
+        .unwrap_or_else(|| {
+            let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+            det.feed(bytes, true);
+            det.guess(None, chardetng::Utf8Detection::Allow)
+        });
     enc.decode(bytes).0.into_owned()
 }
 
@@ -102,7 +104,10 @@ fn href_re() -> &'static Regex {
 
 fn record_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?s)<record>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</record>")
+    re(
+        &R,
+        r"(?s)<record>\s*(?:<!\[CDATA\[)?(.*?)(?:\]\]>)?\s*</record>",
+    )
 }
 
 /// Links inside HTML fragments (list records): every `href`.
@@ -115,7 +120,11 @@ pub fn hrefs(base: &Url, fragment: &str) -> Vec<Url> {
 }
 
 fn html_unescape(s: &str) -> String {
-    s.replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'").replace("&lt;", "<").replace("&gt;", ">")
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
 }
 
 fn resolve(base: &Url, href: &str) -> Option<Url> {
@@ -124,7 +133,8 @@ fn resolve(base: &Url, href: &str) -> Option<Url> {
         return None;
     }
     let lower = h.to_ascii_lowercase();
-    if lower.starts_with("javascript:") || lower.starts_with("mailto:") || lower.starts_with("tel:") {
+    if lower.starts_with("javascript:") || lower.starts_with("mailto:") || lower.starts_with("tel:")
+    {
         return None;
     }
     let u = base.join(h).ok()?;
@@ -133,13 +143,22 @@ fn resolve(base: &Url, href: &str) -> Option<Url> {
 
 /// Records of a `<datastore>` (column page or proxy answer), as links.
 pub fn datastore_records(base: &Url, text: &str) -> Vec<Url> {
-    record_re().captures_iter(text).filter_map(|c| c.get(1)).flat_map(|m| hrefs(base, m.as_str())).collect()
+    record_re()
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .flat_map(|m| hrefs(base, m.as_str()))
+        .collect()
 }
 
 /// `<totalrecord>` of a proxy answer.
 pub fn datastore_total(text: &str) -> Option<usize> {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"(?i)<totalrecord>\s*(\d+)\s*</totalrecord>").captures(text)?.get(1)?.as_str().parse().ok()
+    re(&R, r"(?i)<totalrecord>\s*(\d+)\s*</totalrecord>")
+        .captures(text)?
+        .get(1)?
+        .as_str()
+        .parse()
+        .ok()
 }
 
 fn js_param(text: &str, name: &str) -> Option<String> {
@@ -158,7 +177,11 @@ pub fn jpage_params(base: &Url, text: &str) -> Option<Jpage> {
         .and_then(|m| resolve(base, &html_unescape(m.as_str())));
     let q = |name: &str| {
         next.as_ref()
-            .and_then(|u| u.query_pairs().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.into_owned()))
+            .and_then(|u| {
+                u.query_pairs()
+                    .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.into_owned())
+            })
             .filter(|v| !v.is_empty())
             .or_else(|| js_param(text, name))
     };
@@ -172,10 +195,13 @@ pub fn jpage_params(base: &Url, text: &str) -> Option<Jpage> {
     };
     let unitid = q("unitid").or_else(|| {
         static DIV: OnceLock<Regex> = OnceLock::new();
-        re(&DIV, r#"(?is)<div\s+id\s*=\s*["'](\d+)["']>\s*<script\s+type\s*=\s*["']text/xml"#)
-            .captures(text)
-            .and_then(|c| c.get(1))
-            .map(|m| m.as_str().to_string())
+        re(
+            &DIV,
+            r#"(?is)<div\s+id\s*=\s*["'](\d+)["']>\s*<script\s+type\s*=\s*["']text/xml"#,
+        )
+        .captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().to_string())
     })?;
     Some(Jpage {
         proxy,
@@ -185,7 +211,10 @@ pub fn jpage_params(base: &Url, text: &str) -> Option<Jpage> {
         webname: q("webname").unwrap_or_default(),
         path: q("path").unwrap_or_else(|| "/".into()),
         total: js_param(text, "totalRecord").and_then(|v| v.parse().ok()),
-        per_page: js_param(text, "perPage").and_then(|v| v.parse().ok()).filter(|n| *n > 0).unwrap_or(15),
+        per_page: js_param(text, "perPage")
+            .and_then(|v| v.parse().ok())
+            .filter(|n| *n > 0)
+            .unwrap_or(15),
     })
 }
 
@@ -212,7 +241,9 @@ impl Jpage {
             .append_pair("startrecord", &start.to_string())
             .append_pair("endrecord", &end.to_string())
             .append_pair("perpage", &self.per_page.to_string());
-        let body = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(self.fields()).finish();
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(self.fields())
+            .finish();
         (u, body)
     }
 
@@ -234,7 +265,10 @@ pub fn gateway_records(base: &Url, body: &[u8]) -> Option<(Vec<Url>, Option<usiz
     let v: serde_json::Value = serde_json::from_slice(body).ok()?;
     let data = v.get("data")?;
     let html = data.get("html")?.as_str()?;
-    let total = data.get("total").and_then(|t| t.as_u64()).map(|t| t as usize);
+    let total = data
+        .get("total")
+        .and_then(|t| t.as_u64())
+        .map(|t| t as usize);
     Some((hrefs(base, html), total))
 }
 
@@ -246,7 +280,11 @@ pub fn showjs_records(base: &Url, body: &[u8]) -> Option<Vec<Url>> {
     let arg = text.get(start..end)?.trim();
     let html: String = serde_json::from_str(arg).ok().or_else(|| {
         // Single-quoted JavaScript strings: good enough to find hrefs.
-        Some(arg.trim_matches(['\'', '"']).replace("\\\"", "\"").replace("\\/", "/"))
+        Some(
+            arg.trim_matches(['\'', '"'])
+                .replace("\\\"", "\"")
+                .replace("\\/", "/"),
+        )
     })?;
     Some(hrefs(base, &html))
 }
@@ -261,7 +299,12 @@ pub fn page_links(page: &Url, html: &str) -> PageLinks {
         .and_then(|b| b.value().attr("href"))
         .and_then(|h| page.join(h).ok())
         .unwrap_or_else(|| page.clone());
-    for (css, attr) in [("a[href]", "href"), ("area[href]", "href"), ("frame[src]", "src"), ("iframe[src]", "src")] {
+    for (css, attr) in [
+        ("a[href]", "href"),
+        ("area[href]", "href"),
+        ("frame[src]", "src"),
+        ("iframe[src]", "src"),
+    ] {
         for el in doc.select(&sel(css)) {
             if let Some(u) = el.value().attr(attr).and_then(|h| resolve(&base, h)) {
                 out.links.push(u);
@@ -303,14 +346,17 @@ pub fn page_links(page: &Url, html: &str) -> PageLinks {
         }
     }
     static GW: OnceLock<Regex> = OnceLock::new();
-    if let Some(m) = re(&GW, r#"['"]([^'"]*/api-gateway/[^'"]+)['"]"#).captures(&scripts).and_then(|c| c.get(1)) {
+    if let Some(m) = re(&GW, r#"['"]([^'"]*/api-gateway/[^'"]+)['"]"#)
+        .captures(&scripts)
+        .and_then(|c| c.get(1))
+    {
         if let Some(u) = resolve(&base, &html_unescape(m.as_str())) {
             out.lists.push(ListSource::Gateway(u));
         }
     }
     let col_path = {
         static COL: OnceLock<Regex> = OnceLock::new();
-        re(&COL, r"^/col/col\d+/").is_match(page.path())
+        re(&COL, r"^/col/col\d+/(index\.s?html?)?$").is_match(page.path())
     };
     out.is_list = col_path || has_datastore || !out.lists.is_empty();
     if col_path && out.records.is_empty() && out.lists.is_empty() && out.unknown_list.is_none() {
@@ -349,17 +395,32 @@ mod tests {
         let recs: Vec<&str> = p.records.iter().map(|u| u.path()).collect();
         assert_eq!(
             recs,
-            ["/art/2018/11/19/art_30173_2743600.html", "/col/col108306/art/2026/art_0123456789abcdef0123456789abcdef.html"]
+            [
+                "/art/2018/11/19/art_30173_2743600.html",
+                "/col/col108306/art/2026/art_0123456789abcdef0123456789abcdef.html"
+            ]
         );
         // Record links are not ordinary links; javascript: is dropped.
         assert_eq!(p.links.len(), 2);
-        let Some(ListSource::Jpage(j)) = p.lists.first() else { panic!("{:?}", p.lists) };
-        assert_eq!(j.proxy.as_str(), "http://h.test/module/web/jpage/dataproxy.jsp");
-        assert_eq!((j.webid.as_str(), j.columnid.as_str(), j.unitid.as_str()), ("38", "30173", "92871"));
+        let Some(ListSource::Jpage(j)) = p.lists.first() else {
+            panic!("{:?}", p.lists)
+        };
+        assert_eq!(
+            j.proxy.as_str(),
+            "http://h.test/module/web/jpage/dataproxy.jsp"
+        );
+        assert_eq!(
+            (j.webid.as_str(), j.columnid.as_str(), j.unitid.as_str()),
+            ("38", "30173", "92871")
+        );
         assert_eq!((j.total, j.per_page), (Some(236), 15));
         let (u, body) = j.post(46, 90);
         assert_eq!(u.query(), Some("startrecord=46&endrecord=90&perpage=15"));
-        assert!(body.contains("columnid=30173") && body.contains("unitid=92871") && body.contains("webid=38"));
+        assert!(
+            body.contains("columnid=30173")
+                && body.contains("unitid=92871")
+                && body.contains("webid=38")
+        );
         assert!(j.get(4).query().unwrap().starts_with("page=4&"));
         assert!(p.unknown_list.is_none());
     }
@@ -370,7 +431,10 @@ mod tests {
         let xml = "<?xml version=\"1.0\"?><datastore><totalrecord>236</totalrecord><recordset>\
 <record><![CDATA[<li><a href=\"/art/2019/1/2/art_1_3.html\">t</a></li>]]></record></recordset></datastore>";
         assert_eq!(datastore_total(xml), Some(236));
-        assert_eq!(datastore_records(&base, xml)[0].path(), "/art/2019/1/2/art_1_3.html");
+        assert_eq!(
+            datastore_records(&base, xml)[0].path(),
+            "/art/2019/1/2/art_1_3.html"
+        );
         let json = br#"{"success":true,"data":{"html":"<ul><li><a href=\"/art/a.html\">a</a></li></ul>","total":41}}"#;
         let (links, total) = gateway_records(&base, json).unwrap();
         assert_eq!((links[0].path(), total), ("/art/a.html", Some(41)));
@@ -381,8 +445,16 @@ mod tests {
 
     #[test]
     fn unknown_list_shapes_are_flagged() {
+        let art = Url::parse(
+            "http://h.test/col/col108306/art/2026/art_0123456789abcdef0123456789abcdef.html",
+        )
+        .unwrap();
+        assert!(!page_links(&art, "<html><body><p>text</p></body></html>").is_list);
         let base = Url::parse("http://h.test/col/col77/index.html").unwrap();
-        let p = page_links(&base, "<html><body><div id='list'></div><script>loadList(77)</script></body></html>");
+        let p = page_links(
+            &base,
+            "<html><body><div id='list'></div><script>loadList(77)</script></body></html>",
+        );
         assert!(p.is_list);
         assert!(p.unknown_list.is_some());
         let gw = "<html><body><script>load('/api-gateway/jpaas-publish-server/front/page/build/unit?pageId=5&pageNo=1');</script></body></html>";

@@ -56,13 +56,18 @@ pub fn agent_token(user_agent: &str) -> String {
 
 impl Robots {
     pub fn new(user_agent: &str) -> Robots {
-        Robots { agent: agent_token(user_agent), hosts: Mutex::new(HashMap::new()) }
+        Robots {
+            agent: agent_token(user_agent),
+            hosts: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Decides for `url`, fetching the host's robots.txt first when needed; the exchanges made
     /// for that are returned so they are archived.
     pub async fn check(&self, http: &Http, scope: &Scope, url: &Url) -> (Verdict, Vec<Exchange>) {
-        let Some(hp) = host_port(url) else { return (Verdict::Disallowed, Vec::new()) };
+        let Some(hp) = host_port(url) else {
+            return (Verdict::Disallowed, Vec::new());
+        };
         let slot = {
             let mut g = match self.hosts.lock() {
                 Ok(g) => g,
@@ -72,13 +77,20 @@ impl Robots {
         };
         let mut guard = slot.lock().await;
         let mut fetched = Vec::new();
-        let fresh = guard.as_ref().filter(|(_, until)| Instant::now() < *until).map(|(r, _)| r.clone());
+        let fresh = guard
+            .as_ref()
+            .filter(|(_, until)| Instant::now() < *until)
+            .map(|(r, _)| r.clone());
         let rules = match fresh {
             Some(r) => r,
             None => {
                 let (rules, xs) = self.fetch(http, scope, url).await;
                 fetched = xs;
-                let ttl = if matches!(rules, Rules::DisallowAll) { RETRY_UNREACHABLE } else { FRESH_FOR };
+                let ttl = if matches!(rules, Rules::DisallowAll) {
+                    RETRY_UNREACHABLE
+                } else {
+                    FRESH_FOR
+                };
                 let rules = Arc::new(rules);
                 *guard = Some((rules.clone(), Instant::now() + ttl));
                 rules
@@ -96,7 +108,9 @@ impl Robots {
 
     async fn fetch(&self, http: &Http, scope: &Scope, url: &Url) -> (Rules, Vec<Exchange>) {
         let mut xs = Vec::new();
-        let Ok(mut target) = url.join("/robots.txt") else { return (Rules::AllowAll, xs) };
+        let Ok(mut target) = url.join("/robots.txt") else {
+            return (Rules::AllowAll, xs);
+        };
         for _ in 0..=5 {
             match http.send(&Req::get(target.clone())).await {
                 Err(e) => {
@@ -138,7 +152,10 @@ mod tests {
 
     #[test]
     fn agent_token_is_the_product_name() {
-        assert_eq!(agent_token("jinan/0.1.0 (+https://github.com/jinan-search/jinan)"), "jinan");
+        assert_eq!(
+            agent_token("jinan/0.1.0 (+https://github.com/jinan-search/jinan)"),
+            "jinan"
+        );
         assert_eq!(agent_token(""), "jinan");
     }
 

@@ -14,7 +14,10 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use jinan_corpus::{Fetch, Revisit, WarcWriter};
 use jinan_types::{Capture, CaptureKind, CrawlStats, FailureCount};
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition, WriteTransaction};
+use redb::{
+    Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
+    WriteTransaction,
+};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
@@ -38,7 +41,6 @@ pub(crate) struct UrlState {
     pub last_modified: Option<String>,
     pub digest: Option<String>,
     pub captured_at: Option<DateTime<Utc>>,
-    pub record_id: Option<String>,
     pub ever_ok: bool,
     pub deleted_at: Option<DateTime<Utc>>,
     pub is_list: bool,
@@ -46,6 +48,9 @@ pub(crate) struct UrlState {
     pub via: Option<String>,
     pub via_column: Option<String>,
     pub captures: u64,
+    /// The URL as last fetched (the key is its canonical form).
+    #[serde(default)]
+    pub last_url: Option<String>,
 }
 
 /// A URL to fetch, as queued; validators are filled in when it is taken.
@@ -91,9 +96,14 @@ pub(crate) struct Outcome {
 }
 
 pub(crate) enum Cmd {
-    Take { max: usize, reply: oneshot::Sender<(Vec<Job>, u64)> },
+    Take {
+        max: usize,
+        reply: oneshot::Sender<(Vec<Job>, u64)>,
+    },
     Done(Box<Outcome>),
-    Finish { reply: oneshot::Sender<Counters> },
+    Finish {
+        reply: oneshot::Sender<Counters>,
+    },
 }
 
 /// Running totals of one crawl (in this process).
@@ -153,8 +163,22 @@ pub(crate) fn open_db(path: &Path) -> Result<Database> {
 }
 
 /// The storage thread's body.
-pub(crate) fn run(db: Database, writer: WarcWriter, cfg: StoreConfig, rx: Receiver<Cmd>) -> Result<()> {
-    let mut store = Store { db, writer, cfg, crawl_id: 0, seq: 0, queued: 0, dispatched: 0, counters: Counters::default() };
+pub(crate) fn run(
+    db: Database,
+    writer: WarcWriter,
+    cfg: StoreConfig,
+    rx: Receiver<Cmd>,
+) -> Result<()> {
+    let mut store = Store {
+        db,
+        writer,
+        cfg,
+        crawl_id: 0,
+        seq: 0,
+        queued: 0,
+        dispatched: 0,
+        counters: Counters::default(),
+    };
     let mut txn = store.db.begin_write()?;
     store.begin(&txn)?;
     let mut txn_opt = Some(txn);
@@ -165,7 +189,9 @@ pub(crate) fn run(db: Database, writer: WarcWriter, cfg: StoreConfig, rx: Receiv
             Some(t) => t,
             None => store.db.begin_write()?,
         };
-        let wait = first_pending.map_or(Duration::from_secs(3600), |t| COMMIT_AFTER.saturating_sub(t.elapsed()));
+        let wait = first_pending.map_or(Duration::from_secs(3600), |t| {
+            COMMIT_AFTER.saturating_sub(t.elapsed())
+        });
         match rx.recv_timeout(wait) {
             Ok(Cmd::Take { max, reply }) => {
                 let jobs = store.take(&txn, max)?;
@@ -218,8 +244,14 @@ impl Store {
     fn begin(&mut self, txn: &WriteTransaction) -> Result<()> {
         let mut meta = txn.open_table(META)?;
         let running = meta.get("running")?.is_some_and(|v| v.value() == "1");
-        let id: u64 = meta.get("crawl_id")?.and_then(|v| v.value().parse().ok()).unwrap_or(0);
-        self.seq = meta.get("seq")?.and_then(|v| v.value().parse().ok()).unwrap_or(0);
+        let id: u64 = meta
+            .get("crawl_id")?
+            .and_then(|v| v.value().parse().ok())
+            .unwrap_or(0);
+        self.seq = meta
+            .get("seq")?
+            .and_then(|v| v.value().parse().ok())
+            .unwrap_or(0);
         let mut frontier = txn.open_table(FRONTIER)?;
         let mut inflight = txn.open_table(INFLIGHT)?;
         if running && id > 0 {
@@ -229,7 +261,11 @@ impl Store {
             while let Some((_, v)) = inflight.pop_first()? {
                 back.push(v.value().to_vec());
             }
-            tracing::info!(crawl = id, requeued = back.len(), "resuming an interrupted crawl");
+            tracing::info!(
+                crawl = id,
+                requeued = back.len(),
+                "resuming an interrupted crawl"
+            );
             for v in back {
                 self.seq += 1;
                 frontier.insert(self.seq, v.as_slice())?;
@@ -247,6 +283,31 @@ impl Store {
             let seeds = std::mem::take(&mut self.cfg.seeds);
             for s in seeds {
                 self.enqueue(txn, s, true)?;
+            }
+            // Known pages are revisited (conditionally) even when no link leads to them any more:
+            // that is how deletions are seen.
+            let known: Vec<Job> = {
+                let urls = txn.open_table(URLS)?;
+                let mut v = Vec::new();
+                for row in urls.iter()? {
+                    let (k, st) = row?;
+                    let st: UrlState = get_json(st.value())?;
+                    if st.ever_ok && st.deleted_at.is_none() {
+                        if let Some(url) = st.last_url.clone() {
+                            v.push(Job {
+                                url,
+                                key: k.value().to_string(),
+                                via: st.via.clone(),
+                                via_column: st.via_column.clone(),
+                                ..Job::default()
+                            });
+                        }
+                    }
+                }
+                v
+            };
+            for j in known {
+                self.enqueue(txn, j, false)?;
             }
             self.counters.crawl_id = self.crawl_id;
             self.queued = txn.open_table(FRONTIER)?.len()?;
@@ -266,7 +327,9 @@ impl Store {
             if self.cfg.max_pages.is_some_and(|m| self.dispatched >= m) {
                 break;
             }
-            let Some((_, v)) = frontier.pop_first()? else { break };
+            let Some((_, v)) = frontier.pop_first()? else {
+                break;
+            };
             self.queued = self.queued.saturating_sub(1);
             let mut job: Job = get_json(v.value())?;
             drop(v);
@@ -298,7 +361,12 @@ impl Store {
             return Ok(());
         }
         if job.chain > self.cfg.max_chain {
-            return self.fail(txn, "trap-limit", &job.key, &format!("{} similar URLs in a row", job.chain));
+            return self.fail(
+                txn,
+                "trap-limit",
+                &job.key,
+                &format!("{} similar URLs in a row", job.chain),
+            );
         }
         if job.redirects > self.cfg.max_redirects {
             return self.fail(txn, "redirect-limit", &job.key, "too many redirects");
@@ -309,9 +377,17 @@ impl Store {
             None => UrlState::default(),
         };
         if st.seen_crawl == self.crawl_id {
-            if job.redirects > 0 && st.done_crawl == self.crawl_id && st.status.is_some_and(|s| (300..400).contains(&s)) {
+            if job.redirects > 0
+                && st.done_crawl == self.crawl_id
+                && st.status.is_some_and(|s| (300..400).contains(&s))
+            {
                 drop(urls);
-                return self.fail(txn, "redirect-loop", &job.key, "redirect back to a redirecting page");
+                return self.fail(
+                    txn,
+                    "redirect-loop",
+                    &job.key,
+                    "redirect back to a redirecting page",
+                );
             }
             if job.via.is_some() && st.via.is_none() && st.done_crawl != self.crawl_id {
                 st.via = job.via.clone();
@@ -330,7 +406,8 @@ impl Store {
         let mut job = job;
         job.seed = seed;
         self.seq += 1;
-        txn.open_table(FRONTIER)?.insert(self.seq, serde_json::to_vec(&job)?.as_slice())?;
+        txn.open_table(FRONTIER)?
+            .insert(self.seq, serde_json::to_vec(&job)?.as_slice())?;
         self.queued += 1;
         Ok(())
     }
@@ -338,7 +415,11 @@ impl Store {
     fn fail(&mut self, txn: &WriteTransaction, kind: &str, key: &str, msg: &str) -> Result<()> {
         let mut failures = txn.open_table(FAILURES)?;
         if failures.insert((kind, key), msg)?.is_none() {
-            *self.counters.failed_by_kind.entry(kind.to_string()).or_default() += 1;
+            *self
+                .counters
+                .failed_by_kind
+                .entry(kind.to_string())
+                .or_default() += 1;
         }
         drop(failures);
         let mut urls = txn.open_table(URLS)?;
@@ -366,7 +447,8 @@ impl Store {
                 if let Some(kind) = st.failure.take() {
                     urls.insert(o.job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
                     drop(urls);
-                    txn.open_table(FAILURES)?.remove((kind.as_str(), o.job.key.as_str()))?;
+                    txn.open_table(FAILURES)?
+                        .remove((kind.as_str(), o.job.key.as_str()))?;
                 }
             }
         }
@@ -406,9 +488,9 @@ impl Store {
             request: &x.request,
             response_head: &x.response_head,
             body: &x.body,
-            revisit: revisit.then(|| Revisit {
+            revisit: revisit.then_some(Revisit {
                 refers_to_date: st.captured_at,
-                refers_to_record: st.record_id.as_deref(),
+                refers_to_record: None,
                 digest: st.digest.as_deref(),
             }),
             via: s.via.as_deref(),
@@ -422,8 +504,16 @@ impl Store {
             url: x.url.to_string(),
             captured_at: x.captured_at,
             status: x.status,
-            kind: if revisit { CaptureKind::Revisit } else { CaptureKind::Response },
-            digest: if revisit { st.digest.clone() } else { Some(digest.clone()) },
+            kind: if revisit {
+                CaptureKind::Revisit
+            } else {
+                CaptureKind::Response
+            },
+            digest: if revisit {
+                st.digest.clone()
+            } else {
+                Some(digest.clone())
+            },
             content_type: x.header("content-type").map(str::to_string),
             via: s.via.clone(),
             via_column: s.via_column.clone(),
@@ -452,6 +542,7 @@ impl Store {
             _ => {}
         }
         st.status = Some(x.status);
+        st.last_url = Some(x.url.to_string());
         st.is_list = s.is_list;
         st.captures += 1;
         st.seen_crawl = self.crawl_id;
@@ -459,7 +550,10 @@ impl Store {
         urls.insert(s.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
         drop(urls);
         let n = st.captures;
-        txn.open_table(CAPTURES)?.insert((s.key.as_str(), n), serde_json::to_vec(&capture)?.as_slice())?;
+        txn.open_table(CAPTURES)?.insert(
+            (s.key.as_str(), n),
+            serde_json::to_vec(&capture)?.as_slice(),
+        )?;
         Ok(())
     }
 }
@@ -468,7 +562,11 @@ impl Store {
 pub fn stats(corpus_dir: &Path) -> Result<CrawlStats> {
     let warc = jinan_corpus::warc_dir(corpus_dir);
     let (files, bytes) = jinan_corpus::warc_size(&warc)?;
-    let mut out = CrawlStats { warc_files: files, warc_bytes: bytes, ..CrawlStats::default() };
+    let mut out = CrawlStats {
+        warc_files: files,
+        warc_bytes: bytes,
+        ..CrawlStats::default()
+    };
     let path = corpus_dir.join("state.redb");
     if !path.exists() {
         return Ok(out);
@@ -495,7 +593,12 @@ pub fn stats(corpus_dir: &Path) -> Result<CrawlStats> {
     for row in failures.iter()? {
         let (k, _) = row?;
         let (kind, url) = k.value();
-        let e = by_kind.entry(kind.to_string()).or_insert_with(|| FailureCount { kind: kind.to_string(), ..Default::default() });
+        let e = by_kind
+            .entry(kind.to_string())
+            .or_insert_with(|| FailureCount {
+                kind: kind.to_string(),
+                ..Default::default()
+            });
         e.count += 1;
         if e.examples.len() < 5 {
             e.examples.push(url.to_string());
@@ -534,4 +637,3 @@ pub fn history_of(corpus_dir: &Path, key: &str) -> Result<Vec<Capture>> {
     }
     Ok(out)
 }
-

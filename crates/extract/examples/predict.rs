@@ -38,7 +38,11 @@ fn main() {
         .collect();
     entries.sort();
     for p in entries {
-        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("").to_string();
+        let name = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("")
+            .to_string();
         let bytes = std::fs::read(&p).unwrap_or_default();
         if let Some(id) = name.strip_suffix(".html.gz") {
             let mut d = flate2::read::GzDecoder::new(&bytes[..]);
@@ -53,7 +57,11 @@ fn main() {
     let hints = jinan_extract::Hints::default();
     let total: usize = pages.iter().map(|(_, b)| b.len()).sum();
     // Best of several runs: the machine is shared, and the minimum is the least disturbed figure.
-    let repeat: usize = std::env::var("PREDICT_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(3).max(1);
+    let repeat: usize = std::env::var("PREDICT_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let mut secs = f64::MAX;
     let mut results = Vec::new();
     for _ in 0..repeat {
@@ -88,7 +96,11 @@ fn main() {
 /// Times extraction of every live fixture article, with the hints the indexer passes.
 fn fixture(articles: usize, out: &str) {
     use testsite::{Request, Site, SiteConfig};
-    let site = Site::new(SiteConfig { articles, hazards: false, ..SiteConfig::default() });
+    let site = Site::new(SiteConfig {
+        articles,
+        hazards: false,
+        ..SiteConfig::default()
+    });
     let pages: Vec<(String, Option<String>, String, Vec<u8>)> = site
         .articles()
         .into_iter()
@@ -96,27 +108,46 @@ fn fixture(articles: usize, out: &str) {
         .map(|a| {
             let r = site.render(&Request::get(&a.path));
             let ct = r.header("content-type").map(str::to_string);
-            (format!("http://english.jinan.gov.cn{}", a.path), ct, a.column_name.clone(), r.body)
+            (
+                format!("http://english.jinan.gov.cn{}", a.path),
+                ct,
+                a.column_name.clone(),
+                r.body,
+            )
         })
         .collect();
     let total: usize = pages.iter().map(|p| p.3.len()).sum();
-    let repeat: usize = std::env::var("PREDICT_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(3).max(1);
+    let repeat: usize = std::env::var("PREDICT_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+        .max(1);
     let mut secs = f64::MAX;
     let mut map = serde_json::Map::new();
     for _ in 0..repeat {
         let start = Instant::now();
         let mut results = Vec::with_capacity(pages.len());
         for (url, ct, col, body) in &pages {
-            let hints = jinan_extract::Hints { content_type: ct.as_deref(), column: Some(col) };
+            let hints = jinan_extract::Hints {
+                content_type: ct.as_deref(),
+                column: Some(col),
+            };
             results.push((url, jinan_extract::extract(body, url, &hints)));
         }
         secs = secs.min(start.elapsed().as_secs_f64());
         map = results
             .into_iter()
-            .map(|(u, r)| (u.clone(), r.map(|a| serde_json::to_value(a).unwrap_or_default()).unwrap_or_default()))
+            .map(|(u, r)| {
+                (
+                    u.clone(),
+                    r.map(|a| serde_json::to_value(a).unwrap_or_default())
+                        .unwrap_or_default(),
+                )
+            })
             .collect();
     }
-    std::fs::write(out, serde_json::to_string(&map).unwrap_or_default()).unwrap_or_else(|e| panic!("{out}: {e}"));
+    std::fs::write(out, serde_json::to_string(&map).unwrap_or_default())
+        .unwrap_or_else(|e| panic!("{out}: {e}"));
     eprintln!(
         "pages {} bytes {} seconds {:.3} pages/s {:.1} MB/s {:.2}",
         pages.len(),

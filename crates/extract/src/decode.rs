@@ -51,7 +51,11 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let body = &bytes[bom_len..];
         let (text, _) = enc.decode_without_bom_handling(body);
-        return Decoded { text: text.into_owned(), encoding: enc.name(), how: DecodedBy::Bom };
+        return Decoded {
+            text: text.into_owned(),
+            encoding: enc.name(),
+            how: DecodedBy::Bom,
+        };
     }
     let declared = content_type
         .and_then(charset_param)
@@ -62,7 +66,11 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
         let enc = normalize(enc);
         if enc == UTF_8 {
             if let Ok(s) = std::str::from_utf8(bytes) {
-                return Decoded { text: s.to_owned(), encoding: UTF_8.name(), how };
+                return Decoded {
+                    text: s.to_owned(),
+                    encoding: UTF_8.name(),
+                    how,
+                };
             }
             tracing::debug!("page declared UTF-8 but is not valid UTF-8; detecting");
         } else {
@@ -70,7 +78,10 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
             // charset, whatever the declaration says.
             if has_non_ascii(bytes) {
                 if let Ok(s) = std::str::from_utf8(bytes) {
-                    tracing::debug!(declared = enc.name(), "declared charset overridden: bytes are UTF-8");
+                    tracing::debug!(
+                        declared = enc.name(),
+                        "declared charset overridden: bytes are UTF-8"
+                    );
                     return Decoded {
                         text: s.to_owned(),
                         encoding: UTF_8.name(),
@@ -81,18 +92,37 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
             let (text, had_errors) = enc.decode_without_bom_handling(bytes);
             // A handful of bad sequences in a long page (a truncated character, a stray byte) do
             // not make the declaration wrong; a wrong declaration garbles far more.
-            let bad = if had_errors { text.matches('\u{FFFD}').count() } else { 0 };
+            let bad = if had_errors {
+                text.matches('\u{FFFD}').count()
+            } else {
+                0
+            };
             if bad == 0 || bad * 1000 < text.len() {
-                return Decoded { text: text.into_owned(), encoding: enc.name(), how };
+                return Decoded {
+                    text: text.into_owned(),
+                    encoding: enc.name(),
+                    how,
+                };
             }
-            tracing::debug!(declared = enc.name(), "declared charset gives malformed text; detecting");
+            tracing::debug!(
+                declared = enc.name(),
+                "declared charset gives malformed text; detecting"
+            );
         }
     } else if let Ok(s) = std::str::from_utf8(bytes) {
-        return Decoded { text: s.to_owned(), encoding: UTF_8.name(), how: DecodedBy::Utf8Valid };
+        return Decoded {
+            text: s.to_owned(),
+            encoding: UTF_8.name(),
+            how: DecodedBy::Utf8Valid,
+        };
     }
     let enc = detect(bytes);
     let (text, _) = enc.decode_without_bom_handling(bytes);
-    Decoded { text: text.into_owned(), encoding: enc.name(), how: DecodedBy::Detected }
+    Decoded {
+        text: text.into_owned(),
+        encoding: enc.name(),
+        how: DecodedBy::Detected,
+    }
 }
 
 /// GB2312 pages are really GBK; encoding_rs already maps the labels so, and GB18030 decodes the
@@ -148,7 +178,10 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let mut i = 0;
     while let Some(pos) = find_ci(&head[i..], b"<meta") {
         let start = i + pos + 5;
-        let end = head[start..].iter().position(|b| *b == b'>').map_or(head.len(), |p| start + p);
+        let end = head[start..]
+            .iter()
+            .position(|b| *b == b'>')
+            .map_or(head.len(), |p| start + p);
         let tag = &head[start..end];
         if let Some(label) = charset_in_meta(tag) {
             if let Some(enc) = Encoding::for_label(label) {
@@ -181,7 +214,12 @@ fn charset_in_meta(tag: &[u8]) -> Option<&[u8]> {
     };
     let len = rest
         .iter()
-        .position(|b| matches!(b, b'"' | b'\'' | b';' | b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'))
+        .position(|b| {
+            matches!(
+                b,
+                b'"' | b'\'' | b';' | b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'
+            )
+        })
         .unwrap_or(rest.len());
     (len > 0).then(|| &rest[..len])
 }
@@ -196,7 +234,8 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
     if needle.is_empty() || hay.len() < needle.len() {
         return None;
     }
-    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 #[cfg(test)]
@@ -285,7 +324,10 @@ mod tests {
 
     #[test]
     fn charset_param_forms() {
-        assert_eq!(charset_param("text/html; charset=\"GB2312\""), Some("GB2312"));
+        assert_eq!(
+            charset_param("text/html; charset=\"GB2312\""),
+            Some("GB2312")
+        );
         assert_eq!(charset_param("text/html;CHARSET=utf-8 "), Some("utf-8"));
         assert_eq!(charset_param("text/html"), None);
         assert_eq!(charset_param("text/html; charset="), None);

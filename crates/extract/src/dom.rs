@@ -42,7 +42,10 @@ pub(crate) struct Node {
 
 impl Node {
     pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
     pub fn is(&self, name: &str) -> bool {
         self.kind == Kind::Element && self.name == name
@@ -53,14 +56,27 @@ impl Node {
     }
     /// Whether the `class` attribute contains `class` as one whitespace-separated word.
     pub fn has_class(&self, class: &str) -> bool {
-        self.attr("class")
-            .is_some_and(|c| c.split_ascii_whitespace().any(|w| w.eq_ignore_ascii_case(class)))
+        self.attr("class").is_some_and(|c| {
+            c.split_ascii_whitespace()
+                .any(|w| w.eq_ignore_ascii_case(class))
+        })
     }
 }
 
 /// Attributes worth keeping.
-const KEPT_ATTRS: &[&str] =
-    &["id", "class", "href", "name", "content", "http-equiv", "property", "itemprop", "role", "style", "hidden"];
+const KEPT_ATTRS: &[&str] = &[
+    "id",
+    "class",
+    "href",
+    "name",
+    "content",
+    "http-equiv",
+    "property",
+    "itemprop",
+    "role",
+    "style",
+    "hidden",
+];
 
 /// The parsed page.
 #[derive(Debug)]
@@ -82,24 +98,39 @@ impl Dom {
         let mut stack = vec![(html.tree.root(), NONE)];
         while let Some((sn, parent)) = stack.pop() {
             let (kind, name, text, attrs) = match sn.value() {
-                SNode::Document | SNode::Fragment => (Kind::Document, String::new(), String::new(), Vec::new()),
+                SNode::Document | SNode::Fragment => {
+                    (Kind::Document, String::new(), String::new(), Vec::new())
+                }
                 SNode::Element(e) => {
                     let attrs = e
                         .attrs()
                         .filter(|(k, _)| KEPT_ATTRS.contains(k))
                         .map(|(k, v)| {
-                            let v = if k == "id" || k == "class" { v.to_ascii_lowercase() } else { v.to_string() };
+                            let v = if k == "id" || k == "class" {
+                                v.to_ascii_lowercase()
+                            } else {
+                                v.to_string()
+                            };
                             (k.to_string(), v)
                         })
                         .collect();
-                    (Kind::Element, e.name().to_ascii_lowercase(), String::new(), attrs)
+                    (
+                        Kind::Element,
+                        e.name().to_ascii_lowercase(),
+                        String::new(),
+                        attrs,
+                    )
                 }
                 SNode::Text(t) => (Kind::Text, String::new(), t.to_string(), Vec::new()),
                 SNode::Comment(c) => (Kind::Comment, String::new(), c.to_string(), Vec::new()),
                 SNode::Doctype(_) | SNode::ProcessingInstruction(_) => continue,
             };
             let idx = nodes.len();
-            let depth = if parent == NONE { 0 } else { nodes[parent].depth + 1 };
+            let depth = if parent == NONE {
+                0
+            } else {
+                nodes[parent].depth + 1
+            };
             let mut idclass = String::new();
             for (k, v) in &attrs {
                 if k == "id" || k == "class" {
@@ -107,7 +138,17 @@ impl Dom {
                     idclass.push(' ');
                 }
             }
-            nodes.push(Node { kind, name, parent, children: Vec::new(), text, idclass, attrs, depth, end: idx + 1 });
+            nodes.push(Node {
+                kind,
+                name,
+                parent,
+                children: Vec::new(),
+                text,
+                idclass,
+                attrs,
+                depth,
+                end: idx + 1,
+            });
             if parent != NONE {
                 nodes[parent].children.push(idx);
             }
@@ -170,7 +211,11 @@ impl Dom {
     /// separated by a space), whitespace squashed. Works on `<title>` too.
     pub fn text_of(&self, i: usize) -> String {
         let n = &self.nodes[i];
-        let start = if n.kind == Kind::Element && crate::text::is_invisible(&n.name) { i + 1 } else { i };
+        let start = if n.kind == Kind::Element && crate::text::is_invisible(&n.name) {
+            i + 1
+        } else {
+            i
+        };
         let blocks = crate::text::render_range(self, start, n.end, &|_, _| false);
         let mut out = String::new();
         for b in blocks {
@@ -223,7 +268,10 @@ fn strip_raw_text(text: &str) -> std::borrow::Cow<'_, str> {
             let n = name.len();
             if rest.len() > n + 1
                 && rest[1..=n].eq_ignore_ascii_case(name)
-                && matches!(rest[n + 1], b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/' | 0x0C)
+                && matches!(
+                    rest[n + 1],
+                    b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/' | 0x0C
+                )
             {
                 matched = Some(*name);
                 break;
@@ -233,7 +281,9 @@ fn strip_raw_text(text: &str) -> std::borrow::Cow<'_, str> {
             i = at + 1;
             continue;
         };
-        let Some(gt) = text[at..].find('>') else { break };
+        let Some(gt) = text[at..].find('>') else {
+            break;
+        };
         let content_start = at + gt + 1;
         // Find `</name` (any case) followed by a tag end.
         let mut j = content_start;
@@ -243,7 +293,8 @@ fn strip_raw_text(text: &str) -> std::borrow::Cow<'_, str> {
             let r = &b[c + 2..];
             if r.len() >= name.len()
                 && r[..name.len()].eq_ignore_ascii_case(name)
-                && r.get(name.len()).is_none_or(|x| matches!(x, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/' | 0x0C))
+                && r.get(name.len())
+                    .is_none_or(|x| matches!(x, b'>' | b' ' | b'\t' | b'\n' | b'\r' | b'/' | 0x0C))
             {
                 close = Some(c);
                 break;
@@ -273,7 +324,8 @@ mod tests {
 
     #[test]
     fn document_order_and_subtrees() {
-        let d = Dom::parse("<div id=A class='X y'><p>one<b>two</b></p><p>three</p></div><p>four</p>");
+        let d =
+            Dom::parse("<div id=A class='X y'><p>one<b>two</b></p><p>three</p></div><p>four</p>");
         let div = d.elements("div").next().unwrap_or(NONE);
         assert!(d.nodes[div].idclass.contains("x y") && d.nodes[div].idclass.contains('a'));
         assert!(d.nodes[div].has_class("x"));
@@ -287,10 +339,21 @@ mod tests {
 
     #[test]
     fn raw_text_is_stripped_before_parsing() {
-        let s = strip_raw_text("<p>a</p><SCRIPT type=x>if (a<b) {}</script ><!-- <script> --><p>b<style>p{}</style>");
-        assert_eq!(s, "<p>a</p><SCRIPT type=x></script ><!-- <script> --><p>b<style></style>");
-        assert_eq!(strip_raw_text("<script>never closed <p>x"), "<script>never closed <p>x");
-        assert_eq!(strip_raw_text("<scripts>x</scripts>"), "<scripts>x</scripts>");
+        let s = strip_raw_text(
+            "<p>a</p><SCRIPT type=x>if (a<b) {}</script ><!-- <script> --><p>b<style>p{}</style>",
+        );
+        assert_eq!(
+            s,
+            "<p>a</p><SCRIPT type=x></script ><!-- <script> --><p>b<style></style>"
+        );
+        assert_eq!(
+            strip_raw_text("<script>never closed <p>x"),
+            "<script>never closed <p>x"
+        );
+        assert_eq!(
+            strip_raw_text("<scripts>x</scripts>"),
+            "<scripts>x</scripts>"
+        );
         let d = Dom::parse("<svg><text>hidden</text></svg><p>shown</p>");
         assert_eq!(d.text_of(0), "shown");
     }

@@ -49,7 +49,11 @@ fn date_at(s: &str, start: usize) -> Option<FoundDate> {
         i += '日'.len_utf8();
     }
     let date = NaiveDate::from_ymd_opt(year as i32, month, day)?;
-    Some(FoundDate { date, start, end: i })
+    Some(FoundDate {
+        date,
+        start,
+        end: i,
+    })
 }
 
 fn digits(b: &[u8], start: usize, min: usize, max: usize) -> Option<(u32, usize)> {
@@ -81,7 +85,11 @@ pub(crate) fn date_from_url(url: &str) -> Option<NaiveDate> {
     let path = url.split(['?', '#']).next().unwrap_or(url);
     let segs: Vec<&str> = path.split('/').collect();
     for w in segs.windows(3) {
-        let (y, m, d) = (w[0].parse::<i32>(), w[1].parse::<u32>(), w[2].parse::<u32>());
+        let (y, m, d) = (
+            w[0].parse::<i32>(),
+            w[1].parse::<u32>(),
+            w[2].parse::<u32>(),
+        );
         if let (Ok(y), Ok(m), Ok(d)) = (y, m, d) {
             if w[0].len() == 4 && (1990..=2100).contains(&y) {
                 if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
@@ -111,11 +119,50 @@ pub(crate) fn parse_date_value(v: &str) -> Option<NaiveDate> {
 
 /// Labels that start the items of a date/source line.
 const LINE_LABELS: &[&str] = &[
-    "updated", "update time", "source", "date", "published", "release date", "release time",
-    "publish date", "time", "author", "editor", "writer", "reporter", "views", "hits", "visits",
-    "clicks", "font size", "font", "from", "发布日期", "发布时间", "更新时间", "信息来源", "文章来源",
-    "来源", "日期", "时间", "作者", "编辑", "责任编辑", "浏览次数", "浏览量", "访问量", "阅读次数",
-    "点击数", "点击", "字号", "字体", "发文机关", "发布机构", "撰稿", "摄影", "供稿",
+    "updated",
+    "update time",
+    "source",
+    "date",
+    "published",
+    "release date",
+    "release time",
+    "publish date",
+    "time",
+    "author",
+    "editor",
+    "writer",
+    "reporter",
+    "views",
+    "hits",
+    "visits",
+    "clicks",
+    "font size",
+    "font",
+    "from",
+    "发布日期",
+    "发布时间",
+    "更新时间",
+    "信息来源",
+    "文章来源",
+    "来源",
+    "日期",
+    "时间",
+    "作者",
+    "编辑",
+    "责任编辑",
+    "浏览次数",
+    "浏览量",
+    "访问量",
+    "阅读次数",
+    "点击数",
+    "点击",
+    "字号",
+    "字体",
+    "发文机关",
+    "发布机构",
+    "撰稿",
+    "摄影",
+    "供稿",
 ];
 
 /// Where a `label:` (ASCII or full-width colon, any case) starts in `s`, and where its value starts.
@@ -176,7 +223,10 @@ pub(crate) fn is_meta_line(s: &str) -> bool {
         let before = s[..f.start].trim();
         let after = s[f.end..].trim();
         // `english.jinan.gov.cn2018-11-19`, `2018-11-19 10:05`, a bare date.
-        let rest_is_time = after.is_empty() || after.chars().all(|c| c.is_ascii_digit() || c == ':' || c == ' ');
+        let rest_is_time = after.is_empty()
+            || after
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':' || c == ' ');
         if rest_is_time && (before.is_empty() || looks_like_host(before)) {
             return true;
         }
@@ -219,12 +269,15 @@ fn looks_like_host(s: &str) -> bool {
         && !s.starts_with('.')
         && !s.ends_with('.')
         && s.len() <= 80
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
         && s.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 /// Separators between an article title and the site name in `<title>`.
-const TITLE_SEPS: &[&str] = &[" - ", " | ", " _ ", "_", " – ", " — ", "——", "－", "|", "--", " :: "];
+const TITLE_SEPS: &[&str] = &[
+    " - ", " | ", " _ ", "_", " – ", " — ", "——", "－", "|", "--", " :: ",
+];
 
 /// `<title>` without a trailing (or leading) site-name part. A title whose parts do not look like a
 /// site name is kept whole.
@@ -253,15 +306,21 @@ pub(crate) fn clean_title(title: &str) -> String {
 fn is_site_name(s: &str) -> bool {
     let l = s.to_lowercase();
     l.chars().count() <= 40
-        && (["gov", ".cn", ".com", ".org", "政府", "网站", "门户", "portal", "official", "english", "中国", "china", "网"]
-            .iter()
-            .any(|k| l.contains(k))
+        && ([
+            "gov", ".cn", ".com", ".org", "政府", "网站", "门户", "portal", "official", "english",
+            "中国", "china", "网",
+        ]
+        .iter()
+        .any(|k| l.contains(k))
             || matches!(l.as_str(), "jinan" | "济南" | "home"))
 }
 
 /// Normalised form for comparing titles (no whitespace or punctuation, lower-case).
 pub(crate) fn norm(s: &str) -> String {
-    s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The last entry of a breadcrumb line (`Home > Sisterly Jinan`, `首页 >> 新闻中心 > 济南要闻`).
@@ -283,7 +342,12 @@ pub(crate) fn last_crumb(s: &str) -> Option<String> {
     if parts.len() < 2 {
         return None;
     }
-    let last = parts.iter().rev().find(|p| !matches!(p.to_lowercase().as_str(), "正文" | "text" | "content" | "详情" | "article"))?;
+    let last = parts.iter().rev().find(|p| {
+        !matches!(
+            p.to_lowercase().as_str(),
+            "正文" | "text" | "content" | "详情" | "article"
+        )
+    })?;
     (last.chars().count() <= 40).then(|| last.to_string())
 }
 
@@ -319,9 +383,18 @@ mod tests {
 
     #[test]
     fn dates_in_text() {
-        assert_eq!(find_date("english.jinan.gov.cn2018-11-19").map(|f| f.date), d(2018, 11, 19));
-        assert_eq!(find_date("发布日期：2018年1月9日 10:05").map(|f| f.date), d(2018, 1, 9));
-        assert_eq!(find_date("Updated: 2019/03/02").map(|f| f.date), d(2019, 3, 2));
+        assert_eq!(
+            find_date("english.jinan.gov.cn2018-11-19").map(|f| f.date),
+            d(2018, 11, 19)
+        );
+        assert_eq!(
+            find_date("发布日期：2018年1月9日 10:05").map(|f| f.date),
+            d(2018, 1, 9)
+        );
+        assert_eq!(
+            find_date("Updated: 2019/03/02").map(|f| f.date),
+            d(2019, 3, 2)
+        );
         assert_eq!(find_date("12018-11-19"), None);
         assert_eq!(find_date("2018-13-40"), None);
         assert_eq!(find_date("no date"), None);
@@ -331,7 +404,10 @@ mod tests {
     fn dates_in_urls() {
         let u = "http://english.jinan.gov.cn/art/2018/11/9/art_30173_2743600.html";
         assert_eq!(date_from_url(u), d(2018, 11, 9));
-        assert_eq!(date_from_url("http://x/art/2026/art_0123456789abcdef0123456789abcdef.html"), None);
+        assert_eq!(
+            date_from_url("http://x/art/2026/art_0123456789abcdef0123456789abcdef.html"),
+            None
+        );
         assert_eq!(date_from_url("http://x/a/t20200102_5.html"), d(2020, 1, 2));
     }
 
@@ -341,26 +417,49 @@ mod tests {
         assert!(is_meta_line("Updated: 2018-11-19 Source: China Daily"));
         assert!(is_meta_line("来源：济南日报 发布日期：2018-11-19"));
         assert!(is_meta_line("2018-11-19 10:05"));
-        assert!(!is_meta_line("The conference opened in Wuhan on 2018-11-16 and drew 800 people."));
+        assert!(!is_meta_line(
+            "The conference opened in Wuhan on 2018-11-16 and drew 800 people."
+        ));
         assert!(!is_meta_line("Source of the river"));
     }
 
     #[test]
     fn sources_and_hosts() {
-        assert_eq!(source_in_line("Updated: 2018-11-19 Source: China Daily").as_deref(), Some("China Daily"));
-        assert_eq!(source_in_line("来源：济南日报 发布日期：2018-11-19").as_deref(), Some("济南日报"));
-        assert_eq!(source_in_line("信息来源：济南市外办").as_deref(), Some("济南市外办"));
-        assert_eq!(host_in_line("english.jinan.gov.cn2018-11-19").as_deref(), Some("english.jinan.gov.cn"));
+        assert_eq!(
+            source_in_line("Updated: 2018-11-19 Source: China Daily").as_deref(),
+            Some("China Daily")
+        );
+        assert_eq!(
+            source_in_line("来源：济南日报 发布日期：2018-11-19").as_deref(),
+            Some("济南日报")
+        );
+        assert_eq!(
+            source_in_line("信息来源：济南市外办").as_deref(),
+            Some("济南市外办")
+        );
+        assert_eq!(
+            host_in_line("english.jinan.gov.cn2018-11-19").as_deref(),
+            Some("english.jinan.gov.cn")
+        );
         assert_eq!(host_in_line("Updated: 2018-11-19"), None);
     }
 
     #[test]
     fn titles_and_crumbs() {
-        assert_eq!(clean_title("Kharkiv, Ukraine - english.jinan.gov.cn"), "Kharkiv, Ukraine");
+        assert_eq!(
+            clean_title("Kharkiv, Ukraine - english.jinan.gov.cn"),
+            "Kharkiv, Ukraine"
+        );
         assert_eq!(clean_title("济南市政府_友好城市交流"), "友好城市交流");
         assert_eq!(clean_title("Plain title"), "Plain title");
-        assert_eq!(last_crumb("Home > Sisterly Jinan").as_deref(), Some("Sisterly Jinan"));
-        assert_eq!(last_crumb("当前位置：首页 >> 新闻中心 > 济南要闻 > 正文").as_deref(), Some("济南要闻"));
+        assert_eq!(
+            last_crumb("Home > Sisterly Jinan").as_deref(),
+            Some("Sisterly Jinan")
+        );
+        assert_eq!(
+            last_crumb("当前位置：首页 >> 新闻中心 > 济南要闻 > 正文").as_deref(),
+            Some("济南要闻")
+        );
         assert_eq!(last_crumb("Sisterly Jinan"), None);
     }
 

@@ -40,12 +40,20 @@ fn stats(dom: &Dom) -> Stats {
         let inherited = p != NONE && hidden[p];
         hidden[i] = inherited
             || (node.kind == Kind::Element
-                && (text::is_invisible(&node.name) || node.attr("hidden").is_some() || is_hidden_style(node)));
+                && (text::is_invisible(&node.name)
+                    || node.attr("hidden").is_some()
+                    || is_hidden_style(node)));
     }
     let flags = dom
         .nodes
         .iter()
-        .map(|node| if node.idclass.is_empty() { 0 } else { class_flags(&node.idclass) })
+        .map(|node| {
+            if node.idclass.is_empty() {
+                0
+            } else {
+                class_flags(&node.idclass)
+            }
+        })
         .collect();
     let mut chars = vec![0u32; n];
     let mut links = vec![0u32; n];
@@ -90,32 +98,114 @@ fn stats(dom: &Dom) -> Stats {
             }
         }
     }
-    Stats { hidden, chars, links, inl, inl_links, inl_commas, flags }
+    Stats {
+        hidden,
+        chars,
+        links,
+        inl,
+        inl_links,
+        inl_commas,
+        flags,
+    }
 }
 
 fn is_hidden_style(node: &crate::dom::Node) -> bool {
     node.attr("style").is_some_and(|s| {
-        let s: String = s.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_lowercase();
+        let s: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
         s.contains("display:none") || s.contains("visibility:hidden")
     })
 }
 
 /// Id/class words that are never article text.
 const STRONG_NEG: &[&str] = &[
-    "comment", "share", "social", "sidebar", "related", "newsletter", "subscribe", "promo", "advert",
-    "outbrain", "taboola", "disqus", "cookie", "recommend", "breadcrumb", "byline", "footer", "masthead",
-    "signup", "sponsor", "popular", "trending", "most-read", "mostread", "paywall", "sharing", "rrssb",
-    "copyright", "pagination", "pager",
+    "comment",
+    "share",
+    "social",
+    "sidebar",
+    "related",
+    "newsletter",
+    "subscribe",
+    "promo",
+    "advert",
+    "outbrain",
+    "taboola",
+    "disqus",
+    "cookie",
+    "recommend",
+    "breadcrumb",
+    "byline",
+    "footer",
+    "masthead",
+    "signup",
+    "sponsor",
+    "popular",
+    "trending",
+    "most-read",
+    "mostread",
+    "paywall",
+    "sharing",
+    "rrssb",
+    "copyright",
+    "pagination",
+    "pager",
 ];
 /// Id/class words that are usually not article text, unless the element also says it is content.
 const WEAK_NEG: &[&str] = &[
-    "nav", "menu", "tags", "tag", "tools", "toolbar", "meta", "author", "ad", "ads", "widget", "print",
-    "popup", "modal", "banner", "header", "aside", "dateline", "timestamp", "hidden", "sr-only", "skip",
-    "links", "bottom", "top", "login", "search", "caption-credit", "credit", "rss",
+    "nav",
+    "menu",
+    "tags",
+    "tag",
+    "tools",
+    "toolbar",
+    "meta",
+    "author",
+    "ad",
+    "ads",
+    "widget",
+    "print",
+    "popup",
+    "modal",
+    "banner",
+    "header",
+    "aside",
+    "dateline",
+    "timestamp",
+    "hidden",
+    "sr-only",
+    "skip",
+    "links",
+    "bottom",
+    "top",
+    "login",
+    "search",
+    "caption-credit",
+    "credit",
+    "rss",
 ];
 const POSITIVE: &[&str] = &[
-    "article", "body", "content", "entry", "main", "post", "story", "text", "zoom", "detail", "news",
-    "blog", "page", "con", "zw", "cont", "artibody", "article-body", "articlebody",
+    "article",
+    "body",
+    "content",
+    "entry",
+    "main",
+    "post",
+    "story",
+    "text",
+    "zoom",
+    "detail",
+    "news",
+    "blog",
+    "page",
+    "con",
+    "zw",
+    "cont",
+    "artibody",
+    "article-body",
+    "articlebody",
 ];
 
 fn words(idclass: &str) -> impl Iterator<Item = &str> {
@@ -206,7 +296,10 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         }
         let s = 1.0 + st.inl_commas[i] as f32 + (inl as f32 / 100.0).min(3.0);
         // A div that holds its text directly (with <br>s) is a container as much as a paragraph.
-        let self_level = !matches!(node.name.as_str(), "p" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6");
+        let self_level = !matches!(
+            node.name.as_str(),
+            "p" | "li" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
+        );
         let mut a = if self_level { i } else { node.parent };
         let mut level = 0u32;
         while a != NONE && a != 0 && level < 5 {
@@ -230,7 +323,11 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         if !seen[i] {
             continue;
         }
-        let ld = if st.chars[i] > 0 { st.links[i] as f32 / st.chars[i] as f32 } else { 0.0 };
+        let ld = if st.chars[i] > 0 {
+            st.links[i] as f32 / st.chars[i] as f32
+        } else {
+            0.0
+        };
         score[i] *= 1.0 - ld;
         if score[i] > top_score {
             top_score = score[i];
@@ -309,14 +406,20 @@ fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool) -> bool {
         return true;
     }
     let name = node.name.as_str();
-    if matches!(name, "nav" | "aside" | "footer" | "form" | "header" | "menu") {
+    if matches!(
+        name,
+        "nav" | "aside" | "footer" | "form" | "header" | "menu"
+    ) {
         return true;
     }
     if use_names && (strong_negative(st.flags[j]) || weak_negative(st.flags[j])) {
         return true;
     }
     if let Some(role) = node.attr("role") {
-        if matches!(role, "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog") {
+        if matches!(
+            role,
+            "navigation" | "complementary" | "banner" | "contentinfo" | "menu" | "dialog"
+        ) {
             return true;
         }
     }
@@ -337,8 +440,18 @@ fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool) -> bool {
 
 /// Block texts that are page furniture wherever they appear.
 const JUNK: &[&str] = &[
-    "advertisement", "story continues below advertisement", "continue reading", "read more", "share this:",
-    "share this article", "share", "related:", "related", "sign up", "subscribe", "loading...",
+    "advertisement",
+    "story continues below advertisement",
+    "continue reading",
+    "read more",
+    "share this:",
+    "share this article",
+    "share",
+    "related:",
+    "related",
+    "sign up",
+    "subscribe",
+    "loading...",
     "scroll to continue with content",
 ];
 
@@ -349,7 +462,8 @@ fn tidy(blocks: Vec<Block>, title: &str) -> Vec<Block> {
         .into_iter()
         .filter(|b| {
             let lower = b.text.to_lowercase();
-            if JUNK.contains(&lower.trim_end_matches(['.', ':'])) || JUNK.contains(&lower.as_str()) {
+            if JUNK.contains(&lower.trim_end_matches(['.', ':'])) || JUNK.contains(&lower.as_str())
+            {
                 return false;
             }
             tnorm.is_empty() || fields::norm(&b.text) != tnorm
@@ -360,7 +474,11 @@ fn tidy(blocks: Vec<Block>, title: &str) -> Vec<Block> {
 /// The title of a general page: `og:title`, else the `<h1>` that matches `<title>`, else `<title>`
 /// without the site name.
 pub(crate) fn title(dom: &Dom) -> String {
-    let title_tag = dom.elements("title").next().map(|t| dom.text_of(t)).unwrap_or_default();
+    let title_tag = dom
+        .elements("title")
+        .next()
+        .map(|t| dom.text_of(t))
+        .unwrap_or_default();
     if let Some(t) = dom.meta("og:title").or_else(|| dom.meta("twitter:title")) {
         return t;
     }

@@ -27,7 +27,10 @@ pub(crate) struct Markers {
 
 impl Markers {
     pub fn is_hanweb(&self) -> bool {
-        self.container.is_some() || self.start.is_some() || self.meta || (self.footer && self.art_url)
+        self.container.is_some()
+            || self.start.is_some()
+            || self.meta
+            || (self.footer && self.art_url)
     }
 }
 
@@ -35,7 +38,9 @@ impl Markers {
 pub(crate) fn markers(dom: &Dom, url: &str) -> Markers {
     let mut m = Markers {
         art_url: url.contains("/art/") || url.contains("/art_"),
-        meta: ["ArticleTitle", "PubDate", "ContentSource", "ColumnName"].iter().any(|k| dom.meta(k).is_some()),
+        meta: ["ArticleTitle", "PubDate", "ContentSource", "ColumnName"]
+            .iter()
+            .any(|k| dom.meta(k).is_some()),
         ..Markers::default()
     };
     let mut best: Option<(usize, usize)> = None; // (node, text chars)
@@ -59,9 +64,12 @@ pub(crate) fn markers(dom: &Dom, url: &str) -> Markers {
             }
             Kind::Comment => {
                 let c = n.text.to_ascii_lowercase();
-                if (c.contains("contentstart") || c.contains("content.begin")) && m.start.is_none() {
+                if (c.contains("contentstart") || c.contains("content.begin")) && m.start.is_none()
+                {
                     m.start = Some(i);
-                } else if (c.contains("contentend") || c.contains("content.end")) && m.start.is_some() {
+                } else if (c.contains("contentend") || c.contains("content.end"))
+                    && m.start.is_some()
+                {
                     m.end = Some(i);
                 }
                 if c.contains("hanweb") || n.text.contains("大汉") {
@@ -69,7 +77,8 @@ pub(crate) fn markers(dom: &Dom, url: &str) -> Markers {
                 }
             }
             Kind::Text => {
-                if !m.footer && (n.text.contains("大汉网络") || n.text.contains("大汉版通")) {
+                if !m.footer && (n.text.contains("大汉网络") || n.text.contains("大汉版通"))
+                {
                     m.footer = true;
                 }
             }
@@ -96,7 +105,11 @@ pub(crate) fn extract(
     column_hint: Option<&str>,
     general_body: &dyn Fn() -> Vec<Block>,
 ) -> jinan_types::Article {
-    let title_tag = dom.elements("title").next().map(|t| dom.text_of(t)).unwrap_or_default();
+    let title_tag = dom
+        .elements("title")
+        .next()
+        .map(|t| dom.text_of(t))
+        .unwrap_or_default();
     let heading = heading(dom, &title_tag, m.container.or(m.start));
     let title = dom
         .meta("ArticleTitle")
@@ -124,7 +137,10 @@ pub(crate) fn extract(
     let skip = |d: &Dom, j: usize| boilerplate_element(d, j);
     let blocks = match (m.start, m.end, m.container) {
         (Some(s), e, Some(c)) if dom.is_within(s, c) => {
-            let end = e.filter(|&e| e > s).unwrap_or(dom.subtree_end(c)).min(dom.subtree_end(c));
+            let end = e
+                .filter(|&e| e > s)
+                .unwrap_or(dom.subtree_end(c))
+                .min(dom.subtree_end(c));
             text::render_range(dom, s, end, &skip)
         }
         (_, _, Some(c)) => text::render_range(dom, c + 1, dom.subtree_end(c), &skip),
@@ -171,13 +187,18 @@ fn heading(dom: &Dom, title_tag: &str, body_at: Option<usize>) -> Option<(usize,
             let len = t.chars().count();
             if (2..=200).contains(&len) && !fields::is_meta_line(&t) {
                 let tn = fields::norm(&t);
-                if !tn.is_empty() && tnorm.contains(&tn) && tn.chars().count() * 3 >= tnorm.chars().count() {
+                if !tn.is_empty()
+                    && tnorm.contains(&tn)
+                    && tn.chars().count() * 3 >= tnorm.chars().count()
+                {
                     return Some((i, t));
                 }
                 if n.is("h1") && first_h1.is_none() {
                     first_h1 = Some((i, t.clone()));
                 }
-                if i < limit && body_at.is_none_or(|b| !dom.is_within(b, i)) && (body_at.is_some() || last_before.is_none())
+                if i < limit
+                    && body_at.is_none_or(|b| !dom.is_within(b, i))
+                    && (body_at.is_some() || last_before.is_none())
                 {
                     last_before = Some((i, t));
                 }
@@ -215,7 +236,11 @@ fn breadcrumb(dom: &Dom) -> Option<String> {
         }
         let ic = &n.idclass;
         if n.end - i <= 500
-            && ["crumb", "position", "location", "dqwz", "weizhi", "path", "bread"].iter().any(|k| ic.contains(k))
+            && [
+                "crumb", "position", "location", "dqwz", "weizhi", "path", "bread",
+            ]
+            .iter()
+            .any(|k| ic.contains(k))
         {
             let t = dom.text_of(i);
             if let Some(c) = fields::last_crumb(&t) {
@@ -226,7 +251,10 @@ fn breadcrumb(dom: &Dom) -> Option<String> {
     // A text line that reads as a trail (`当前位置：首页 > 新闻`).
     for b in text::render(dom, 0, &|_, _| false).iter().take(200) {
         let t = &b.text;
-        if (t.starts_with("当前位置") || t.starts_with("您的位置") || t.starts_with("Location") || t.starts_with("Home >"))
+        if (t.starts_with("当前位置")
+            || t.starts_with("您的位置")
+            || t.starts_with("Location")
+            || t.starts_with("Home >"))
             && t.chars().count() < 120
         {
             if let Some(c) = fields::last_crumb(t) {
@@ -239,9 +267,31 @@ fn breadcrumb(dom: &Dom) -> Option<String> {
 
 /// Id/class words of elements that never hold article text.
 const BOILER_WORDS: &[&str] = &[
-    "share", "bdshare", "jiathis", "print", "close", "related", "xgxw", "xgwz", "attach", "fujian",
-    "footer", "foot", "copyright", "banquan", "nav", "menu", "crumb", "position", "counter", "visit",
-    "fenxiang", "dayin", "guanbi", "ewm", "qrcode",
+    "share",
+    "bdshare",
+    "jiathis",
+    "print",
+    "close",
+    "related",
+    "xgxw",
+    "xgwz",
+    "attach",
+    "fujian",
+    "footer",
+    "foot",
+    "copyright",
+    "banquan",
+    "nav",
+    "menu",
+    "crumb",
+    "position",
+    "counter",
+    "visit",
+    "fenxiang",
+    "dayin",
+    "guanbi",
+    "ewm",
+    "qrcode",
 ];
 
 /// Elements inside the body container that are template furniture, and links to attachments.
@@ -261,7 +311,10 @@ fn boilerplate_element(dom: &Dom, j: usize) -> bool {
         }
     }
     let ic = &n.idclass;
-    !ic.is_empty() && BOILER_WORDS.iter().any(|w| ic.split([' ', '-', '_']).any(|p| p == *w))
+    !ic.is_empty()
+        && BOILER_WORDS
+            .iter()
+            .any(|w| ic.split([' ', '-', '_']).any(|p| p == *w))
 }
 
 /// Whether a link points at an attachment (a download or a document file).
@@ -269,27 +322,72 @@ pub(crate) fn is_attachment(href: &str) -> bool {
     let h = href.to_ascii_lowercase();
     let path = h.split(['?', '#']).next().unwrap_or(&h);
     h.contains("downfile.jsp")
-        || [".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z", ".wps", ".ofd", ".txt"]
-            .iter()
-            .any(|e| path.ends_with(e))
+        || [
+            ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".zip", ".rar", ".7z",
+            ".wps", ".ofd", ".txt",
+        ]
+        .iter()
+        .any(|e| path.ends_with(e))
 }
 
 /// Text fragments that mark a block as boilerplate wherever they appear.
 const BOILER_TEXT: &[&str] = &[
-    "【Print】", "【Close】", "【打印】", "【关闭】", "[Print]", "[Close]", "打印本页", "关闭窗口", "Print this page",
-    "Close window", "Produced By 大汉网络", "大汉版通发布系统", "大汉网络", "ICP备", "ICP 备", "公网安备",
-    "网站标识码", "版权所有", "Copyright ©", "Copyright©", "All Rights Reserved", "All rights reserved",
-    "【字体：", "字号：大", "【字号", "Share to", "分享到",
+    "【Print】",
+    "【Close】",
+    "【打印】",
+    "【关闭】",
+    "[Print]",
+    "[Close]",
+    "打印本页",
+    "关闭窗口",
+    "Print this page",
+    "Close window",
+    "Produced By 大汉网络",
+    "大汉版通发布系统",
+    "大汉网络",
+    "ICP备",
+    "ICP 备",
+    "公网安备",
+    "网站标识码",
+    "版权所有",
+    "Copyright ©",
+    "Copyright©",
+    "All Rights Reserved",
+    "All rights reserved",
+    "【字体：",
+    "字号：大",
+    "【字号",
+    "Share to",
+    "分享到",
 ];
 
 /// Headings that open a list of other articles.
 const RELATED_HEADS: &[&str] = &[
-    "related stories", "related news", "related articles", "related links", "related", "相关新闻",
-    "相关链接", "相关文章", "相关阅读", "相关稿件", "相关信息", "延伸阅读",
+    "related stories",
+    "related news",
+    "related articles",
+    "related links",
+    "related",
+    "相关新闻",
+    "相关链接",
+    "相关文章",
+    "相关阅读",
+    "相关稿件",
+    "相关信息",
+    "延伸阅读",
 ];
 
 /// Labels that are left alone when their attachment link was removed.
-const EMPTY_LABELS: &[&str] = &["附件", "附件：", "附件:", "相关附件", "Attachment", "Attachment:", "Attachments", "Attachments:"];
+const EMPTY_LABELS: &[&str] = &[
+    "附件",
+    "附件：",
+    "附件:",
+    "相关附件",
+    "Attachment",
+    "Attachment:",
+    "Attachments",
+    "Attachments:",
+];
 
 fn filter_blocks(dom: &Dom, blocks: Vec<Block>, title: &str) -> Vec<Block> {
     let tnorm = fields::norm(title);

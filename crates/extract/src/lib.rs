@@ -66,7 +66,10 @@ pub struct Hints<'a> {
 /// error. Never panics.
 pub fn extract(bytes: &[u8], url: &str, hints: &Hints<'_>) -> Result<Article> {
     if bytes.len() > MAX_BYTES {
-        return Err(ExtractError::TooLarge { size: bytes.len(), limit: MAX_BYTES });
+        return Err(ExtractError::TooLarge {
+            size: bytes.len(),
+            limit: MAX_BYTES,
+        });
     }
     check_text(bytes, hints.content_type)?;
     let decoded = decode(bytes, hints.content_type);
@@ -106,7 +109,12 @@ pub fn extract_text(html: &str, url: &str, hints: &Hints<'_>) -> Article {
 /// Rejects bytes that are plainly not a text page.
 fn check_text(bytes: &[u8], content_type: Option<&str>) -> Result<()> {
     if let Some(ct) = content_type {
-        let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         let binary = mime.starts_with("image/")
             || mime.starts_with("audio/")
             || mime.starts_with("video/")

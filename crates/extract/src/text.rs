@@ -187,7 +187,11 @@ fn flush(out: &mut Vec<Block>, buf: &mut String, link_chars: &mut usize, node: u
         let text = squash(buf);
         if !text.is_empty() {
             let lc = (*link_chars).min(text.chars().count());
-            out.push(Block { text, node, link_chars: lc });
+            out.push(Block {
+                text,
+                node,
+                link_chars: lc,
+            });
         }
         buf.clear();
     }
@@ -212,7 +216,10 @@ mod tests {
 
     fn texts(html: &str) -> Vec<String> {
         let d = Dom::parse(html);
-        render(&d, 0, &|_, _| false).into_iter().map(|b| b.text).collect()
+        render(&d, 0, &|_, _| false)
+            .into_iter()
+            .map(|b| b.text)
+            .collect()
     }
 
     #[test]
@@ -221,7 +228,10 @@ mod tests {
             texts("<p>One <b>bold</b>&nbsp; word<p>Two<br>Three<script>x()</script><ul><li>a<li>b</ul>"),
             ["One bold word", "Two", "Three", "a", "b"]
         );
-        assert_eq!(texts("<div>\u{3000}\u{3000}济南<span>市</span></div>"), ["济南市"]);
+        assert_eq!(
+            texts("<div>\u{3000}\u{3000}济南<span>市</span></div>"),
+            ["济南市"]
+        );
     }
 
     #[test]

@@ -80,7 +80,13 @@ fn shingle_f1(pairs: &[(String, String)]) -> f64 {
             rs.push(if both_zero { 1.0 } else { tp / (tp + fn_) });
         }
     }
-    let mean = |v: &[f64]| if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 };
+    let mean = |v: &[f64]| {
+        if v.is_empty() {
+            0.0
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
     let (p, r) = (mean(&ps), mean(&rs));
     if p + r == 0.0 {
         0.0
@@ -100,9 +106,16 @@ fn metric_matches_score_py_definition() {
 
 #[test]
 fn fixture_articles_extract_to_truth() {
-    let site = Site::new(SiteConfig { articles: 2_000, hazards: false, ..SiteConfig::default() });
-    let truth: HashMap<String, jinan_types::Article> =
-        site.truth(BASE).into_iter().map(|a| (a.url.clone(), a)).collect();
+    let site = Site::new(SiteConfig {
+        articles: 2_000,
+        hazards: false,
+        ..SiteConfig::default()
+    });
+    let truth: HashMap<String, jinan_types::Article> = site
+        .truth(BASE)
+        .into_iter()
+        .map(|a| (a.url.clone(), a))
+        .collect();
     let boiler = site.boilerplate_strings();
     let infos: Vec<_> = site.articles().into_iter().filter(|a| a.live).collect();
     assert!(infos.len() >= 1_900, "fixture too small: {}", infos.len());
@@ -114,23 +127,40 @@ fn fixture_articles_extract_to_truth() {
         assert_eq!(resp.status, 200, "{}", info.path);
         let url = format!("{}{}", BASE.trim_end_matches('/'), info.path);
         let want = &truth[&url];
-        let hints = Hints { content_type: resp.header("content-type"), column: Some(&info.column_name) };
+        let hints = Hints {
+            content_type: resp.header("content-type"),
+            column: Some(&info.column_name),
+        };
         let got = extract(&resp.body, &url, &hints).unwrap_or_else(|e| panic!("{url}: {e}"));
         title += usize::from(got.title == want.title);
         date += usize::from(got.date == want.date);
         source += usize::from(got.source == want.source);
         column += usize::from(got.column == want.column);
         lang += usize::from(got.lang == want.lang);
-        if got.title != want.title || got.date != want.date || got.source != want.source || got.column != want.column
+        if got.title != want.title
+            || got.date != want.date
+            || got.source != want.source
+            || got.column != want.column
         {
             failures.push(format!(
                 "{:?} {url}\n  got  {:?} {:?} {:?} {:?}\n  want {:?} {:?} {:?} {:?}",
-                info.template, got.title, got.date, got.source, got.column, want.title, want.date, want.source,
+                info.template,
+                got.title,
+                got.date,
+                got.source,
+                got.column,
+                want.title,
+                want.date,
+                want.source,
                 want.column
             ));
         }
         for b in &boiler {
-            assert!(!got.body.contains(b), "{url} ({:?}) body contains boilerplate {b:?}", info.template);
+            assert!(
+                !got.body.contains(b),
+                "{url} ({:?}) body contains boilerplate {b:?}",
+                info.template
+            );
         }
         pairs.push((want.body.clone(), got.body.clone()));
     }
@@ -147,13 +177,20 @@ fn fixture_articles_extract_to_truth() {
 
 #[test]
 fn seed_pages_extract_to_seed_text() {
-    let site = Site::new(SiteConfig { articles: 20, hazards: false, ..SiteConfig::default() });
+    let site = Site::new(SiteConfig {
+        articles: 20,
+        hazards: false,
+        ..SiteConfig::default()
+    });
     let truth = site.truth(BASE);
     for (i, needle) in [(0usize, "Kfar Saba"), (1, "Kharkiv")] {
         let info = site.article(i).expect("seed article");
         let resp = site.render(&Request::get(&info.path));
         let url = format!("{}{}", BASE.trim_end_matches('/'), info.path);
-        let hints = Hints { content_type: resp.header("content-type"), column: None };
+        let hints = Hints {
+            content_type: resp.header("content-type"),
+            column: None,
+        };
         let got = extract(&resp.body, &url, &hints).expect("extracts");
         let want = truth.iter().find(|a| a.url == url).expect("truth");
         assert!(got.body.contains(needle));

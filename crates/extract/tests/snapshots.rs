@@ -11,7 +11,10 @@ fn article_json(site: &Site, index: usize) -> (String, serde_json::Value) {
     let info = site.article(index).expect("article");
     let resp = site.render(&Request::get(&info.path));
     let url = format!("{BASE}{}", info.path);
-    let hints = Hints { content_type: resp.header("content-type"), column: Some(&info.column_name) };
+    let hints = Hints {
+        content_type: resp.header("content-type"),
+        column: Some(&info.column_name),
+    };
     let a = extract(&resp.body, &url, &hints).expect("extracts");
     let name = format!("{:?}_{}_{index}", info.template, info.lang).to_lowercase();
     (name, serde_json::to_value(a).expect("json"))
@@ -19,7 +22,11 @@ fn article_json(site: &Site, index: usize) -> (String, serde_json::Value) {
 
 #[test]
 fn seeds() {
-    let site = Site::new(SiteConfig { articles: 20, hazards: false, ..SiteConfig::default() });
+    let site = Site::new(SiteConfig {
+        articles: 20,
+        hazards: false,
+        ..SiteConfig::default()
+    });
     for i in [0, 1] {
         let (_, v) = article_json(&site, i);
         insta::assert_json_snapshot!(format!("seed_{i}"), v);
@@ -28,9 +35,17 @@ fn seeds() {
 
 #[test]
 fn two_pages_per_template_and_language() {
-    let site = Site::new(SiteConfig { articles: 120, hazards: false, ..SiteConfig::default() });
+    let site = Site::new(SiteConfig {
+        articles: 120,
+        hazards: false,
+        ..SiteConfig::default()
+    });
     let mut taken: std::collections::HashMap<String, usize> = Default::default();
-    for info in site.articles().into_iter().filter(|a| a.live && a.index >= 2) {
+    for info in site
+        .articles()
+        .into_iter()
+        .filter(|a| a.live && a.index >= 2)
+    {
         let key = format!("{:?}_{}", info.template, info.lang);
         let n = taken.entry(key).or_default();
         if *n < 2 {

@@ -16,17 +16,82 @@ use chrono::{NaiveDate, TimeZone, Utc};
 use jinan_types::{article_id, Article, Document, Lang};
 
 const EN: &[&str] = &[
-    "jinan", "city", "springs", "delegation", "sister", "friendship", "culture", "festival", "lake",
-    "mountain", "investment", "trade", "students", "university", "exchange", "museum", "river",
-    "technology", "industry", "visit", "mayor", "province", "shandong", "park", "history", "tourism",
-    "railway", "airport", "forum", "cooperation", "economy", "heritage", "science", "health",
-    "marathon", "winter", "summer", "market", "music", "opera", "garden", "temple", "bridge",
+    "jinan",
+    "city",
+    "springs",
+    "delegation",
+    "sister",
+    "friendship",
+    "culture",
+    "festival",
+    "lake",
+    "mountain",
+    "investment",
+    "trade",
+    "students",
+    "university",
+    "exchange",
+    "museum",
+    "river",
+    "technology",
+    "industry",
+    "visit",
+    "mayor",
+    "province",
+    "shandong",
+    "park",
+    "history",
+    "tourism",
+    "railway",
+    "airport",
+    "forum",
+    "cooperation",
+    "economy",
+    "heritage",
+    "science",
+    "health",
+    "marathon",
+    "winter",
+    "summer",
+    "market",
+    "music",
+    "opera",
+    "garden",
+    "temple",
+    "bridge",
 ];
 const ZH: &[&str] = &[
-    "济南", "泉城", "友好城市", "代表团", "文化", "交流", "合作", "趵突泉", "大明湖", "千佛山", "经济",
-    "旅游", "历史", "科技", "产业", "投资", "大学", "学生", "博物馆", "黄河", "章丘区", "莱芜区", "泉水节",
+    "济南",
+    "泉城",
+    "友好城市",
+    "代表团",
+    "文化",
+    "交流",
+    "合作",
+    "趵突泉",
+    "大明湖",
+    "千佛山",
+    "经济",
+    "旅游",
+    "历史",
+    "科技",
+    "产业",
+    "投资",
+    "大学",
+    "学生",
+    "博物馆",
+    "黄河",
+    "章丘区",
+    "莱芜区",
+    "泉水节",
 ];
-const COLUMNS: &[&str] = &["Sisterly Jinan", "A World City", "Loving Jinan", "Best Urban Life", "Zoom In"];
+const COLUMNS: &[&str] = &[
+    "Sisterly Jinan",
+    "A World City",
+    "Loving Jinan",
+    "Best Urban Life",
+    "Zoom In",
+];
 
 /// xorshift64*: enough randomness for synthetic prose, no dependency.
 struct Rng(u64);
@@ -44,7 +109,7 @@ impl Rng {
 
 fn article(i: u64) -> Document {
     let mut rng = Rng(i.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
-    let zh = i % 4 == 0;
+    let zh = i.is_multiple_of(4);
     let words = if zh { ZH } else { EN };
     let sep = if zh { "" } else { " " };
     let mut body = String::new();
@@ -58,7 +123,10 @@ fn article(i: u64) -> Document {
     let title: Vec<&str> = (0..6).map(|_| rng.pick(words)).collect();
     let year = 2010 + (i % 16) as i32;
     let date = NaiveDate::from_ymd_opt(year, 1 + (i % 12) as u32, 1 + (i % 28) as u32);
-    let url = format!("http://english.jinan.gov.cn/art/{year}/1/1/art_{}_{i}.html", 30000 + i % 5);
+    let url = format!(
+        "http://english.jinan.gov.cn/art/{year}/1/1/art_{}_{i}.html",
+        30000 + i % 5
+    );
     Document {
         id: article_id(&url),
         article: Article {
@@ -79,7 +147,7 @@ fn article(i: u64) -> Document {
 fn fill(mut w: jinan_index::Writer, n: u64) -> jinan_index::Result<jinan_index::Writer> {
     for i in 0..n {
         w.upsert(&article(i))?;
-        if (i + 1) % 20_000 == 0 {
+        if (i + 1).is_multiple_of(20_000) {
             w.commit("{}")?;
             eprintln!("{} articles", i + 1);
         }

@@ -324,7 +324,11 @@ impl Site {
     pub fn moved(&self) -> Vec<(String, String)> {
         [1usize, 5, 12]
             .iter()
-            .filter(|i| self.metas.get(**i).is_some_and(|m| !templates::list_only(m)))
+            .filter(|i| {
+                self.metas
+                    .get(**i)
+                    .is_some_and(|m| !templates::list_only(m))
+            })
             .map(|i| (format!("/jnen/art/{i}.htm"), self.path(&self.metas[*i])))
             .collect()
     }

@@ -45,7 +45,11 @@ pub struct UnknownValue {
 
 impl fmt::Display for UnknownValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown {} {:?} (expected {})", self.what, self.value, self.expected)
+        write!(
+            f,
+            "unknown {} {:?} (expected {})",
+            self.what, self.value, self.expected
+        )
     }
 }
 
@@ -57,7 +61,11 @@ impl FromStr for Lang {
         match s.trim().to_ascii_lowercase().as_str() {
             "en" => Ok(Lang::En),
             "zh" => Ok(Lang::Zh),
-            _ => Err(UnknownValue { what: "language", value: s.to_string(), expected: "en or zh" }),
+            _ => Err(UnknownValue {
+                what: "language",
+                value: s.to_string(),
+                expected: "en or zh",
+            }),
         }
     }
 }
@@ -153,7 +161,11 @@ impl FromStr for Sort {
         match s.trim().to_ascii_lowercase().as_str() {
             "relevance" => Ok(Sort::Relevance),
             "date" => Ok(Sort::Date),
-            _ => Err(UnknownValue { what: "sort", value: s.to_string(), expected: "relevance or date" }),
+            _ => Err(UnknownValue {
+                what: "sort",
+                value: s.to_string(),
+                expected: "relevance or date",
+            }),
         }
     }
 }
@@ -292,6 +304,10 @@ mod tests {
         assert_eq!("ZH".parse::<Lang>().unwrap(), Lang::Zh);
         assert!("fr".parse::<Lang>().is_err());
         assert_eq!("date".parse::<Sort>().unwrap(), Sort::Date);
-        assert!("x".parse::<Sort>().unwrap_err().to_string().contains("relevance or date"));
+        assert!("x"
+            .parse::<Sort>()
+            .unwrap_err()
+            .to_string()
+            .contains("relevance or date"));
     }
 }
