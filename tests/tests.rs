@@ -5,6 +5,7 @@ mod util;
 
 mod cli;
 mod crawl;
+mod drill;
 mod index;
 mod ingest;
 mod slice;

@@ -7,7 +7,7 @@
 use std::io::BufRead;
 use std::time::Instant;
 
-use jinan_index::tokenizer::{analyzer, is_han, jieba, MixedTokenizer};
+use jinan_index::tokenizer::{analyzer, is_han, jieba, reference_analyzer, MixedTokenizer};
 use jinan_types::Article;
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
@@ -82,6 +82,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let n = count(&mut an, &texts);
     report("full analyzer", t.elapsed().as_secs_f64(), n);
+
+    let mut reference = reference_analyzer();
+    let t = Instant::now();
+    let n = count(&mut reference, &texts);
+    report("tantivy filters (before)", t.elapsed().as_secs_f64(), n);
 
     let mut def = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(40))

@@ -1,0 +1,202 @@
+//! The fault drill (issue 7): `jinan ingest` killed with SIGKILL at random points, against a site
+//! that fails (5xx bursts, connection resets), on a disk that fills up; afterwards a clean run
+//! completes, the index holds every live article exactly once, every WARC file reads back whole,
+//! and no capture stored before was lost.
+
+use crate::util::{stderr, warcio_check, Workspace};
+use std::collections::HashSet;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+/// A small tmpfs mounted over a folder, unmounted on drop. Needs root (CI runs as root).
+struct Tmpfs(std::path::PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path, size: &str) -> Tmpfs {
+        std::fs::create_dir_all(dir).unwrap();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .output()
+            .expect("run mount");
+        assert!(
+            out.status.success(),
+            "the disk-full drill mounts a small tmpfs and needs root: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        Tmpfs(dir.to_path_buf())
+    }
+
+    fn resize(&self, size: &str) {
+        let out = Command::new("mount")
+            .args(["-o", &format!("remount,size={size}")])
+            .arg(&self.0)
+            .output()
+            .expect("run mount");
+        assert!(
+            out.status.success(),
+            "remount: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    fn used_kib(&self) -> u64 {
+        let out = Command::new("df")
+            .args(["-k", "--output=used"])
+            .arg(&self.0)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap()
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Record ids of every capture now in the corpus.
+fn capture_ids(corpus: &Path) -> HashSet<String> {
+    jinan_corpus::CaptureReader::open(&corpus.join("warc"), None)
+        .expect("open WARC files")
+        .map(|c| c.expect("read capture").record_id)
+        .collect()
+}
+
+#[test]
+fn ingest_survives_kills_faults_and_a_full_disk() {
+    let site = testsite::Site::new(testsite::SiteConfig {
+        articles: 250,
+        slow_delay: Duration::from_secs(3),
+        ..Default::default()
+    });
+    let server = testsite::Server::start(site).expect("fixture");
+    let base = server.base_url();
+    let ws = Workspace::new();
+    let disk = Tmpfs::mount(&ws.dir.path().join("disk"), "256m");
+    let corpus = disk.0.join("corpus");
+    let index = disk.0.join("index");
+    let jinan = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_jinan"))
+            .arg("--corpus")
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index)
+            .args(args)
+            .env_remove("RUST_LOG")
+            .output()
+            .expect("run jinan")
+    };
+    let ingest = [
+        "ingest",
+        "--seed",
+        &base,
+        "--rate",
+        "0",
+        "--concurrency",
+        "8",
+        "--timeout",
+        "2",
+    ];
+
+    // 1. Kills at different moments while the site fails now and then.
+    server.set_faults(testsite::Faults {
+        error_rate: 0.03,
+        burst: 4,
+        reset_rate: 0.03,
+    });
+    for delay_ms in [400u64, 1300, 2200, 3500, 5000] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_jinan"))
+            .arg("--corpus")
+            .arg(&corpus)
+            .arg("--index")
+            .arg(&index)
+            .args(ingest)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    // A run that ends on its own under faults is still "done" (failures are data).
+    let out = jinan(&ingest);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "ingest under faults: {}",
+        stderr(&out)
+    );
+    let stored = capture_ids(&corpus);
+    assert!(!stored.is_empty());
+
+    // 2. The disk fills up during the next run: one clear line, exit 1, nothing lost.
+    server.set_faults(testsite::Faults::default());
+    server.with_site(|s| s.edit(120));
+    disk.resize(&format!("{}k", disk.used_kib() + 96));
+    let out = jinan(&ingest);
+    let err = stderr(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a full disk must fail the run: {err}"
+    );
+    assert_eq!(
+        err.trim_end()
+            .lines()
+            .filter(|l| l.starts_with("jinan: "))
+            .count(),
+        1,
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.to_lowercase().contains("space") || err.to_lowercase().contains("disk"),
+        "{err}"
+    );
+
+    // 3. Room again, site healthy: a clean run completes and everything is whole.
+    disk.resize("256m");
+    let out = jinan(&ingest);
+    assert_eq!(out.status.code(), Some(0), "clean run: {}", stderr(&out));
+    let after = capture_ids(&corpus);
+    let lost: Vec<_> = stored.difference(&after).take(5).collect();
+    assert!(lost.is_empty(), "captures lost: {lost:?}");
+    warcio_check(&corpus);
+
+    let export = jinan(&["export", "--format", "jsonl"]);
+    assert!(export.status.success(), "{}", stderr(&export));
+    let urls: Vec<String> = String::from_utf8_lossy(&export.stdout)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["url"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let unique: HashSet<_> = urls.iter().cloned().collect();
+    assert_eq!(unique.len(), urls.len(), "an article indexed twice");
+    let live: Vec<String> = server
+        .with_site(|s| s.truth(&base))
+        .into_iter()
+        .map(|a| a.url)
+        .collect();
+    let missing: Vec<_> = live
+        .iter()
+        .filter(|u| !unique.contains(*u))
+        .take(5)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "live articles missing from the index: {missing:?}"
+    );
+    drop(disk);
+}
