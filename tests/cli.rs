@@ -95,3 +95,17 @@ fn extract_reads_stdin_and_prints_article_json() {
     );
     assert!(!body.contains("大汉"), "{body}");
 }
+
+#[test]
+fn stats_after_a_crawl_without_failures() {
+    let server = crate::util::site(20);
+    let ws = Workspace::new();
+    let seed = format!("{}art/2018/11/19/art_30173_2743600.html", server.base_url());
+    ws.ok(&["crawl", "--seed", &seed, "--max-depth", "0", "--rate", "0"]);
+    let s: serde_json::Value =
+        serde_json::from_str(&ws.ok(&["stats", "--format", "json"])).unwrap();
+    assert!(s["crawl"]["pages_fetched"].as_u64().unwrap() >= 1, "{s}");
+    assert_eq!(s["crawl"]["failures"], serde_json::json!([]), "{s}");
+    let text = ws.ok(&["stats"]);
+    assert!(text.contains("failures          0"), "{text}");
+}

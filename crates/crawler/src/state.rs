@@ -588,24 +588,34 @@ pub fn stats(corpus_dir: &Path) -> Result<CrawlStats> {
         Err(redb::TableError::TableDoesNotExist(_)) => return Ok(out),
         Err(e) => return Err(e.into()),
     }
-    let failures = txn.open_table(FAILURES)?;
+    // Tables are created on first write: a crawl with no failure yet has no FAILURES table.
     let mut by_kind: BTreeMap<String, FailureCount> = BTreeMap::new();
-    for row in failures.iter()? {
-        let (k, _) = row?;
-        let (kind, url) = k.value();
-        let e = by_kind
-            .entry(kind.to_string())
-            .or_insert_with(|| FailureCount {
-                kind: kind.to_string(),
-                ..Default::default()
-            });
-        e.count += 1;
-        if e.examples.len() < 5 {
-            e.examples.push(url.to_string());
+    match txn.open_table(FAILURES) {
+        Ok(failures) => {
+            for row in failures.iter()? {
+                let (k, _) = row?;
+                let (kind, url) = k.value();
+                let e = by_kind
+                    .entry(kind.to_string())
+                    .or_insert_with(|| FailureCount {
+                        kind: kind.to_string(),
+                        ..Default::default()
+                    });
+                e.count += 1;
+                if e.examples.len() < 5 {
+                    e.examples.push(url.to_string());
+                }
+            }
         }
+        Err(redb::TableError::TableDoesNotExist(_)) => {}
+        Err(e) => return Err(e.into()),
     }
     out.failures = by_kind.into_values().collect();
-    let meta = txn.open_table(META)?;
+    let meta = match txn.open_table(META) {
+        Ok(m) => m,
+        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(out),
+        Err(e) => return Err(e.into()),
+    };
     let time = |k: &str| -> Result<Option<DateTime<Utc>>> {
         Ok(meta
             .get(k)?

@@ -1,13 +1,16 @@
 //! Load-benchmark helper for `jinan-server` (used by `benches/server/run.sh`):
 //!
-//! * `bench_server index DIR N`   writes N synthetic articles (about 3 KB each, English and
-//!   Chinese, 2010-2025, five columns) into a fresh index in DIR;
-//! * `bench_server rebuild DIR N` builds the next generation of the same N articles and swaps it
-//!   in, as `jinan index --rebuild` does (to measure serving while a rebuild runs);
+//! * `bench_server index DIR N [ARTICLES.jsonl]` writes N articles into a fresh index in DIR;
+//! * `bench_server rebuild DIR N [ARTICLES.jsonl]` builds the next generation of the same N
+//!   articles and swaps it in, as `jinan index --rebuild` does (to measure serving while a
+//!   rebuild runs);
 //! * `bench_server serve DIR ADDR` serves DIR until Ctrl-C.
 //!
-//! The text is generated here (a fixed vocabulary and a small deterministic generator), so runs
-//! are repeatable.
+//! With ARTICLES.jsonl (Article JSON a line, e.g. `testsite truth --articles N`) the first N
+//! articles of the file are indexed: realistic prose, so terms are as selective as on the site.
+//! Without it the text is generated here from a 43-word vocabulary (about 3 KB each, English and
+//! Chinese, 2010-2025, five columns): every common word is in most documents, which makes each
+//! query score most of the index, far heavier than real articles.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -144,9 +147,35 @@ fn article(i: u64) -> Document {
     }
 }
 
-fn fill(mut w: jinan_index::Writer, n: u64) -> jinan_index::Result<jinan_index::Writer> {
+/// Articles from a JSON-lines file, as documents.
+fn from_file(path: &str, n: u64) -> Result<Vec<Document>, Box<dyn std::error::Error>> {
+    use std::io::BufRead;
+    let file = std::io::BufReader::new(std::fs::File::open(path)?);
+    let mut docs = Vec::new();
+    for line in file.lines().take(n as usize) {
+        let article: Article = serde_json::from_str(&line?)?;
+        docs.push(Document {
+            id: article_id(&article.url),
+            article,
+            captured_at: Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap(),
+            deleted_at: None,
+            digest: None,
+        });
+    }
+    Ok(docs)
+}
+
+fn fill(
+    mut w: jinan_index::Writer,
+    n: u64,
+    file: Option<&[Document]>,
+) -> jinan_index::Result<jinan_index::Writer> {
+    let n = file.map_or(n, |f| f.len() as u64);
     for i in 0..n {
-        w.upsert(&article(i))?;
+        match file {
+            Some(docs) => w.upsert(&docs[i as usize])?,
+            None => w.upsert(&article(i))?,
+        }
         if (i + 1).is_multiple_of(20_000) {
             w.commit("{}")?;
             eprintln!("{} articles", i + 1);
@@ -159,15 +188,22 @@ fn fill(mut w: jinan_index::Writer, n: u64) -> jinan_index::Result<jinan_index::
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let usage = "usage: bench_server index DIR N | rebuild DIR N | serve DIR ADDR";
+    let usage = "usage: bench_server index DIR N [ARTICLES.jsonl] | rebuild DIR N [ARTICLES.jsonl] | serve DIR ADDR";
     let (cmd, dir) = match (args.get(1), args.get(2)) {
         (Some(c), Some(d)) => (c.as_str(), Path::new(d)),
         _ => return Err(usage.into()),
     };
     let arg3 = args.get(3).ok_or(usage)?;
+    let docs = match (cmd, args.get(4)) {
+        ("index" | "rebuild", Some(path)) => Some(from_file(path, arg3.parse()?)?),
+        _ => None,
+    };
+    let docs = docs.as_deref();
     match cmd {
-        "index" => drop(fill(jinan_index::Writer::open(dir)?, arg3.parse()?)?),
-        "rebuild" => fill(jinan_index::Writer::create_next(dir)?, arg3.parse()?)?.publish()?,
+        "index" => drop(fill(jinan_index::Writer::open(dir)?, arg3.parse()?, docs)?),
+        "rebuild" => {
+            fill(jinan_index::Writer::create_next(dir)?, arg3.parse()?, docs)?.publish()?
+        }
         "serve" => {
             let cfg = jinan_server::ServerConfig {
                 index_dir: dir.to_path_buf(),

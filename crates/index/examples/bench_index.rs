@@ -1,0 +1,76 @@
+//! Indexing alone, with explicit writer tuning and commit interval, to see what bounds indexing
+//! throughput (see benches/index/RESULTS.md). Prints one JSON line.
+//!
+//! `cargo run --release -p jinan-index --example bench_index -- ARTICLES.jsonl WORK_DIR [THREADS]
+//! [HEAP_MB] [COMMIT_EVERY]` (defaults: the `WriterOptions` defaults, one commit at the end).
+
+use std::io::BufRead;
+use std::time::Instant;
+
+use chrono::Utc;
+use jinan_index::{Writer, WriterOptions};
+use jinan_types::{article_id, Article, Document};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    let (Some(input), Some(work)) = (args.get(1), args.get(2)) else {
+        eprintln!("usage: bench_index ARTICLES.jsonl WORK_DIR [THREADS] [HEAP_MB] [COMMIT_EVERY]");
+        std::process::exit(2);
+    };
+    let defaults = WriterOptions::default();
+    let arg = |i: usize, default: usize| -> Result<usize, std::num::ParseIntError> {
+        args.get(i).map_or(Ok(default), |s| s.parse())
+    };
+    let options = WriterOptions {
+        threads: arg(3, defaults.threads)?,
+        heap_bytes: arg(4, defaults.heap_bytes / 1_000_000)? * 1_000_000,
+    };
+    let commit_every = arg(5, usize::MAX)?;
+    let mut articles = Vec::new();
+    for line in std::io::BufReader::new(std::fs::File::open(input)?).lines() {
+        articles.push(serde_json::from_str::<Article>(&line?)?);
+    }
+    let mb = articles
+        .iter()
+        .map(|a| a.title.len() + a.body.len())
+        .sum::<usize>() as f64
+        / 1e6;
+    let now = Utc::now();
+    let docs: Vec<Document> = articles
+        .into_iter()
+        .map(|a| Document {
+            id: article_id(&a.url),
+            article: a,
+            captured_at: now,
+            deleted_at: None,
+            digest: None,
+        })
+        .collect();
+
+    let dir = std::path::Path::new(work).join("index-only");
+    let _ = std::fs::remove_dir_all(&dir);
+    let t = Instant::now();
+    let mut w = Writer::open_with(&dir, options)?;
+    for (i, d) in docs.iter().enumerate() {
+        w.upsert(d)?;
+        if (i + 1) % commit_every == 0 {
+            w.commit(&format!("{i}"))?;
+        }
+    }
+    w.commit("end")?;
+    let commit_secs = t.elapsed().as_secs_f64();
+    w.publish()?;
+    let secs = t.elapsed().as_secs_f64();
+    let report = serde_json::json!({
+        "articles": docs.len(),
+        "text_mb": mb,
+        "threads": options.threads,
+        "heap_mb": options.heap_bytes / 1_000_000,
+        "commit_every": (commit_every != usize::MAX).then_some(commit_every),
+        "secs_to_last_commit": commit_secs,
+        "secs_with_merges": secs,
+        "mb_per_s": mb / secs,
+    });
+    println!("{report}");
+    Ok(())
+}
