@@ -1,9 +1,8 @@
 //! The crawler through the built binary (issue 3): coverage, resume after SIGKILL, WARC read-back
 //! with Python's warcio, recrawl after the site changed.
 
-use crate::util::{captures, site, stderr, warcio_check, Workspace};
+use crate::util::{captures, fast, site, stderr, warcio_check, Workspace};
 use std::collections::{HashMap, HashSet};
-use std::time::Duration;
 
 /// Every live article of the fixture, by URL.
 fn live_urls(server: &testsite::Server) -> HashSet<String> {
@@ -31,28 +30,9 @@ fn resumes_after_sigkill_and_captures_everything_once() {
     let server = site(2000);
     let base = server.base_url();
     let ws = Workspace::new();
-    let args = [
-        "crawl",
-        "--seed",
-        &base,
-        "--rate",
-        "0",
-        "--concurrency",
-        "8",
-        "--timeout",
-        "2",
-    ];
+    let args = fast("crawl", &base);
     // Kill the crawl three times at different moments, then let it finish.
-    let mut kills = 0;
-    for delay_ms in [700u64, 1500, 2500] {
-        let mut child = ws.spawn(&args);
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        if child.try_wait().expect("poll child").is_none() {
-            child.kill().expect("SIGKILL");
-            kills += 1;
-        }
-        let _ = child.wait();
-    }
+    let kills = ws.kill_at(&args, &[700, 1500, 2500]);
     let out = ws.jinan(&args);
     assert_eq!(out.status.code(), Some(0), "final crawl: {}", stderr(&out));
 

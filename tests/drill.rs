@@ -3,7 +3,7 @@
 //! completes, the index holds every live article exactly once, every WARC file reads back whole,
 //! and no capture stored before was lost.
 
-use crate::util::{stderr, warcio_check, Workspace};
+use crate::util::{assert_live_indexed_once, fast, stderr, warcio_check, Workspace};
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Command;
@@ -78,32 +78,11 @@ fn ingest_survives_kills_faults_and_a_full_disk() {
     });
     let server = testsite::Server::start(site).expect("fixture");
     let base = server.base_url();
-    let ws = Workspace::new();
-    let disk = Tmpfs::mount(&ws.dir.path().join("disk"), "256m");
-    let corpus = disk.0.join("corpus");
-    let index = disk.0.join("index");
-    let jinan = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_jinan"))
-            .arg("--corpus")
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&index)
-            .args(args)
-            .env_remove("RUST_LOG")
-            .output()
-            .expect("run jinan")
-    };
-    let ingest = [
-        "ingest",
-        "--seed",
-        &base,
-        "--rate",
-        "0",
-        "--concurrency",
-        "8",
-        "--timeout",
-        "2",
-    ];
+    let scratch = Workspace::new();
+    let disk = Tmpfs::mount(&scratch.dir.path().join("disk"), "256m");
+    let ws = scratch.with_data_dir(&disk.0);
+    let corpus = ws.corpus();
+    let ingest = fast("ingest", &base);
 
     // 1. Kills at different moments while the site fails now and then.
     server.set_faults(testsite::Faults {
@@ -111,23 +90,9 @@ fn ingest_survives_kills_faults_and_a_full_disk() {
         burst: 4,
         reset_rate: 0.03,
     });
-    for delay_ms in [400u64, 1300, 2200, 3500, 5000] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_jinan"))
-            .arg("--corpus")
-            .arg(&corpus)
-            .arg("--index")
-            .arg(&index)
-            .args(ingest)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
-    }
+    ws.kill_at(&ingest, &[400, 1300, 2200, 3500, 5000]);
     // A run that ends on its own under faults is still "done" (failures are data).
-    let out = jinan(&ingest);
+    let out = ws.jinan(&ingest);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -141,7 +106,7 @@ fn ingest_survives_kills_faults_and_a_full_disk() {
     server.set_faults(testsite::Faults::default());
     server.with_site(|s| s.edit(120));
     disk.resize(&format!("{}k", disk.used_kib() + 96));
-    let out = jinan(&ingest);
+    let out = ws.jinan(&ingest);
     let err = stderr(&out);
     assert_eq!(
         out.status.code(),
@@ -164,39 +129,13 @@ fn ingest_survives_kills_faults_and_a_full_disk() {
 
     // 3. Room again, site healthy: a clean run completes and everything is whole.
     disk.resize("256m");
-    let out = jinan(&ingest);
+    let out = ws.jinan(&ingest);
     assert_eq!(out.status.code(), Some(0), "clean run: {}", stderr(&out));
     let after = capture_ids(&corpus);
     let lost: Vec<_> = stored.difference(&after).take(5).collect();
     assert!(lost.is_empty(), "captures lost: {lost:?}");
     warcio_check(&corpus);
 
-    let export = jinan(&["export", "--format", "jsonl"]);
-    assert!(export.status.success(), "{}", stderr(&export));
-    let urls: Vec<String> = String::from_utf8_lossy(&export.stdout)
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["url"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
-    let unique: HashSet<_> = urls.iter().cloned().collect();
-    assert_eq!(unique.len(), urls.len(), "an article indexed twice");
-    let live: Vec<String> = server
-        .with_site(|s| s.truth(&base))
-        .into_iter()
-        .map(|a| a.url)
-        .collect();
-    let missing: Vec<_> = live
-        .iter()
-        .filter(|u| !unique.contains(*u))
-        .take(5)
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "live articles missing from the index: {missing:?}"
-    );
+    assert_live_indexed_once(&ws, &server);
     drop(disk);
 }

@@ -1,21 +1,7 @@
 //! Indexing through the built binary (issue 5): SIGKILL at random moments leaves a usable index with
 //! every article exactly once; `--rebuild` swaps atomically while searches keep answering.
 
-use crate::util::{site, stderr, Workspace};
-use std::collections::HashSet;
-use std::time::Duration;
-
-fn exported_urls(ws: &Workspace) -> Vec<String> {
-    ws.ok(&["export", "--format", "jsonl"])
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["url"]
-                .as_str()
-                .unwrap()
-                .to_string()
-        })
-        .collect()
-}
+use crate::util::{assert_live_indexed_once, site, stderr, Workspace};
 
 #[test]
 fn sigkill_during_index_then_rerun_gives_every_article_once() {
@@ -23,10 +9,7 @@ fn sigkill_during_index_then_rerun_gives_every_article_once() {
     let ws = Workspace::new();
     ws.crawl_fast(&server.base_url());
     for delay_ms in [300u64, 900, 1600, 2600] {
-        let mut child = ws.spawn(&["index"]);
-        std::thread::sleep(Duration::from_millis(delay_ms));
-        let _ = child.kill();
-        let _ = child.wait();
+        ws.kill_at(&["index"], &[delay_ms]);
         // Whatever the moment, the index opens (or does not exist yet).
         let out = ws.jinan(&["stats", "--format", "json"]);
         assert_eq!(
@@ -37,24 +20,7 @@ fn sigkill_during_index_then_rerun_gives_every_article_once() {
         );
     }
     ws.ok(&["index"]);
-    let urls = exported_urls(&ws);
-    let unique: HashSet<_> = urls.iter().collect();
-    assert_eq!(unique.len(), urls.len(), "an article indexed twice");
-    let base = server.base_url();
-    let truth: HashSet<String> = server
-        .with_site(|s| s.truth(&base))
-        .into_iter()
-        .map(|a| a.url)
-        .collect();
-    let missing: Vec<_> = truth
-        .iter()
-        .filter(|u| !unique.contains(u))
-        .take(5)
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "articles missing from the index: {missing:?}"
-    );
+    assert_live_indexed_once(&ws, &server);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Unattended ingest (issue 7): the cron command twice, history, export, stats, deletions.
 
-use crate::util::{hit_urls, site, stderr, Workspace};
+use crate::util::{fast, hit_urls, site, stderr, Workspace};
 use std::process::Command;
 
 /// The command of the README's crontab line, run from the data folder holding `jinan.toml`.
@@ -103,17 +103,7 @@ fn history_export_stats_and_deletions() {
     let server = site(80);
     let base = server.base_url();
     let ws = Workspace::new();
-    let ingest = [
-        "ingest",
-        "--seed",
-        &base,
-        "--rate",
-        "0",
-        "--concurrency",
-        "8",
-        "--timeout",
-        "2",
-    ];
+    let ingest = fast("ingest", &base);
     ws.ok(&ingest);
     let edited = server.with_site(|s| s.edit(1));
     let deleted = server.with_site(|s| s.delete(1));

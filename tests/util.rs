@@ -6,21 +6,29 @@ use std::process::{Command, Output};
 /// A scratch corpus + index pair, removed on drop.
 pub struct Workspace {
     pub dir: tempfile::TempDir,
+    /// Folder holding `corpus/` and `index/` (the scratch folder unless moved, e.g. to a tmpfs).
+    data: PathBuf,
 }
 
 impl Workspace {
     pub fn new() -> Workspace {
-        Workspace {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().to_path_buf();
+        Workspace { dir, data }
+    }
+
+    /// Keeps corpus and index under `data` instead (commands still run in the scratch folder).
+    pub fn with_data_dir(mut self, data: &Path) -> Workspace {
+        self.data = data.to_path_buf();
+        self
     }
 
     pub fn corpus(&self) -> PathBuf {
-        self.dir.path().join("corpus")
+        self.data.join("corpus")
     }
 
     pub fn index(&self) -> PathBuf {
-        self.dir.path().join("index")
+        self.data.join("index")
     }
 
     /// `jinan --corpus C --index I ARGS...`, run in the scratch folder (so no `jinan.toml` leaks in).
@@ -60,18 +68,73 @@ impl Workspace {
 
     /// Crawl the fixture fast (no rate limit) with a short timeout, so the slow page gives up.
     pub fn crawl_fast(&self, base: &str) -> String {
-        self.ok(&[
-            "crawl",
-            "--seed",
-            base,
-            "--rate",
-            "0",
-            "--concurrency",
-            "8",
-            "--timeout",
-            "2",
-        ])
+        self.ok(&fast("crawl", base))
     }
+
+    /// Runs `jinan ARGS...` once per delay, killing it with SIGKILL after that long; returns how
+    /// many runs were still going when killed.
+    pub fn kill_at(&self, args: &[&str], delays_ms: &[u64]) -> usize {
+        let mut kills = 0;
+        for &ms in delays_ms {
+            let mut child = self.spawn(args);
+            std::thread::sleep(std::time::Duration::from_millis(ms));
+            if child.try_wait().expect("poll child").is_none() {
+                child.kill().expect("SIGKILL");
+                kills += 1;
+            }
+            let _ = child.wait();
+        }
+        kills
+    }
+
+    /// URLs of `export --format jsonl`, in export order.
+    pub fn exported_urls(&self) -> Vec<String> {
+        self.ok(&["export", "--format", "jsonl"])
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).expect("export JSON line");
+                v["url"].as_str().expect("url").to_string()
+            })
+            .collect()
+    }
+}
+
+/// `CMD --seed BASE` with the options every fixture run uses: no rate limit, 8 in flight, and a
+/// 2 s timeout so the fixture's slow page gives up quickly.
+pub fn fast<'a>(cmd: &'a str, base: &'a str) -> [&'a str; 9] {
+    [
+        cmd,
+        "--seed",
+        base,
+        "--rate",
+        "0",
+        "--concurrency",
+        "8",
+        "--timeout",
+        "2",
+    ]
+}
+
+/// Asserts that the index holds every live article of the fixture, and each URL once.
+pub fn assert_live_indexed_once(ws: &Workspace, server: &testsite::Server) {
+    let urls = ws.exported_urls();
+    let unique: std::collections::HashSet<&String> = urls.iter().collect();
+    assert_eq!(unique.len(), urls.len(), "an article indexed twice");
+    let base = server.base_url();
+    let live: Vec<String> = server
+        .with_site(|s| s.truth(&base))
+        .into_iter()
+        .map(|a| a.url)
+        .collect();
+    let missing: Vec<_> = live
+        .iter()
+        .filter(|u| !unique.contains(u))
+        .take(5)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "live articles missing from the index: {missing:?}"
+    );
 }
 
 /// Stderr of an output as text.
@@ -98,11 +161,6 @@ pub fn site(n: usize) -> testsite::Server {
         ..Default::default()
     };
     testsite::Server::start(testsite::Site::new(cfg)).expect("start fixture site")
-}
-
-#[allow(dead_code)]
-pub fn exists(p: &Path) -> bool {
-    p.exists()
 }
 
 impl Workspace {
