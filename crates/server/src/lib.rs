@@ -19,6 +19,7 @@ mod error;
 mod live;
 mod page;
 mod params;
+mod screen;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -45,6 +46,7 @@ pub use page::PAGE_SIZE;
 pub use params::{
     search_request, ParamError, SearchParams, DEFAULT_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES,
 };
+pub use screen::MAX_REQUEST_LINE;
 
 /// Supplies the `jinan stats` JSON (the binary owns the corpus and knows how to read it).
 pub type StatsFn = Arc<dyn Fn() -> std::result::Result<serde_json::Value, String> + Send + Sync>;
@@ -57,8 +59,8 @@ pub const MAX_CONCURRENT_REQUESTS: usize = 64;
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// Largest total size of the request headers (the request line aside).
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
-/// Largest request head (request line + headers) a connection reads. The `http` crate holds URIs of
-/// up to 64 KB (longer ones get hyper's own `414`); headers are capped at [`MAX_HEADER_BYTES`].
+/// Largest request head (request line + headers) a connection reads. Request lines are capped
+/// at [`MAX_REQUEST_LINE`] before hyper sees them (a JSON `400`), headers at [`MAX_HEADER_BYTES`].
 pub const MAX_REQUEST_HEAD: usize = 128 * 1024;
 /// How long a client may take to send its request head.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
@@ -387,7 +389,7 @@ pub async fn serve_listener(
                     }
                 };
                 let svc = TowerToHyperService::new(router.clone());
-                let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), svc).into_owned();
+                let conn = builder.serve_connection_with_upgrades(TokioIo::new(screen::Screened::new(stream)), svc).into_owned();
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
                     if let Err(e) = conn.await {

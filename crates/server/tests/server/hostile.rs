@@ -8,7 +8,7 @@ use crate::common::*;
 
 fn hostile_uris() -> Vec<String> {
     // The largest URI the `http` crate (and so hyper) can hold is 64 KB; a 1 MB one never reaches
-    // a router (hyper answers 414 itself, see the socket test). This is the biggest one that does.
+    // the router (the connection's screen answers it, see the socket test). This is a big one that does.
     let huge = "a".repeat(60_000);
     vec![
         "/api/search?q=springs&limit=ten".into(),
