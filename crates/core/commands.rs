@@ -270,6 +270,10 @@ fn serve(places: &Places, args: ServeArgs, file: &flags::ServeConfigFile) -> any
         index_dir: places.index.clone(),
         addr,
         stats: stats_fn,
+        cache_entries: args
+            .cache
+            .or(file.cache)
+            .unwrap_or(jinan_server::CACHED_ANSWERS),
     };
     runtime()?.block_on(async move {
         eprintln!("jinan: serving http://{addr}/ (Ctrl-C to stop)");

@@ -145,6 +145,10 @@ pub struct ServeArgs {
     /// Address to listen on [default: 127.0.0.1:7700]
     #[arg(long, value_name = "HOST:PORT")]
     pub addr: Option<String>,
+    /// Answers kept for repeated searches until the index changes; 0 turns the cache off
+    /// [default: 4096]
+    #[arg(long, value_name = "N")]
+    pub cache: Option<usize>,
 }
 
 #[derive(Args, Debug)]
@@ -251,6 +255,7 @@ pub struct SearchConfigFile {
 #[serde(deny_unknown_fields)]
 pub struct ServeConfigFile {
     pub addr: Option<String>,
+    pub cache: Option<usize>,
 }
 
 /// Reads `--config FILE` (which must exist) or `./jinan.toml` (if it exists).

@@ -187,35 +187,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let bytes: usize = articles.iter().map(|a| a.title.len() + a.body.len()).sum();
     let mb = bytes as f64 / 1e6;
 
-    // Tokenization alone, one thread.
-    let mut an = analyzer();
-    let t = Instant::now();
-    let mut tokens = 0usize;
-    for a in &articles {
-        tokens += analyze(&mut an, &a.title).len() + analyze(&mut an, &a.body).len();
-    }
-    let tok_secs = t.elapsed().as_secs_f64();
-
-    // Indexing: default writer (200 MB, 2 threads), one commit at the end, merges included.
+    // `BENCH_QUERIES_ONLY=1` reuses WORK_DIR/index from an earlier run (for profiling queries).
+    let queries_only = std::env::var_os("BENCH_QUERIES_ONLY").is_some();
     let dir = work.join("index");
-    let _ = std::fs::remove_dir_all(&dir);
-    let t = Instant::now();
-    let mut w = Writer::open(&dir)?;
-    let now = Utc::now();
-    for a in &articles {
-        let doc = Document {
-            id: article_id(&a.url),
-            article: a.clone(),
-            captured_at: now,
-            deleted_at: None,
-            digest: None,
-        };
-        w.upsert(&doc)?;
+    let (mut tokens, mut tok_secs, mut index_secs, mut rss) =
+        (0usize, f64::NAN, f64::NAN, f64::NAN);
+    if !queries_only {
+        // Tokenization alone, one thread.
+        let mut an = analyzer();
+        let t = Instant::now();
+        for a in &articles {
+            tokens += analyze(&mut an, &a.title).len() + analyze(&mut an, &a.body).len();
+        }
+        tok_secs = t.elapsed().as_secs_f64();
+
+        // Indexing: default writer (200 MB, 2 threads), one commit at the end, merges included.
+        let _ = std::fs::remove_dir_all(&dir);
+        let t = Instant::now();
+        let mut w = Writer::open(&dir)?;
+        let now = Utc::now();
+        for a in &articles {
+            let doc = Document {
+                id: article_id(&a.url),
+                article: a.clone(),
+                captured_at: now,
+                deleted_at: None,
+                digest: None,
+            };
+            w.upsert(&doc)?;
+        }
+        w.commit("bench")?;
+        w.publish()?;
+        index_secs = t.elapsed().as_secs_f64();
+        rss = peak_rss_mb();
     }
-    w.commit("bench")?;
-    w.publish()?;
-    let index_secs = t.elapsed().as_secs_f64();
-    let rss = peak_rss_mb();
 
     // Queries.
     let queries = make_queries(&articles);
@@ -244,15 +249,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut lat = Vec::new();
     let mut by_kind: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
     let mut hits = 0usize;
+    let mut slowest: Vec<(f64, &str, &str, usize)> = Vec::new();
     for (r, q) in reqs.iter().zip(&queries) {
         let t = Instant::now();
         let res = s.search(r)?;
         let ms = t.elapsed().as_secs_f64() * 1e3;
         hits += usize::from(res.total > 0);
+        slowest.push((ms, q.kind, &q.q, res.total));
         lat.push(ms);
         by_kind.entry(q.kind).or_default().push(ms);
     }
     lat.sort_by(f64::total_cmp);
+    slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+    slowest.truncate(12);
+    // The same queries without hits (limit 0: matching and counting only, no documents, no snippets).
+    let mut count_only = Vec::new();
+    for r in &reqs {
+        let mut r = r.clone();
+        r.limit = 0;
+        let t = Instant::now();
+        s.search(&r)?;
+        count_only.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    count_only.sort_by(f64::total_cmp);
     let kinds: serde_json::Map<String, serde_json::Value> = by_kind
         .into_iter()
         .map(|(k, mut v)| {
@@ -279,7 +298,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "query_p50_ms": pct(&lat, 0.5),
         "query_p99_ms": pct(&lat, 0.99),
         "query_mean_ms": lat.iter().sum::<f64>() / lat.len() as f64,
+        "count_only_p50_ms": pct(&count_only, 0.5),
+        "count_only_p99_ms": pct(&count_only, 0.99),
         "by_kind": kinds,
+        "slowest": slowest
+            .iter()
+            .map(|(ms, kind, q, total)| serde_json::json!({"ms": ms, "kind": kind, "q": q, "total": total}))
+            .collect::<Vec<_>>(),
     });
     println!("{}", serde_json::to_string_pretty(&report)?);
     Ok(())

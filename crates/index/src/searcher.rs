@@ -6,10 +6,11 @@
 //! reloads only when one changed. Each search works on a snapshot (`Arc` of the generation plus a
 //! tantivy searcher), so a search in flight keeps answering from the old generation after a swap.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::{DateTime, Utc};
 use jinan_types::{Document, Hit, IndexStats, SearchRequest, SearchResults, Sort, MAX_LIMIT};
@@ -17,7 +18,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{DocAddress, Executor, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::collect::{StrCounts, YearCounts};
 use crate::error::{Error, Result};
@@ -25,7 +26,7 @@ use crate::generation;
 use crate::query;
 use crate::schema::{self, date_to_days, Fields};
 use crate::snippet;
-use crate::tokenizer::analyzer;
+use crate::tokenizer::{analyzer, positions_analyzer};
 
 /// Deepest result page served (offset + limit), to bound the work of one request.
 pub const MAX_OFFSET: usize = 10_000;
@@ -48,7 +49,6 @@ struct Live {
     gen_dir: PathBuf,
     reader: IndexReader,
     fields: Fields,
-    analyzer: TextAnalyzer,
     stamp: Mutex<Stamp>,
 }
 
@@ -56,7 +56,10 @@ impl Live {
     fn open(dir: &Path, gen: String) -> Result<Live> {
         let gen_dir = dir.join(&gen);
         let stamp = stamp(&gen_dir);
-        let index = generation::open(&gen_dir)?;
+        let mut index = generation::open(&gen_dir)?;
+        if let Some(executor) = search_executor() {
+            index.set_executor(executor);
+        }
         let fields = schema::fields_of(&index.schema())?;
         let reader = index
             .reader_builder()
@@ -67,10 +70,45 @@ impl Live {
             gen_dir,
             reader,
             fields,
-            analyzer: analyzer(),
             stamp: Mutex::new(stamp),
         })
     }
+}
+
+/// The process-wide pool that searches the segments of an index in parallel (one task per
+/// segment), so that a heavy query uses every core; None on a single core.
+fn search_executor() -> Option<Executor> {
+    static EXECUTOR: OnceLock<Option<Executor>> = OnceLock::new();
+    EXECUTOR
+        .get_or_init(|| {
+            let n = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+            if n < 2 {
+                return None;
+            }
+            Executor::multi_thread(n, "jinan-search-")
+                .map_err(|e| tracing::warn!(error = %e, "no search thread pool; searching on one thread"))
+                .ok()
+        })
+        .clone()
+}
+
+thread_local! {
+    /// This thread's analyzers: the full one for queries, the positions-only one for snippets.
+    /// Kept per thread (not cloned per search) so that their stem caches stay warm.
+    static ANALYZERS: RefCell<(TextAnalyzer, TextAnalyzer)> =
+        RefCell::new((analyzer(), positions_analyzer()));
+}
+
+/// Runs `f` with this thread's query and snippet analyzers.
+fn with_analyzers<R>(f: impl FnOnce(&mut TextAnalyzer, &mut TextAnalyzer) -> R) -> R {
+    ANALYZERS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut pair) => {
+            let (query, snippets) = &mut *pair;
+            f(query, snippets)
+        }
+        // Re-entered on the same thread (not done today): fresh analyzers rather than a panic.
+        Err(_) => f(&mut analyzer(), &mut positions_analyzer()),
+    })
 }
 
 /// Searches the live generation of an index directory. `Send + Sync`: share it in an `Arc`.
@@ -201,32 +239,73 @@ impl Searcher {
     /// Runs a search: the query language of INTERFACE.md, filters, sort, paging, snippets.
     /// A query that cannot be parsed, or bad paging, is [`Error::Query`].
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
+        Ok(self.run(req, false)?.0)
+    }
+
+    /// [`Searcher::search`] plus the matching articles per publication year (what
+    /// [`Searcher::year_histogram`] gives), counted in the same pass over the matches.
+    pub fn search_with_years(
+        &self,
+        req: &SearchRequest,
+    ) -> Result<(SearchResults, Vec<(i32, u64)>)> {
+        let (results, years) = self.run(req, true)?;
+        Ok((results, years.unwrap_or_default().into_iter().collect()))
+    }
+
+    fn run(
+        &self,
+        req: &SearchRequest,
+        years: bool,
+    ) -> Result<(SearchResults, Option<BTreeMap<i32, u64>>)> {
         if req.limit > MAX_LIMIT {
             return Err(Error::Query(format!("limit must be at most {MAX_LIMIT}")));
         }
         if req.offset > MAX_OFFSET {
             return Err(Error::Query(format!("offset must be at most {MAX_OFFSET}")));
         }
+        with_analyzers(|query_analyzer, snippet_analyzer| {
+            self.search_with(req, years, query_analyzer, snippet_analyzer)
+        })
+    }
+
+    fn search_with(
+        &self,
+        req: &SearchRequest,
+        want_years: bool,
+        query_analyzer: &mut TextAnalyzer,
+        snippet_analyzer: &mut TextAnalyzer,
+    ) -> Result<(SearchResults, Option<BTreeMap<i32, u64>>)> {
         let live = self.live();
-        let mut analyzer = live.analyzer.clone();
-        let compiled = query::compile(&query::parse(&req.query)?, &live.fields, &mut analyzer)?;
+        let compiled = query::compile(&query::parse(&req.query)?, &live.fields, query_analyzer)?;
         let full = Self::filtered(&live, compiled.query, req)?;
         let searcher = live.reader.searcher();
-        let (total, page): (usize, Vec<(Option<f32>, DocAddress)>) = if req.limit == 0 {
-            (searcher.search(&full, &Count)?, Vec::new())
+        // One pass over the matches: the page of hits, the total and (when asked) the years.
+        let years_collector = want_years.then_some(YearCounts);
+        let (total, page, years): (usize, Vec<(Option<f32>, DocAddress)>, _) = if req.limit == 0 {
+            let (n, years) = searcher.search(&full, &(Count, years_collector))?;
+            (n, Vec::new(), years)
         } else {
             let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
             match req.sort {
                 Sort::Relevance => {
-                    let (docs, n) = searcher.search(&full, &(top.order_by_score(), Count))?;
-                    (n, docs.into_iter().map(|(s, a)| (Some(s), a)).collect())
+                    let (docs, n, years) =
+                        searcher.search(&full, &(top.order_by_score(), Count, years_collector))?;
+                    (
+                        n,
+                        docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
+                        years,
+                    )
                 }
                 Sort::Date => {
-                    let (docs, n) = searcher.search(
+                    let (docs, n, years) = searcher.search(
                         &full,
-                        &(top.order_by_fast_field::<i64>("date", Order::Desc), Count),
+                        &(
+                            top.order_by_fast_field::<i64>("date", Order::Desc),
+                            Count,
+                            years_collector,
+                        ),
                     )?;
-                    (n, docs.into_iter().map(|(_, a)| (None, a)).collect())
+                    (n, docs.into_iter().map(|(_, a)| (None, a)).collect(), years)
                 }
             }
         };
@@ -243,7 +322,7 @@ impl Searcher {
             let d: TantivyDocument = searcher.doc(addr)?;
             let doc = schema::from_tantivy(&live.fields, &d)?;
             let snippet = snippet::snippet(
-                &mut analyzer,
+                snippet_analyzer,
                 &compiled.units,
                 &doc.article.title,
                 &doc.article.body,
@@ -260,21 +339,23 @@ impl Searcher {
                 snippet,
             });
         }
-        Ok(SearchResults {
+        let results = SearchResults {
             query: req.query.clone(),
             total,
             offset: req.offset,
             limit: req.limit,
             hits,
-        })
+        };
+        Ok((results, years))
     }
 
     /// Matching articles per publication year for the request's query and filters (paging and
     /// sort ignored), oldest year first.
     pub fn year_histogram(&self, req: &SearchRequest) -> Result<Vec<(i32, u64)>> {
         let live = self.live();
-        let mut analyzer = live.analyzer.clone();
-        let compiled = query::compile(&query::parse(&req.query)?, &live.fields, &mut analyzer)?;
+        let compiled = with_analyzers(|query_analyzer, _| {
+            query::compile(&query::parse(&req.query)?, &live.fields, query_analyzer)
+        })?;
         let full = Self::filtered(&live, compiled.query, req)?;
         Ok(live
             .reader

@@ -13,7 +13,6 @@ use std::ops::Range;
 use tantivy::tokenizer::TextAnalyzer;
 
 use crate::query::{Scope, Unit};
-use crate::tokenizer::analyze;
 
 /// Approximate length of a snippet, in characters of text (markup not counted).
 pub const SNIPPET_CHARS: usize = 200;
@@ -27,54 +26,122 @@ struct Match {
     unit: usize,
 }
 
-fn find_matches(analyzer: &mut TextAnalyzer, units: &[(usize, &Unit)], text: &str) -> Vec<Match> {
-    if units.is_empty() || text.is_empty() {
-        return Vec::new();
+/// The tokens of a text that take a position, read so far, their normalized texts kept in one
+/// buffer (no allocation per token).
+#[derive(Default)]
+struct Tokens {
+    texts: String,
+    /// (position, byte range in the text, byte range in `texts`), by position.
+    list: Vec<(usize, Range<usize>, Range<usize>)>,
+}
+
+impl Tokens {
+    fn text(&self, i: usize) -> &str {
+        &self.texts[self.list[i].2.clone()]
     }
-    // Tokens with their own position (words and Han characters), sorted by position.
-    let tokens: Vec<_> = analyze(analyzer, text)
-        .into_iter()
-        .filter(|t| t.position_length == 1)
-        .collect();
-    let at = |pos: usize| {
-        tokens
-            .binary_search_by_key(&pos, |t| t.position)
-            .ok()
-            .map(|i| &tokens[i])
-    };
-    let mut out = Vec::new();
-    for (i, first) in tokens.iter().enumerate() {
+
+    fn at(&self, pos: usize) -> Option<usize> {
+        self.list.binary_search_by_key(&pos, |t| t.0).ok()
+    }
+}
+
+/// The matches found in `text`, sorted, and how many of them (a prefix) may anchor the window.
+///
+/// The text is analyzed as a stream and matched as it goes: a unit matches when the token at its
+/// last offset arrives. Once a stretch of `max_chars` holds every unit, the best window is known
+/// to start there or before, so the scan stops a little later: far enough (4 bytes a character)
+/// that every match inside a window anchored up to that point has been seen. Long articles then
+/// cost only their first matching stretch.
+fn find_matches(
+    analyzer: &mut TextAnalyzer,
+    units: &[(usize, &Unit)],
+    text: &str,
+    max_chars: usize,
+) -> (Vec<Match>, usize) {
+    if units.is_empty() || text.is_empty() {
+        return (Vec::new(), 0);
+    }
+    let mut wanted: Vec<usize> = units.iter().map(|(id, _)| *id).collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut tokens = Tokens::default();
+    let mut out: Vec<Match> = Vec::new();
+    // Byte offset where every unit was first seen within one window, and where scanning ends.
+    let mut covered_at: Option<usize> = None;
+    let mut stop_after = usize::MAX;
+    let mut stream = analyzer.token_stream(text);
+    while let Some(t) = stream.next() {
+        // The snippet analyzer makes only these; stacked words would break the position order.
+        if t.position_length != 1 {
+            continue;
+        }
+        if t.offset_from > stop_after || tokens.list.len() > 50_000 {
+            break;
+        }
+        let start = tokens.texts.len();
+        tokens.texts.push_str(&t.text);
+        tokens.list.push((
+            t.position,
+            t.offset_from..t.offset_to,
+            start..tokens.texts.len(),
+        ));
+        let last = tokens.list.len() - 1;
+        let before = out.len();
         for (id, unit) in units {
-            let Some((_, m0)) = unit.seq.first() else {
+            let Some(&(last_off, _)) = unit.seq.last() else {
                 continue;
             };
-            if !m0.matches(&first.text) {
+            let Some(first_pos) = t.position.checked_sub(last_off) else {
                 continue;
-            }
-            let mut end = first.to;
-            let mut ok = true;
-            for (off, m) in &unit.seq[1..] {
-                match at(first.position + off) {
-                    Some(t) if m.matches(&t.text) => end = end.max(t.to),
-                    _ => {
-                        ok = false;
-                        break;
+            };
+            let mut range: Option<Range<usize>> = None;
+            let ok = unit.seq.iter().all(|(off, m)| {
+                let i = if first_pos + off == t.position {
+                    Some(last)
+                } else {
+                    tokens.at(first_pos + off)
+                };
+                match i {
+                    Some(i) if m.matches(tokens.text(i)) => {
+                        let r = &tokens.list[i].1;
+                        range = Some(match range.take() {
+                            None => r.clone(),
+                            Some(x) => x.start.min(r.start)..x.end.max(r.end),
+                        });
+                        true
                     }
+                    _ => false,
                 }
-            }
-            if ok {
-                out.push(Match {
-                    range: first.from..end,
-                    unit: *id,
-                });
+            });
+            if let (true, Some(range)) = (ok, range) {
+                out.push(Match { range, unit: *id });
             }
         }
-        if out.len() >= MAX_MATCHES || i > 50_000 {
+        if out.len() >= MAX_MATCHES {
             break;
+        }
+        if covered_at.is_none() && out.len() > before {
+            let end = t.offset_to;
+            let from = end.saturating_sub(max_chars);
+            let mut seen: Vec<usize> = out
+                .iter()
+                .filter(|m| m.range.start >= from)
+                .map(|m| m.unit)
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            if seen == wanted {
+                covered_at = Some(end);
+                stop_after = end.saturating_add(4 * max_chars);
+            }
         }
     }
     out.sort_by_key(|m| (m.range.start, m.range.end));
-    out
+    let anchors = match covered_at {
+        Some(end) => out.partition_point(|m| m.range.start <= end),
+        None => out.len(),
+    };
+    (out, anchors)
 }
 
 /// Byte offset `n` characters after `from` (or the end of `text`).
@@ -94,9 +161,16 @@ fn back(text: &str, from: usize, n: usize) -> usize {
         .map_or(0, |(i, _)| i)
 }
 
-fn choose_window(text: &str, matches: &[Match], max_chars: usize) -> Range<usize> {
+/// The window of `max_chars` characters holding the most distinct units, then the most matches,
+/// among those that start a little before one of the `anchors`.
+fn choose_window(
+    text: &str,
+    anchors: &[Match],
+    matches: &[Match],
+    max_chars: usize,
+) -> Range<usize> {
     let mut best: Option<((usize, usize), Range<usize>)> = None;
-    for m in matches {
+    for m in anchors {
         let start = back(text, m.range.start, LEAD_CHARS.min(max_chars / 4));
         let end = advance(text, start, max_chars);
         let inside: Vec<&Match> = matches
@@ -210,11 +284,12 @@ fn highlight(
     text: &str,
     max_chars: usize,
 ) -> Option<String> {
-    let matches = find_matches(analyzer, units, text);
+    let (matches, anchors) = find_matches(analyzer, units, text, max_chars);
     if matches.is_empty() {
         return None;
     }
-    let window = tidy(text, choose_window(text, &matches, max_chars), &matches);
+    let window = choose_window(text, &matches[..anchors], &matches, max_chars);
+    let window = tidy(text, window, &matches);
     Some(render(text, window, &matches))
 }
 
@@ -253,13 +328,19 @@ pub fn snippet_with(
 mod tests {
     use super::*;
     use crate::query::{compile, parse};
-    use crate::tokenizer::analyzer;
+    use crate::tokenizer::{analyzer, positions_analyzer};
 
     fn snip(q: &str, title: &str, body: &str) -> String {
         let (_, fields) = crate::schema::build();
         let mut a = analyzer();
         let c = compile(&parse(q).unwrap(), &fields, &mut a).unwrap();
-        snippet(&mut a, &c.units, title, body)
+        let with_words = snippet(&mut a, &c.units, title, body);
+        // The positions-only analyzer the searcher uses gives the very same snippet.
+        assert_eq!(
+            snippet(&mut positions_analyzer(), &c.units, title, body),
+            with_words
+        );
+        with_words
     }
 
     #[test]
@@ -345,6 +426,24 @@ mod tests {
         for w in inner.split(' ') {
             assert!(words.contains(&w), "cut word {w:?} in {s}");
         }
+    }
+
+    #[test]
+    fn long_text_window_holds_every_word_and_every_match_in_it_is_marked() {
+        let filler = "Filler words about the weather and the roads. ".repeat(200);
+        // `spring` alone early, `spring` with `festival` much later: the window with both wins.
+        let body = format!(
+            "A spring opened. {filler} The spring festival drew crowds, the spring festival again. {filler}"
+        );
+        let s = snip("spring festival", "T", &body);
+        assert!(s.contains("<b>spring</b> <b>festival</b> drew"), "{s}");
+        // every match inside the window is highlighted, including those after the first pair
+        assert_eq!(s.matches("<b>festival</b>").count(), 2, "{s}");
+        // a single word: its first stretch, with the later matches inside the window marked
+        let body =
+            format!("{filler} Springs here, springs there, spring everywhere. {filler} spring");
+        let s = snip("spring", "T", &body);
+        assert_eq!(s.matches("<b>").count(), 3, "{s}");
     }
 
     #[test]

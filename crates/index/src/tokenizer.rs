@@ -70,6 +70,15 @@ pub fn analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// [`analyzer`] without the jieba words ([`MixedTokenizer::positions_only`]): every token that
+/// takes a position, normalized the same way. Snippets match by position and use this one.
+pub fn positions_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(MixedTokenizer::positions_only())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(EnglishNormalizer)
+        .build()
+}
+
 /// The analyzer as first written, with tantivy's own filters: the reference that
 /// [`analyzer`] must reproduce token for token (tests and benchmarks).
 pub fn reference_analyzer() -> TextAnalyzer {
@@ -131,10 +140,33 @@ struct Pending {
 ///
 /// Tokens are produced lazily into one reused [`Token`]; only the tokens of the current Han run
 /// are buffered (as byte ranges), so no memory is allocated per token.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct MixedTokenizer {
     token: Token,
     pending: Vec<Pending>,
+    /// False: no jieba words, only the tokens that take a position (words and Han characters).
+    jieba_words: bool,
+}
+
+impl Default for MixedTokenizer {
+    fn default() -> Self {
+        MixedTokenizer {
+            token: Token::default(),
+            pending: Vec::new(),
+            jieba_words: true,
+        }
+    }
+}
+
+impl MixedTokenizer {
+    /// The tokenizer without the stacked jieba words: the same positions and the same
+    /// position-length-1 tokens, for uses that match by position only (snippets).
+    pub fn positions_only() -> Self {
+        MixedTokenizer {
+            jieba_words: false,
+            ..Default::default()
+        }
+    }
 }
 
 /// Stream over the tokens [`MixedTokenizer`] produces for one text.
@@ -148,6 +180,7 @@ pub struct MixedTokenStream<'a> {
     pending: &'a mut Vec<Pending>,
     /// Index of the next token of `pending` to emit.
     next_pending: usize,
+    jieba_words: bool,
 }
 
 impl Tokenizer for MixedTokenizer {
@@ -163,6 +196,7 @@ impl Tokenizer for MixedTokenizer {
             token: &mut self.token,
             pending: &mut self.pending,
             next_pending: 0,
+            jieba_words: self.jieba_words,
         }
     }
 }
@@ -181,6 +215,18 @@ impl MixedTokenStream<'_> {
     fn segment_han(&mut self, start: usize, end: usize) {
         self.pending.clear();
         self.next_pending = 0;
+        if !self.jieba_words {
+            for (i, ch) in self.text[start..end].char_indices() {
+                self.pending.push(Pending {
+                    from: start + i,
+                    to: start + i + ch.len_utf8(),
+                    position: self.position,
+                    len: 1,
+                });
+                self.position += 1;
+            }
+            return;
+        }
         let run = &self.text[start..end];
         for word in jieba().cut(run, false) {
             let from = start + word.byte_start;
@@ -527,6 +573,16 @@ mod tests {
             let expected = full(&mut reference_analyzer(), &text);
             prop_assert_eq!(&full(&mut ours, &text), &expected);
             prop_assert_eq!(&full(&mut ours, &text), &expected);
+        }
+
+        #[test]
+        fn positions_analyzer_is_the_analyzer_without_stacked_words(text in "[a-zA-Z0-9 ,.'\\-济南友好城市泉章丘区中国重汽的是了\u{3000}。，]{0,80}") {
+            let mut positions = positions_analyzer();
+            let expected: Vec<_> = full(&mut analyzer(), &text)
+                .into_iter()
+                .filter(|t| t.2 == 1)
+                .collect();
+            prop_assert_eq!(&full(&mut positions, &text), &expected);
         }
 
         #[test]

@@ -454,6 +454,19 @@ fn page_data_histogram_columns_stats() {
         s.year_histogram(&req("jinan OR 济南")).unwrap(),
         vec![(2018, 2), (2021, 1), (2022, 1)]
     );
+    // The page's single pass gives the same hits and years, whatever the sort.
+    for sort in [Sort::Relevance, Sort::Date] {
+        let mut r = req("jinan OR 济南");
+        r.sort = sort;
+        let (results, years) = s.search_with_years(&r).unwrap();
+        assert_eq!(years, s.year_histogram(&r).unwrap());
+        let alone = s.search(&r).unwrap();
+        assert_eq!(results.total, alone.total);
+        let urls = |x: &jinan_types::SearchResults| {
+            x.hits.iter().map(|h| h.url.clone()).collect::<Vec<_>>()
+        };
+        assert_eq!(urls(&results), urls(&alone));
+    }
     let cols = s.columns().unwrap();
     assert_eq!(cols[0], ("Loving Jinan".to_string(), 2));
     assert_eq!(cols[1], ("Sisterly Jinan".to_string(), 2));

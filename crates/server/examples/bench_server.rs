@@ -209,6 +209,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                 index_dir: dir.to_path_buf(),
                 addr: arg3.parse()?,
                 stats: Arc::new(|| Ok(serde_json::json!({}))),
+                // CACHE=0 measures every request searched afresh.
+                cache_entries: std::env::var("CACHE")
+                    .ok()
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(jinan_server::CACHED_ANSWERS),
             };
             jinan_server::serve(cfg, async {
                 let _ = tokio::signal::ctrl_c().await;

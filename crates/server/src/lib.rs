@@ -15,6 +15,7 @@
 //!
 //! Errors are `{"error": "...", "code": "..."}` with the status of [`ApiError::code_and_status`].
 
+mod cache;
 mod error;
 mod live;
 mod page;
@@ -28,7 +29,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, Request, State};
+use axum::extract::{Query, RawQuery, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
@@ -40,6 +41,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+pub use cache::{AnswerCache, Kind as AnswerKind, CACHED_ANSWERS};
 pub use error::ApiError;
 pub use live::{LiveIndex, REFRESH_EVERY};
 pub use page::PAGE_SIZE;
@@ -89,6 +91,8 @@ pub struct ServerConfig {
     pub addr: SocketAddr,
     /// Supplies the `jinan stats` JSON for `/api/stats`.
     pub stats: StatsFn,
+    /// Answers kept for repeated requests ([`CACHED_ANSWERS`] by default; 0 turns caching off).
+    pub cache_entries: usize,
 }
 
 /// Shared state of the handlers.
@@ -96,6 +100,8 @@ pub struct ServerConfig {
 pub struct AppState {
     pub live: Arc<LiveIndex>,
     pub stats: StatsFn,
+    /// Answers of repeated searches and pages, valid until the index changes.
+    pub cache: Arc<AnswerCache>,
 }
 
 impl AppState {
@@ -105,6 +111,15 @@ impl AppState {
         AppState {
             live: Arc::new(LiveIndex::new(index_dir)),
             stats,
+            cache: Arc::new(AnswerCache::default()),
+        }
+    }
+
+    /// The same state with a cache of `entries` answers (0: no caching).
+    pub fn with_cache(self, entries: usize) -> AppState {
+        AppState {
+            cache: Arc::new(AnswerCache::new(entries)),
+            ..self
         }
     }
 }
@@ -175,14 +190,35 @@ fn query_error(e: QueryRejection) -> ApiError {
 async fn api_search(
     State(st): State<AppState>,
     q: std::result::Result<Query<SearchParams>, QueryRejection>,
-) -> std::result::Result<Json<jinan_types::SearchResults>, ApiError> {
+) -> std::result::Result<Response, ApiError> {
     let Query(params) = q.map_err(query_error)?;
     let req = search_request(&params)?;
-    let results = st
-        .live
-        .with(move |s| s.search(&req).map_err(ApiError::from_index))
-        .await?;
-    Ok(Json(results))
+    // The parsed request is the key: spellings of the same search share one entry.
+    let key = serde_json::to_string(&req).map_err(|e| ApiError::Internal(e.to_string()))?;
+    // Read before searching, so an answer is never filed under a newer index than its own.
+    let version = st.live.fresh_version().await;
+    let body = match st.cache.get(version, AnswerKind::Api, &key) {
+        Some(hit) => hit,
+        None => {
+            let results = st
+                .live
+                .with(move |s| s.search(&req).map_err(ApiError::from_index))
+                .await?;
+            let body = axum::body::Bytes::from(
+                serde_json::to_vec(&results).map_err(|e| ApiError::Internal(e.to_string()))?,
+            );
+            st.cache.put(version, AnswerKind::Api, &key, body.clone());
+            body
+        }
+    };
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -230,8 +266,15 @@ async fn api_stats(
 
 async fn search_page(
     State(st): State<AppState>,
+    RawQuery(raw): RawQuery,
     q: std::result::Result<Query<page::PageParams>, QueryRejection>,
 ) -> Response {
+    // A page is a function of its query string and the index version: answer repeats from the cache.
+    let raw = raw.unwrap_or_default();
+    let version = st.live.fresh_version().await;
+    if let Some(html) = st.cache.get(version, AnswerKind::Page, &raw) {
+        return html_response(StatusCode::OK, html);
+    }
     let params = match q {
         Ok(Query(p)) => p,
         Err(e) => {
@@ -251,7 +294,7 @@ async fn search_page(
         Some(Err(msg)) => {
             let columns = st
                 .live
-                .with(|s| Ok(s.columns().unwrap_or_default()))
+                .with_live(|live, s| Ok(live.columns(s)))
                 .await
                 .unwrap_or_default();
             (StatusCode::BAD_REQUEST, columns, page::Outcome::Error(msg))
@@ -260,15 +303,13 @@ async fn search_page(
             let req = other.and_then(|r| r.ok());
             let run = st
                 .live
-                .with(move |s| {
-                    let columns = s.columns().unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "cannot list columns");
-                        Vec::new()
-                    });
+                .with_live(move |live, s| {
+                    let columns = live.columns(s);
                     let Some(req) = req else {
                         return Ok((columns, page::Outcome::Empty));
                     };
-                    let results = match s.search(&req) {
+                    // Hits, total and the per-year chart in one pass over the matches.
+                    let (results, years) = match s.search_with_years(&req) {
                         Ok(r) => r,
                         Err(e) => {
                             return Ok((
@@ -277,10 +318,6 @@ async fn search_page(
                             ))
                         }
                     };
-                    let years = s.year_histogram(&req).unwrap_or_else(|e| {
-                        tracing::warn!(error = %e, "cannot count matches per year");
-                        Vec::new()
-                    });
                     Ok((
                         columns,
                         page::Outcome::Results {
@@ -301,13 +338,32 @@ async fn search_page(
                     if matches!(e, ApiError::Internal(_)) {
                         tracing::error!(error = %e, "search page failed");
                     }
-                    (status, Vec::new(), page::Outcome::Unavailable(e.message()))
+                    (
+                        status,
+                        Arc::new(Vec::new()),
+                        page::Outcome::Unavailable(e.message()),
+                    )
                 }
             }
         }
     };
-    let body = page::render(&search, &columns, &outcome);
-    (status, Html(body.into_string())).into_response()
+    let body = axum::body::Bytes::from(page::render(&search, &columns, &outcome).into_string());
+    if status == StatusCode::OK {
+        st.cache.put(version, AnswerKind::Page, &raw, body.clone());
+    }
+    html_response(status, body)
+}
+
+fn html_response(status: StatusCode, body: axum::body::Bytes) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/html; charset=utf-8"),
+        )],
+        body,
+    )
+        .into_response()
 }
 
 /// The page's request: the search options with `page` (1-based, [`PAGE_SIZE`] hits a page unless
@@ -347,7 +403,8 @@ pub async fn serve(
         })?;
     let dir = cfg.index_dir.clone();
     let stats = cfg.stats.clone();
-    let state = tokio::task::spawn_blocking(move || AppState::new(&dir, stats))
+    let entries = cfg.cache_entries;
+    let state = tokio::task::spawn_blocking(move || AppState::new(&dir, stats).with_cache(entries))
         .await
         .map_err(|e| Error::Io(std::io::Error::other(e)))?;
     serve_listener(listener, state, shutdown).await

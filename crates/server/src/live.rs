@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use jinan_index::Searcher;
@@ -18,6 +18,9 @@ use crate::error::ApiError;
 
 /// How often the index is checked for new commits or a new generation.
 pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
+
+/// Articles per column, most first.
+pub type Columns = Arc<Vec<(String, u64)>>;
 
 /// The server's handle on the index directory.
 pub struct LiveIndex {
@@ -28,6 +31,10 @@ pub struct LiveIndex {
     /// True while one caller refreshes, so that others do not pile up behind it.
     refreshing: AtomicBool,
     epoch: Instant,
+    /// Bumped whenever the searcher sees something new (opened, new commit, new generation).
+    version: AtomicU64,
+    /// Articles per column, for the page's filter, and the version they were counted at.
+    columns: Mutex<Option<(u64, Columns)>>,
 }
 
 impl LiveIndex {
@@ -40,6 +47,8 @@ impl LiveIndex {
             last_refresh_ms: AtomicU64::new(0),
             refreshing: AtomicBool::new(false),
             epoch: Instant::now(),
+            version: AtomicU64::new(0),
+            columns: Mutex::new(None),
         };
         live.refresh_now();
         live
@@ -50,15 +59,31 @@ impl LiveIndex {
         &self.dir
     }
 
+    /// True when the last refresh is older than [`REFRESH_EVERY`] (two atomic reads).
+    pub fn refresh_due(&self) -> bool {
+        let now = self.epoch.elapsed().as_millis() as u64;
+        let last = self.last_refresh_ms.load(Ordering::Acquire);
+        now.saturating_sub(last) >= REFRESH_EVERY.as_millis() as u64
+    }
+
     /// Refreshes when the last refresh is older than [`REFRESH_EVERY`] and nobody else is at it.
     /// Blocking; cheap when nothing changed.
     pub fn refresh_if_due(&self) {
-        let now = self.epoch.elapsed().as_millis() as u64;
-        let last = self.last_refresh_ms.load(Ordering::Acquire);
-        if now.saturating_sub(last) < REFRESH_EVERY.as_millis() as u64 {
-            return;
+        if self.refresh_due() {
+            self.refresh_now();
         }
-        self.refresh_now();
+    }
+
+    /// The current [`LiveIndex::version`], refreshing first (on the blocking pool) when due, so
+    /// that a cached answer is never served for longer than a refresh period after a change.
+    pub async fn fresh_version(self: &Arc<Self>) -> u64 {
+        if self.refresh_due() {
+            let live = self.clone();
+            if let Err(e) = tokio::task::spawn_blocking(move || live.refresh_if_due()).await {
+                tracing::error!(error = %e, "index refresh task failed");
+            }
+        }
+        self.version()
     }
 
     /// Refreshes (or opens) the index now, unless another caller is already doing it. Errors are
@@ -71,6 +96,7 @@ impl LiveIndex {
         match current {
             Some(s) => match s.refresh() {
                 Ok(true) => {
+                    self.version.fetch_add(1, Ordering::AcqRel);
                     tracing::info!(dir = %self.dir.display(), "index changed; serving the new version")
                 }
                 Ok(false) => {}
@@ -84,6 +110,7 @@ impl LiveIndex {
                     if let Ok(mut slot) = self.searcher.write() {
                         *slot = Some(Arc::new(s));
                     }
+                    self.version.fetch_add(1, Ordering::AcqRel);
                 }
                 Err(jinan_index::Error::NoIndex(_)) => {
                     tracing::debug!(dir = %self.dir.display(), "no index yet")
@@ -112,10 +139,34 @@ impl LiveIndex {
                 if let Ok(mut slot) = self.searcher.write() {
                     *slot = Some(s.clone());
                 }
+                self.version.fetch_add(1, Ordering::AcqRel);
                 Ok(s)
             }
             Err(e) => Err(ApiError::from_index(e)),
         }
+    }
+
+    /// The version of the index being served: it changes whenever the searcher sees something
+    /// new, so answers computed at one version are valid while it lasts.
+    pub fn version(&self) -> u64 {
+        self.version.load(Ordering::Acquire)
+    }
+
+    /// Articles per column (most first), counted once per index version.
+    pub fn columns(&self, s: &Searcher) -> Columns {
+        let version = self.version();
+        let mut slot = self.columns.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((v, cols)) = slot.as_ref() {
+            if *v == version {
+                return cols.clone();
+            }
+        }
+        let cols = Arc::new(s.columns().unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot list columns");
+            Vec::new()
+        }));
+        *slot = Some((version, cols.clone()));
+        cols
     }
 
     /// Runs `f` with the searcher on the blocking pool, refreshing first when due.
@@ -124,11 +175,21 @@ impl LiveIndex {
         T: Send + 'static,
         F: FnOnce(&Searcher) -> Result<T, ApiError> + Send + 'static,
     {
+        self.with_live(move |_, s| f(s)).await
+    }
+
+    /// [`LiveIndex::with`], also handing `f` this handle (for [`LiveIndex::version`] and
+    /// [`LiveIndex::columns`], read after the refresh).
+    pub async fn with_live<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&LiveIndex, &Searcher) -> Result<T, ApiError> + Send + 'static,
+    {
         let live = self.clone();
         tokio::task::spawn_blocking(move || {
             live.refresh_if_due();
             let s = live.searcher()?;
-            f(&s)
+            f(&live, &s)
         })
         .await
         .map_err(|e| ApiError::Internal(format!("index task failed: {e}")))?

@@ -136,9 +136,7 @@ impl Parse {
                     }
                     *len += take;
                     *blank &= rest[..take].iter().all(|&b| b == b'\r');
-                    let Some(nl) = nl else {
-                        return None;
-                    };
+                    let nl = nl?;
                     if *first && rest.starts_with(b"PRI * HTTP/2.0") {
                         *self = Parse::Off;
                         return None;
@@ -168,9 +166,7 @@ impl Parse {
                     let room = HEADER_PREFIX.saturating_sub(line.len());
                     line.extend_from_slice(&rest[..take.min(room)]);
                     *line_len += take;
-                    let Some(nl) = nl else {
-                        return None;
-                    };
+                    let nl = nl?;
                     i += nl + 1;
                     let text = line.strip_suffix(b"\r").unwrap_or(line);
                     if text.is_empty() && *line_len <= 1 {

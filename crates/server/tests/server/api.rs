@@ -345,3 +345,59 @@ trait Pipe: Sized {
     }
 }
 impl<T> Pipe for T {}
+
+#[tokio::test]
+async fn repeated_searches_are_answered_from_the_cache_until_the_index_changes() {
+    let (dir, st) = fixture();
+    assert!(st.cache.is_empty());
+    let first = get(&st, "/api/search?q=springs&limit=3").await;
+    assert_eq!(first.status, StatusCode::OK);
+    let n = st.cache.len();
+    assert_eq!(n, 1, "the answer is kept");
+    // The same search spelled differently is the same entry and the same bytes.
+    let again = get(&st, "/api/search?limit=3&q=springs&offset=0").await;
+    assert_eq!(again.body, first.body);
+    assert_eq!(again.content_type, first.content_type);
+    assert_eq!(st.cache.len(), n);
+    let page = get(&st, "/?q=springs").await;
+    assert_eq!(get(&st, "/?q=springs").await.body, page.body);
+    assert_eq!(st.cache.len(), n + 1, "the page is kept too");
+    // Errors are not kept.
+    assert_eq!(
+        get(&st, "/api/search?q=%22open").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&st, "/?q=springs&page=0").await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(st.cache.len(), n + 1);
+
+    // A commit that changes the answer: after the next refresh the new answer is served.
+    let mut w = jinan_index::Writer::open(dir.path()).unwrap();
+    let d = doc(
+        "http://english.jinan.gov.cn/art/2021/1/3/art_1_3.html",
+        "Springs in winter",
+        NaiveDate::from_ymd_opt(2021, 1, 3).unwrap(),
+        "Zoom In",
+        Lang::En,
+        "The springs steam in winter.",
+    );
+    w.upsert(&d).unwrap();
+    w.commit("{}").unwrap();
+    drop(w);
+    let before = first.json()["total"].as_u64().unwrap();
+    let count = |st: jinan_server::AppState, q: &'static str| async move {
+        get(&st, &format!("/api/search?q={q}&limit=3")).await.json()["total"]
+            .as_u64()
+            .unwrap()
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while count(st.clone(), "springs").await != before + 1 {
+        assert!(
+            Instant::now() < deadline,
+            "the cached answer outlived the index"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
