@@ -1,8 +1,13 @@
 //! The crawler through the built binary (issue 3): coverage, resume after SIGKILL, WARC read-back
-//! with Python's warcio, recrawl after the site changed.
+//! with Python's warcio, recrawl after the site changed, and the politeness the server asks for
+//! (Retry-After, a burst of refusals, robots.txt answering 5xx), read from the fixture's log.
 
-use crate::util::{captures, fast, site, stderr, warcio_check, Workspace};
+use crate::util::{
+    captures, failure_counts, fast, plain_site, site, stderr, warcio_check, Workspace,
+};
 use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+use testsite::{LogEntry, RefusalBurst, RetryAfter, RobotsMode};
 
 /// Every live article of the fixture, by URL.
 fn live_urls(server: &testsite::Server) -> HashSet<String> {
@@ -111,4 +116,272 @@ fn recrawl_uses_conditional_get_and_records_changes() {
         assert!(gone.contains(&url), "deleted {url} not recorded as 404/410");
     }
     warcio_check(&ws.corpus());
+}
+
+/// The log sorted by request start.
+fn sorted_log(server: &testsite::Server) -> Vec<LogEntry> {
+    let mut log = server.log();
+    log.sort_by_key(|e| e.ts_ms);
+    log
+}
+
+/// Milliseconds between consecutive request starts.
+fn gaps(entries: &[&LogEntry]) -> Vec<i64> {
+    entries
+        .windows(2)
+        .map(|w| w[1].ts_ms - w[0].ts_ms)
+        .collect()
+}
+
+fn median(mut v: Vec<i64>) -> i64 {
+    assert!(!v.is_empty(), "no gaps to take the median of");
+    v.sort_unstable();
+    v[v.len() / 2]
+}
+
+#[test]
+fn retry_after_of_429_and_503_is_honoured() {
+    let server = plain_site(40);
+    let base = server.base_url();
+    let root = base.trim_end_matches('/');
+    let (a, b) = server.with_site(|s| (s.path_of(20).unwrap(), s.path_of(30).unwrap()));
+    // Delay-seconds on a 429; an HTTP-date (at least 1.5 s on) on a 503.
+    server.answer_once(&a, 429, Some(RetryAfter::Seconds(2)));
+    server.answer_once(
+        &b,
+        503,
+        Some(RetryAfter::DateIn(Duration::from_millis(1500))),
+    );
+    let ws = Workspace::new();
+    ws.crawl_fast(&base);
+
+    let log = sorted_log(&server);
+    for (path, status, pause_ms) in [(&a, 429, 2000), (&b, 503, 1500)] {
+        let reqs: Vec<&LogEntry> = log.iter().filter(|e| &e.path == path).collect();
+        let statuses: Vec<u16> = reqs.iter().map(|e| e.status).collect();
+        assert_eq!(statuses, [status, 200], "{path}");
+        let waited = reqs[1].ts_ms - reqs[0].ts_ms;
+        assert!(
+            waited >= pause_ms,
+            "{path}: retried {waited} ms after a {status} asking for {pause_ms} ms"
+        );
+        // The pause holds for the whole host: nothing starts once the refusal is in (250 ms
+        // allowed for requests already on their way) until the pause is over.
+        let answered = reqs[0].ts_ms + reqs[0].duration_ms as i64;
+        let during: Vec<&str> = log
+            .iter()
+            .filter(|e| e.ts_ms > answered + 250 && e.ts_ms < reqs[0].ts_ms + pause_ms)
+            .map(|e| e.path.as_str())
+            .collect();
+        assert!(
+            during.is_empty(),
+            "requests during the {status} pause: {during:?}"
+        );
+    }
+    let got = ok_captures(&ws);
+    for p in [&a, &b] {
+        assert_eq!(
+            got.get(&format!("{root}{p}")),
+            Some(&1),
+            "{p} not captured once"
+        );
+    }
+}
+
+#[test]
+fn a_burst_of_refusals_slows_the_crawl_down_and_the_pace_recovers() {
+    let server = plain_site(150);
+    // After 40 requests the site refuses everything (403, 412, 418) for 2 s.
+    server.set_refusal_burst(Some(RefusalBurst {
+        after: 40,
+        duration: Duration::from_secs(2),
+    }));
+    let base = server.base_url();
+    let ws = Workspace::new();
+    // No rate limit: the only throttle is the crawler's reaction to the refusals.
+    let out = ws.jinan(&[
+        "crawl",
+        "--seed",
+        &base,
+        "--rate",
+        "0",
+        "--concurrency",
+        "4",
+        "--timeout",
+        "5",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    let log = sorted_log(&server);
+    let refused: Vec<&LogEntry> = log
+        .iter()
+        .filter(|e| e.fault.as_deref() == Some("refuse"))
+        .collect();
+    let (Some(first), Some(last)) = (refused.first(), refused.last()) else {
+        panic!("the site refused nothing");
+    };
+    let heard = first.ts_ms + first.duration_ms as i64 + 50;
+    let before: Vec<&LogEntry> = log.iter().filter(|e| e.ts_ms < first.ts_ms).collect();
+    // From the last request sent before the crawler heard the first refusal, through the first
+    // request answered normally after the burst.
+    let start = log.iter().rposition(|e| e.ts_ms <= heard).unwrap_or(0);
+    let Some(back) = log
+        .iter()
+        .position(|e| e.ts_ms > last.ts_ms && e.status == 200)
+    else {
+        panic!(
+            "nothing fetched after the burst: {} of {} requests refused, no slow-down",
+            refused.len(),
+            log.len()
+        );
+    };
+    let slowed: Vec<&LogEntry> = log[start..=back].iter().collect();
+    let later: Vec<&LogEntry> = log[back..].iter().skip(10).collect();
+    let (m_before, m_slowed, m_later) = (
+        median(gaps(&before)),
+        median(gaps(&slowed)),
+        median(gaps(&later)),
+    );
+    let summary = format!(
+        "{} refused; median gaps: before {m_before} ms, slowed {m_slowed} ms, later {m_later} ms",
+        refused.len()
+    );
+    eprintln!("{summary}");
+    assert!(m_before < 100, "{summary}");
+    assert!(
+        m_slowed >= 400 && m_slowed >= 4 * m_before.max(1),
+        "{summary}"
+    );
+    // The penalty decays once the site answers normally again, and the crawl goes on.
+    assert!(m_later < 100 && m_later * 4 <= m_slowed, "{summary}");
+    assert!(
+        later.len() >= 20,
+        "only {} requests after the burst",
+        later.len()
+    );
+
+    // Refused pages are not retried, and are failures of kind http-403/412/418 in `stats`.
+    let mut per_path: HashMap<&str, usize> = HashMap::new();
+    for e in &log {
+        *per_path.entry(e.path.as_str()).or_default() += 1;
+    }
+    for e in &refused {
+        assert_eq!(per_path[e.path.as_str()], 1, "{} requested again", e.path);
+    }
+    let counts = failure_counts(&ws);
+    for code in [403u16, 412, 418] {
+        let expected = refused
+            .iter()
+            .filter(|e| e.status == code && e.method == "GET")
+            .filter(|e| {
+                !["dataproxy.jsp", "api-gateway", "showJsContent"]
+                    .iter()
+                    .any(|list| e.path.contains(list))
+            })
+            .count() as u64;
+        let kind = format!("http-{code}");
+        assert_eq!(
+            counts.get(&kind).copied().unwrap_or(0),
+            expected,
+            "{kind} in stats: {counts:?}"
+        );
+    }
+}
+
+#[test]
+fn robots_5xx_closes_the_host_and_a_later_crawl_fetches_what_was_held_back() {
+    let server = plain_site(30);
+    server.set_robots(RobotsMode::ServerError);
+    let base = server.base_url();
+    // Linked from nowhere: only the held-back state brings it to the next crawl.
+    let lone = format!("{base}picture/held-back.gif");
+    let ws = Workspace::new();
+    let out = ws.jinan(&[
+        "crawl",
+        "--seed",
+        &base,
+        "--seed",
+        &lone,
+        "--rate",
+        "0",
+        "--timeout",
+        "2",
+    ]);
+    // Documented: a crawl that recorded failed (here: held-back) pages is still done.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(lines[0].contains("robots-unavailable 2"), "{stdout}");
+
+    // Nothing but robots.txt, asked again after 1, 2 and 4 s.
+    let log = sorted_log(&server);
+    assert!(log.iter().all(|e| e.path == "/robots.txt"), "{log:?}");
+    let asks: Vec<&LogEntry> = log.iter().collect();
+    assert_eq!(asks.len(), 4, "{asks:?}");
+    for (i, gap) in gaps(&asks).into_iter().enumerate() {
+        assert!(gap >= 1000 << i, "re-ask {} after {gap} ms", i + 1);
+    }
+    assert_eq!(failure_counts(&ws).get("robots-unavailable"), Some(&2));
+
+    // robots.txt answers again: a crawl seeded with the home page only fetches the held URL too.
+    server.set_robots(RobotsMode::Normal);
+    server.clear_log();
+    ws.crawl_fast(&base);
+    let got = ok_captures(&ws);
+    assert!(got.contains_key(&lone), "the held-back URL was dropped");
+    let missing: Vec<_> = live_urls(&server)
+        .into_iter()
+        .filter(|u| !got.contains_key(u))
+        .collect();
+    assert!(missing.is_empty(), "not captured: {missing:?}");
+    let counts = failure_counts(&ws);
+    assert!(!counts.contains_key("robots-unavailable"), "{counts:?}");
+}
+
+#[test]
+fn robots_answering_again_opens_the_host_within_the_same_crawl() {
+    let server = plain_site(30);
+    server.set_robots(RobotsMode::ServerError);
+    let base = server.base_url();
+    let ws = Workspace::new();
+    let mut child = ws.spawn(&fast("crawl", &base));
+    // Once the crawler has met the 500, robots.txt comes back.
+    let t = Instant::now();
+    while !server.log().iter().any(|e| e.path == "/robots.txt") {
+        assert!(
+            t.elapsed() < Duration::from_secs(30),
+            "robots.txt never asked"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    server.set_robots(RobotsMode::Normal);
+    let status = child.wait().expect("wait for jinan");
+    assert_eq!(status.code(), Some(0));
+
+    let log = sorted_log(&server);
+    let asks: Vec<u16> = log
+        .iter()
+        .filter(|e| e.path == "/robots.txt")
+        .map(|e| e.status)
+        .collect();
+    assert!(
+        asks.len() >= 2 && asks[..asks.len() - 1].iter().all(|s| *s == 500),
+        "{asks:?}"
+    );
+    assert_eq!(asks.last(), Some(&200));
+    let open = log
+        .iter()
+        .find(|e| e.path == "/robots.txt" && e.status == 200)
+        .map(|e| e.ts_ms)
+        .unwrap_or_default();
+    assert!(
+        log.iter()
+            .filter(|e| e.path != "/robots.txt")
+            .all(|e| e.ts_ms >= open),
+        "a page was fetched while robots.txt answered 500"
+    );
+    let got = ok_captures(&ws);
+    assert!(live_urls(&server).iter().all(|u| got.contains_key(u)));
+    assert!(!failure_counts(&ws).contains_key("robots-unavailable"));
 }

@@ -224,3 +224,28 @@ print(n)
         .unwrap_or(0);
     assert!(n > 0, "warcio read no records");
 }
+
+/// The fixture site with `n` articles and no hazards (no trap pages, once-only errors or WAF), for
+/// tests that script the server's behaviour themselves.
+pub fn plain_site(n: usize) -> testsite::Server {
+    let cfg = testsite::SiteConfig {
+        articles: n,
+        hazards: false,
+        ..Default::default()
+    };
+    testsite::Server::start(testsite::Site::new(cfg)).expect("start fixture site")
+}
+
+/// `jinan stats --format json`: failures by kind (kind → count).
+pub fn failure_counts(ws: &Workspace) -> std::collections::BTreeMap<String, u64> {
+    let v: serde_json::Value =
+        serde_json::from_str(&ws.ok(&["stats", "--format", "json"])).expect("stats JSON");
+    v["crawl"]["failures"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|f| Some((f["kind"].as_str()?.to_string(), f["count"].as_u64()?)))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -29,20 +29,32 @@ if [ ! -e "$DIR/CURRENT" ]; then
   /usr/bin/time -f "index: %e s wall, %U s user, %S s sys, %M KB peak" "$BIN" index "$DIR" "$N" $ARTICLES
 fi
 echo "index size: $(du -sm "$DIR" | cut -f1) MiB, generation $(cat "$DIR/CURRENT")"
-"$BIN" serve "$DIR" "$ADDR" & SERVER=$!
+start_server() {  # $1: answers cached (0 = off)
+  CACHE=$1 "$BIN" serve "$DIR" "$ADDR" & SERVER=$!
+  i=0
+  until curl -fsS "http://$ADDR/healthz" >/dev/null 2>&1; do
+    i=$((i + 1)); [ $i -lt 100 ] || { echo "server did not start" >&2; exit 1; }
+    sleep 0.2
+  done
+}
 trap 'kill $SERVER 2>/dev/null || true' EXIT
-i=0
-until curl -fsS "http://$ADDR/healthz" >/dev/null 2>&1; do
-  i=$((i + 1)); [ $i -lt 100 ] || { echo "server did not start" >&2; exit 1; }
-  sleep 0.2
-done
+start_server 4096
 wrk -t2 -c8 -d5s -s benches/server/queries.lua "http://$ADDR" >/dev/null   # warm-up
-echo "== quiet index (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== repeated mix (queries.lua), answer cache on: the default (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 wrk -t2 -c64 -d"$DURATION" --latency -s benches/server/queries.lua "http://$ADDR"
-echo "== during a rebuild of the whole index (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== the same during a rebuild of the whole index (load: $(cut -d' ' -f1-3 /proc/loadavg))"
 /usr/bin/time -f "rebuild: %e s wall, %U s user, %S s sys, %M KB peak" "$BIN" rebuild "$DIR" "$N" $ARTICLES & REBUILD=$!
 wrk -t2 -c64 -d"$DURATION" --latency -s benches/server/queries.lua "http://$ADDR"
 echo "wrk finished; waiting for the rebuild"
 wait $REBUILD
 echo "rebuild finished; index generation: $(cat "$DIR/CURRENT")"
 curl -fsS "http://$ADDR/api/search?q=springs" | head -c 300; echo
+kill $SERVER; wait $SERVER 2>/dev/null || true
+# Every request searched afresh: 2,000 distinct searches and pages, answer cache off.
+[ -n "$ARTICLES" ] || exit 0   # (the synthetic text has no articles file to draw them from)
+VARIED=$DIR.varied.lua
+python3 benches/server/varied.py "${ARTICLES:-/dev/null}" 2000 > "$VARIED"
+start_server 0
+wrk -t2 -c8 -d5s -s "$VARIED" "http://$ADDR" >/dev/null   # warm-up (page cache, thread pools)
+echo "== 2,000 distinct requests (varied.lua), answer cache off (load: $(cut -d' ' -f1-3 /proc/loadavg))"
+wrk -t2 -c64 -d"$DURATION" --latency -s "$VARIED" "http://$ADDR"

@@ -10,7 +10,7 @@ use std::path::Path;
 /// One line summing up a crawl.
 pub fn crawl_line(s: &jinan_crawler::CrawlSummary) -> String {
     format!(
-        "crawl: fetched {} (not modified {}), new {}, changed {}, deleted {}, failed {}{}, {:.1} MB, {:.1} pages/s, {:.1} s",
+        "crawl: fetched {} (not modified {}), new {}, changed {}, deleted {}, failed {}{}{}, {:.1} MB, {:.1} pages/s, {:.1} s",
         s.fetched,
         s.not_modified,
         s.new,
@@ -18,10 +18,19 @@ pub fn crawl_line(s: &jinan_crawler::CrawlSummary) -> String {
         s.deleted,
         s.failed,
         failures_by_kind(s),
+        held_back(s),
         s.bytes as f64 / 1e6,
         s.pages_per_sec,
         s.elapsed_secs
     )
+}
+
+/// `, held back 5 until robots.txt answers` when a host's robots.txt was unavailable.
+fn held_back(s: &jinan_crawler::CrawlSummary) -> String {
+    if s.held_back == 0 {
+        return String::new();
+    }
+    format!(", held back {} until robots.txt answers", s.held_back)
 }
 
 /// ` (timeout 2, http-404 3)` when anything failed.

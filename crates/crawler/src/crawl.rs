@@ -99,6 +99,12 @@ pub(crate) async fn run(
         max_chain: cfg.max_pattern_chain,
         max_redirects: cfg.max_redirects,
         max_pages: cfg.max_pages,
+        // A kill loses at most one batch of archived-but-uncommitted pages, which the next run
+        // fetches again; sized like the requests in flight, so that "fetched twice after a kill"
+        // means no more than "in flight at the kill".
+        commit_every: cfg
+            .concurrency
+            .clamp(state::COMMIT_EVERY_MIN, state::COMMIT_EVERY_MAX),
     };
     let (tx, rx) = std::sync::mpsc::channel();
     let thread = std::thread::Builder::new()
@@ -115,7 +121,7 @@ pub(crate) async fn run(
 
     let ctx = Arc::new(Ctx {
         http: Http::new(cfg)?,
-        robots: Robots::new(&cfg.user_agent),
+        robots: Robots::new(cfg),
         scope,
         cfg: cfg.clone(),
     });
@@ -182,6 +188,7 @@ pub(crate) async fn run(
         deleted: c.deleted,
         failed: c.failed_by_kind.values().sum(),
         failed_by_kind: c.failed_by_kind,
+        held_back: c.held_back,
         bytes: c.bytes,
         elapsed_secs: elapsed,
         pages_per_sec: if elapsed > 0.0 {
@@ -253,11 +260,13 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
             return o;
         }
         Verdict::Unavailable => {
+            // RFC 9309 2.3.1.4: nothing of the host is fetched; the URL waits for the next crawl.
             failure(
                 &mut o,
                 "robots-unavailable",
-                "robots.txt answers 5xx or is unreachable",
+                "robots.txt answers 5xx or is unreachable: held back for the next crawl",
             );
+            o.held = true;
             return o;
         }
     }

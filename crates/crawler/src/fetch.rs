@@ -89,10 +89,30 @@ impl FetchError {
     }
 }
 
+/// One host's politeness schedule.
 #[derive(Debug, Default)]
 struct HostState {
-    next: Option<Instant>,
+    /// When the last request to the host started.
+    last_start: Option<Instant>,
+    /// No request before this instant (the server's Retry-After).
+    hold_until: Option<Instant>,
+    /// Extra spacing after refusals (403/412/418): doubled by each burst, halved by each ordinary
+    /// answer to a request sent under it.
     penalty: Duration,
+    /// When the penalty was last raised. Answers to requests started before it belong to the burst
+    /// already counted: they neither raise the penalty again nor lower it.
+    raised_at: Option<Instant>,
+}
+
+impl HostState {
+    /// The earliest start allowed for the next request.
+    fn earliest(&self, interval: Duration) -> Option<Instant> {
+        let spaced = self.last_start.map(|t| t + interval + self.penalty);
+        match (spaced, self.hold_until) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
 /// The crawl's HTTP client and politeness state.
@@ -108,8 +128,17 @@ pub struct Http {
     user_agent: String,
 }
 
+/// Shortest slow-down after a refusal.
+const MIN_PENALTY: Duration = Duration::from_millis(500);
 /// Longest slow-down applied to a host after refusals.
 const MAX_PENALTY: Duration = Duration::from_secs(30);
+/// A penalty halved below this is over.
+const PENALTY_FLOOR: Duration = Duration::from_millis(50);
+
+/// Statuses by which servers and their firewalls refuse a client they find too eager.
+pub fn is_refusal(status: u16) -> bool {
+    matches!(status, 403 | 412 | 418)
+}
 
 impl Http {
     pub fn new(cfg: &CrawlConfig) -> Result<Http> {
@@ -150,33 +179,52 @@ impl Http {
         f(g.entry(key).or_default())
     }
 
-    /// Reserves the host's next start slot.
-    fn reserve(&self, url: &Url) -> Instant {
+    /// Waits for the host's next start slot and takes it. The slot is computed afresh after each
+    /// wait, so a penalty or a Retry-After that arrives meanwhile applies to waiting requests too.
+    async fn wait_turn(&self, url: &Url) -> Instant {
         let interval = self.interval;
-        self.with_host(url, |h| {
-            let now = Instant::now();
-            let slot = h.next.map_or(now, |n| n.max(now));
-            h.next = Some(slot + interval + h.penalty);
-            slot
-        })
+        loop {
+            let wait = self.with_host(url, |h| {
+                let now = Instant::now();
+                match h.earliest(interval) {
+                    Some(t) if t > now => Some(t),
+                    _ => {
+                        h.last_start = Some(now);
+                        None
+                    }
+                }
+            });
+            match wait {
+                Some(t) => tokio::time::sleep_until(t).await,
+                None => return Instant::now(),
+            }
+        }
     }
 
     /// Delays the host's next request until `until` at the earliest.
     fn hold_host(&self, url: &Url, until: Instant) {
         self.with_host(url, |h| {
-            h.next = Some(h.next.map_or(until, |n| n.max(until)))
+            h.hold_until = Some(h.hold_until.map_or(until, |n| n.max(until)))
         });
     }
 
-    fn adjust_penalty(&self, url: &Url, status: u16) {
+    /// Raises the host's penalty after a refusal, lowers it after an ordinary answer; answers to
+    /// requests started before the last raise are ignored (same burst).
+    fn adjust_penalty(&self, url: &Url, status: u16, started: Instant) {
         self.with_host(url, |h| {
-            if matches!(status, 403 | 412 | 418) {
-                h.penalty = (h.penalty * 2).max(Duration::from_millis(500)).min(MAX_PENALTY);
-                tracing::info!(url = %url, status, penalty_ms = h.penalty.as_millis() as u64, "server refuses: slowing down");
-            } else if status < 400 && !h.penalty.is_zero() {
+            let after_raise = h.raised_at.is_none_or(|r| started > r);
+            if !after_raise {
+                return;
+            }
+            if is_refusal(status) {
+                h.penalty = (h.penalty * 2).clamp(MIN_PENALTY, MAX_PENALTY);
+                h.raised_at = Some(Instant::now());
+                tracing::warn!(url = %url, status, penalty_ms = h.penalty.as_millis() as u64, "server refuses: slowing down");
+            } else if !h.penalty.is_zero() && (status < 400 || matches!(status, 404 | 410)) {
                 h.penalty /= 2;
-                if h.penalty < Duration::from_millis(50) {
+                if h.penalty < PENALTY_FLOOR {
                     h.penalty = Duration::ZERO;
+                    tracing::info!(url = %url, "server answers again: back to the normal pace");
                 }
             }
         })
@@ -185,13 +233,20 @@ impl Http {
     /// Sends with retries on 5xx, 429, resets, timeouts and connection errors (bounded, exponential
     /// backoff with jitter, Retry-After honoured up to a cap). Other statuses are returned as they are.
     pub async fn send(&self, req: &Req) -> std::result::Result<Exchange, FetchError> {
+        self.send_with(req, self.retries).await
+    }
+
+    /// [`Http::send`] with at most `retries` retries.
+    pub async fn send_with(
+        &self,
+        req: &Req,
+        retries: u32,
+    ) -> std::result::Result<Exchange, FetchError> {
         let mut attempt = 0u32;
         loop {
             let result = self.send_once(req).await;
             let retry_after = match &result {
-                Ok(x) if x.status >= 500 || x.status == 429 => {
-                    Some(x.header("retry-after").and_then(parse_retry_after))
-                }
+                Ok(x) if x.status >= 500 || x.status == 429 => Some(self.retry_after_of(x)),
                 Ok(_) => None,
                 Err(FetchError::Other(_)) => None,
                 Err(_) => Some(None),
@@ -199,7 +254,11 @@ impl Http {
             let Some(retry_after) = retry_after else {
                 return result;
             };
-            if attempt >= self.retries {
+            if let Some(r) = retry_after {
+                // The server asked for a pause: no request to this host before it ends.
+                self.hold_host(&req.url, Instant::now() + r);
+            }
+            if attempt >= retries {
                 return result;
             }
             attempt += 1;
@@ -208,20 +267,23 @@ impl Http {
                 let jitter = rand::rng().random_range(0.0..0.5);
                 base.mul_f64(1.0 + jitter).min(Duration::from_secs(60))
             };
-            let wait = retry_after
-                .map(|r| r.min(self.max_retry_after))
-                .unwrap_or(backoff);
+            let wait = retry_after.map_or(backoff, |r| r.max(backoff));
             let why = match &result {
                 Ok(x) => format!("status {}", x.status),
                 Err(e) => e.message().to_string(),
             };
             tracing::debug!(url = %req.url, attempt, wait_ms = wait.as_millis() as u64, %why, "retrying");
-            if retry_after.is_some() {
-                // The server asked for a pause: no request to this host before it ends.
-                self.hold_host(&req.url, Instant::now() + wait);
-            }
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// The pause a response asks for (`Retry-After`), capped at `max_retry_after`.
+    pub fn retry_after_of(&self, x: &Exchange) -> Option<Duration> {
+        let asked = retry_after(x.header("retry-after")?, x.header("date"))?;
+        if asked > self.max_retry_after {
+            tracing::info!(url = %x.url, asked_s = asked.as_secs(), cap_s = self.max_retry_after.as_secs(), "Retry-After longer than the cap: waiting the cap");
+        }
+        Some(asked.min(self.max_retry_after))
     }
 
     async fn send_once(&self, req: &Req) -> std::result::Result<Exchange, FetchError> {
@@ -230,8 +292,7 @@ impl Http {
             .acquire()
             .await
             .map_err(|e| FetchError::Other(e.to_string()))?;
-        let slot = self.reserve(&req.url);
-        tokio::time::sleep_until(slot).await;
+        let started = self.wait_turn(&req.url).await;
         let captured_at = Utc::now();
         let mut rb = match &req.form {
             Some(form) => self
@@ -251,7 +312,7 @@ impl Http {
         let request = self.request_head(req);
         let mut resp = rb.send().await.map_err(classify)?;
         let status = resp.status().as_u16();
-        self.adjust_penalty(&req.url, status);
+        self.adjust_penalty(&req.url, status, started);
         let ip = resp.remote_addr().map(|a| a.ip());
         let headers = resp.headers().clone();
         let response_head = response_head(resp.version(), resp.status(), &headers);
@@ -376,17 +437,19 @@ fn classify(e: reqwest::Error) -> FetchError {
     }
 }
 
-/// `Retry-After`: seconds or an HTTP date.
-pub fn parse_retry_after(v: &str) -> Option<Duration> {
-    let v = v.trim();
+/// The delay a `Retry-After` value asks for: delay-seconds, or an HTTP-date. A date is measured
+/// from the response's `Date` header when there is one (so a server whose clock is off still gets
+/// the pause it meant), else from our clock; a date in the past means no delay.
+pub fn retry_after(value: &str, date: Option<&str>) -> Option<Duration> {
+    let v = value.trim();
     if let Ok(s) = v.parse::<u64>() {
         return Some(Duration::from_secs(s));
     }
-    let t = httpdate::parse_http_date(v).ok()?;
-    Some(
-        t.duration_since(std::time::SystemTime::now())
-            .unwrap_or_default(),
-    )
+    let until = httpdate::parse_http_date(v).ok()?;
+    let now = date
+        .and_then(|d| httpdate::parse_http_date(d.trim()).ok())
+        .unwrap_or_else(std::time::SystemTime::now);
+    Some(until.duration_since(now).unwrap_or_default())
 }
 
 /// `If-None-Match` / `If-Modified-Since` headers from stored validators.
@@ -410,11 +473,105 @@ mod tests {
 
     #[test]
     fn retry_after_forms() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(retry_after("3", None), Some(Duration::from_secs(3)));
+        assert_eq!(retry_after(" 120 ", None), Some(Duration::from_secs(120)));
+        // An HTTP-date is measured from the response's Date when given.
         assert_eq!(
-            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            retry_after(
+                "Wed, 21 Oct 2015 07:28:30 GMT",
+                Some("Wed, 21 Oct 2015 07:28:00 GMT")
+            ),
+            Some(Duration::from_secs(30))
+        );
+        // Without a Date header, from our clock: a past date is no delay, a future one is.
+        assert_eq!(
+            retry_after("Wed, 21 Oct 2015 07:28:00 GMT", None),
             Some(Duration::ZERO)
         );
-        assert_eq!(parse_retry_after("soon"), None);
+        let later = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(90));
+        let d = retry_after(&later, None).unwrap();
+        assert!(
+            d > Duration::from_secs(85) && d <= Duration::from_secs(90),
+            "{d:?}"
+        );
+        assert_eq!(retry_after("soon", None), None);
+        assert_eq!(retry_after("-5", None), None);
+    }
+
+    fn exchange(status: u16, headers: &[(&'static str, &str)]) -> Exchange {
+        let mut h = HeaderMap::new();
+        for (k, v) in headers {
+            h.insert(*k, HeaderValue::from_str(v).unwrap());
+        }
+        Exchange {
+            url: Url::parse("http://h.test/a.html").unwrap(),
+            captured_at: Utc::now(),
+            ip: None,
+            request: Vec::new(),
+            status,
+            response_head: Vec::new(),
+            headers: h,
+            body: Vec::new(),
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn a_long_retry_after_is_capped() {
+        let mut cfg = CrawlConfig::new(Vec::new());
+        cfg.max_retry_after = Duration::from_secs(5);
+        let http = Http::new(&cfg).unwrap();
+        let ask = |v: &str| http.retry_after_of(&exchange(503, &[("retry-after", v)]));
+        assert_eq!(ask("3"), Some(Duration::from_secs(3)));
+        assert_eq!(ask("86400"), Some(Duration::from_secs(5)));
+        let x = exchange(
+            429,
+            &[
+                ("retry-after", "Thu, 22 Oct 2015 07:28:00 GMT"),
+                ("date", "Wed, 21 Oct 2015 07:28:00 GMT"),
+            ],
+        );
+        assert_eq!(http.retry_after_of(&x), Some(Duration::from_secs(5)));
+        assert_eq!(http.retry_after_of(&exchange(503, &[])), None);
+    }
+
+    #[test]
+    fn refusals_raise_the_penalty_once_per_burst_and_answers_lower_it() {
+        let http = Http::new(&CrawlConfig::new(Vec::new())).unwrap();
+        let url = Url::parse("http://h.test/a.html").unwrap();
+        let penalty = || http.with_host(&url, |h| h.penalty);
+        let t0 = Instant::now();
+        http.adjust_penalty(&url, 403, t0);
+        assert_eq!(penalty(), MIN_PENALTY);
+        // Requests that were already in flight when the first refusal came are the same burst.
+        http.adjust_penalty(&url, 412, t0);
+        http.adjust_penalty(&url, 200, t0);
+        assert_eq!(penalty(), MIN_PENALTY);
+        // A request sent under the penalty and refused again doubles it.
+        std::thread::sleep(Duration::from_millis(2));
+        let t1 = Instant::now();
+        http.adjust_penalty(&url, 418, t1);
+        assert_eq!(penalty(), MIN_PENALTY * 2);
+        // Ordinary answers to later requests halve it, down to nothing.
+        let mut seen = vec![penalty()];
+        std::thread::sleep(Duration::from_millis(2));
+        while !penalty().is_zero() {
+            http.adjust_penalty(&url, 200, Instant::now());
+            seen.push(penalty());
+            assert!(seen.len() < 10, "{seen:?}");
+        }
+        assert_eq!(seen[1], MIN_PENALTY);
+        // Server errors and other client errors neither raise nor lower it.
+        http.adjust_penalty(&url, 403, Instant::now());
+        std::thread::sleep(Duration::from_millis(2));
+        http.adjust_penalty(&url, 503, Instant::now());
+        http.adjust_penalty(&url, 400, Instant::now());
+        assert_eq!(penalty(), MIN_PENALTY);
+        // It never grows past the cap.
+        for _ in 0..20 {
+            std::thread::sleep(Duration::from_millis(1));
+            http.adjust_penalty(&url, 403, Instant::now());
+        }
+        assert_eq!(penalty(), MAX_PENALTY);
     }
 }

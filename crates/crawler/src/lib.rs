@@ -64,10 +64,17 @@ pub struct CrawlConfig {
     pub max_pattern_chain: u32,
     /// Most requests spent paging one list.
     pub max_list_requests: usize,
+    /// Times an unavailable robots.txt (5xx, 429 or no answer) is asked again in one crawl before
+    /// the host is given up until the next crawl; its URLs wait meanwhile.
+    pub robots_retries: u32,
+    /// First wait before asking an unavailable robots.txt again (doubled each time; a longer
+    /// Retry-After wins, up to `max_retry_after`).
+    pub robots_retry_base: Duration,
 }
 
 impl CrawlConfig {
-    /// Defaults: rate 2, concurrency 4, timeout 30 s, 5 MiB bodies, 1 GiB WARC files.
+    /// Defaults: rate 2, concurrency 4, timeout 30 s, 5 MiB bodies, 1 GiB WARC files; an
+    /// unavailable robots.txt is asked again after 1, 2 and 4 s before its host is given up.
     pub fn new(seeds: Vec<Url>) -> Self {
         CrawlConfig {
             seeds,
@@ -86,6 +93,8 @@ impl CrawlConfig {
             max_redirects: 10,
             max_pattern_chain: 20,
             max_list_requests: 500,
+            robots_retries: 3,
+            robots_retry_base: Duration::from_secs(1),
         }
     }
 
@@ -128,6 +137,9 @@ pub struct CrawlSummary {
     pub deleted: u64,
     pub failed: u64,
     pub failed_by_kind: BTreeMap<String, u64>,
+    /// URLs not fetched because their host's robots.txt stayed unavailable: kept for the next crawl
+    /// (also counted in `failed_by_kind` as `robots-unavailable`).
+    pub held_back: u64,
     /// Body bytes archived.
     pub bytes: u64,
     pub elapsed_secs: f64,

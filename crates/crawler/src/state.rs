@@ -1,10 +1,13 @@
 //! Crawl state in redb (`corpus/state.redb`): per-URL status and validators, the frontier (on disk,
-//! so memory stays bounded), URLs in flight (requeued after a crash), captures per URL, failures by
-//! kind, crawl times.
+//! so memory stays bounded), URLs in flight (requeued after a crash), URLs held back because their
+//! host's robots.txt was unavailable (queued again when the next run starts), captures per URL,
+//! failures by kind, crawl times.
 //!
 //! One thread owns the database and the WARC writer. It applies fetch outcomes in one open write
 //! transaction and commits in batches, always after `WarcWriter::sync`, so the committed state
-//! never points at WARC data that is not on disk.
+//! never points at WARC data that is not on disk. A batch is as large as the requests in flight
+//! (`--concurrency`, 8 to 64) or 150 ms, whichever comes first: a kill leaves at most one batch
+//! archived but not committed, and only those pages are fetched again by the next run.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -27,6 +30,8 @@ use crate::fetch::Exchange;
 pub(crate) const URLS: TableDefinition<&str, &[u8]> = TableDefinition::new("urls");
 pub(crate) const FRONTIER: TableDefinition<u64, &[u8]> = TableDefinition::new("frontier");
 pub(crate) const INFLIGHT: TableDefinition<&str, &[u8]> = TableDefinition::new("inflight");
+/// Jobs not fetched because robots.txt was unavailable, by key: queued again by the next run.
+pub(crate) const HELD: TableDefinition<&str, &[u8]> = TableDefinition::new("held");
 pub(crate) const CAPTURES: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("captures");
 pub(crate) const FAILURES: TableDefinition<(&str, &str), &str> = TableDefinition::new("failures");
 pub(crate) const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
@@ -44,7 +49,11 @@ pub(crate) struct UrlState {
     pub ever_ok: bool,
     pub deleted_at: Option<DateTime<Utc>>,
     pub is_list: bool,
+    /// The last failure kind recorded for the URL.
     pub failure: Option<String>,
+    /// Every failure kind recorded for the URL and not cleared yet (`failure` included).
+    #[serde(default)]
+    pub failure_kinds: Vec<String>,
     pub via: Option<String>,
     pub via_column: Option<String>,
     pub captures: u64,
@@ -93,6 +102,8 @@ pub(crate) struct Outcome {
     /// (kind, key, message)
     pub failures: Vec<(String, String, String)>,
     pub status: Option<u16>,
+    /// Not fetched (robots.txt unavailable): kept for the next run instead of being done.
+    pub held: bool,
 }
 
 pub(crate) enum Cmd {
@@ -116,6 +127,7 @@ pub(crate) struct Counters {
     pub deleted: u64,
     pub failed_by_kind: BTreeMap<String, u64>,
     pub bytes: u64,
+    pub held_back: u64,
     pub resumed: bool,
     pub crawl_id: u64,
 }
@@ -126,9 +138,14 @@ pub(crate) struct StoreConfig {
     pub max_chain: u32,
     pub max_redirects: u32,
     pub max_pages: Option<u64>,
+    /// Outcomes archived between two commits: the requests in flight (`--concurrency`).
+    pub commit_every: usize,
 }
 
-const COMMIT_EVERY: usize = 64;
+/// Bounds of [`StoreConfig::commit_every`]: never fewer (each commit costs two fsyncs), never more.
+pub(crate) const COMMIT_EVERY_MIN: usize = 8;
+pub(crate) const COMMIT_EVERY_MAX: usize = 64;
+/// A partial batch is committed after this long.
 const COMMIT_AFTER: Duration = Duration::from_millis(150);
 
 fn get_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T> {
@@ -219,7 +236,9 @@ pub(crate) fn run(
                 return Ok(());
             }
         }
-        if pending >= COMMIT_EVERY || first_pending.is_some_and(|t| t.elapsed() >= COMMIT_AFTER) {
+        if pending >= store.cfg.commit_every
+            || first_pending.is_some_and(|t| t.elapsed() >= COMMIT_AFTER)
+        {
             store.commit(txn)?;
             pending = 0;
             first_pending = None;
@@ -270,6 +289,9 @@ impl Store {
                 self.seq += 1;
                 frontier.insert(self.seq, v.as_slice())?;
             }
+            drop(frontier);
+            drop(inflight);
+            drop(meta);
         } else {
             self.crawl_id = id + 1;
             frontier.retain(|_, _| false)?;
@@ -309,12 +331,51 @@ impl Store {
             for j in known {
                 self.enqueue(txn, j, false)?;
             }
-            self.counters.crawl_id = self.crawl_id;
-            self.queued = txn.open_table(FRONTIER)?.len()?;
-            return Ok(());
         }
+        self.requeue_held(txn, running && id > 0)?;
         self.counters.crawl_id = self.crawl_id;
-        self.queued = frontier.len()?;
+        self.queued = txn.open_table(FRONTIER)?.len()?;
+        Ok(())
+    }
+
+    /// Queues the URLs held back (robots.txt unavailable) by an earlier run, unless this crawl
+    /// already has them: a new crawl may have queued them as seeds or known pages.
+    fn requeue_held(&mut self, txn: &WriteTransaction, resumed: bool) -> Result<()> {
+        let mut held = Vec::new();
+        {
+            let mut table = txn.open_table(HELD)?;
+            while let Some((_, v)) = table.pop_first()? {
+                held.push(v.value().to_vec());
+            }
+        }
+        let n = held.len();
+        let mut urls = txn.open_table(URLS)?;
+        let mut frontier = txn.open_table(FRONTIER)?;
+        for v in held {
+            let job: Job = get_json(&v)?;
+            let mut st: UrlState = match urls.get(job.key.as_str())? {
+                Some(s) => get_json(s.value())?,
+                None => UrlState::default(),
+            };
+            let queued = if resumed {
+                st.done_crawl == self.crawl_id
+            } else {
+                st.seen_crawl == self.crawl_id
+            };
+            if queued {
+                continue;
+            }
+            st.seen_crawl = self.crawl_id;
+            urls.insert(job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
+            self.seq += 1;
+            frontier.insert(self.seq, v.as_slice())?;
+        }
+        if n > 0 {
+            tracing::info!(
+                urls = n,
+                "queued the URLs held back while robots.txt was unavailable"
+            );
+        }
         Ok(())
     }
 
@@ -428,6 +489,9 @@ impl Store {
             None => UrlState::default(),
         };
         st.failure = Some(kind.to_string());
+        if !st.failure_kinds.iter().any(|k| k == kind) {
+            st.failure_kinds.push(kind.to_string());
+        }
         urls.insert(key, serde_json::to_vec(&st)?.as_slice())?;
         Ok(())
     }
@@ -444,16 +508,28 @@ impl Store {
                 None => None,
             };
             if let Some(mut st) = st {
-                if let Some(kind) = st.failure.take() {
+                let mut kinds = std::mem::take(&mut st.failure_kinds);
+                kinds.extend(st.failure.take());
+                if !kinds.is_empty() {
                     urls.insert(o.job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
                     drop(urls);
-                    txn.open_table(FAILURES)?
-                        .remove((kind.as_str(), o.job.key.as_str()))?;
+                    let mut failures = txn.open_table(FAILURES)?;
+                    for kind in kinds {
+                        failures.remove((kind.as_str(), o.job.key.as_str()))?;
+                    }
                 }
             }
         }
         for (kind, key, msg) in &o.failures {
             self.fail(txn, kind, key, msg)?;
+        }
+        if o.held {
+            // Not done: the next run queues it again.
+            txn.open_table(HELD)?
+                .insert(o.job.key.as_str(), serde_json::to_vec(&o.job)?.as_slice())?;
+            txn.open_table(INFLIGHT)?.remove(o.job.key.as_str())?;
+            self.counters.held_back += 1;
+            return Ok(());
         }
         {
             let mut urls = txn.open_table(URLS)?;

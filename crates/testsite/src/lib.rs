@@ -59,7 +59,8 @@
 //! # Hazards (on by default, [`SiteConfig::hazards`])
 //! See [`special`] for the fixed paths and [`Server`] for behaviours that need state: once-only
 //! 500/429/503 ([`ArticleInfo::once_status`]), the WAF cookie redirect ([`ArticleInfo::waf`]), the
-//! slow page, fault drills ([`Faults`]), robots modes ([`RobotsMode`]) and the request log.
+//! slow page, fault drills ([`Faults`], [`RefusalBurst`]), scripted once-only answers with a
+//! Retry-After ([`Server::answer_once`]), robots modes ([`RobotsMode`]) and the request log.
 
 pub mod banks;
 pub mod content;
@@ -73,7 +74,7 @@ pub mod templates;
 pub use content::{AddrGen, Kind, Template};
 pub use jinan_types::{Article, Lang};
 pub use log::LogEntry;
-pub use server::{Faults, Server};
+pub use server::{Faults, RefusalBurst, RetryAfter, Server};
 pub use site::{ArticleInfo, Site, SiteConfig};
 pub use special::RobotsMode;
 

@@ -24,7 +24,7 @@ pub struct LogEntry {
     pub user_agent: Option<String>,
     /// The request carried `If-None-Match` or `If-Modified-Since`.
     pub conditional: bool,
-    /// Injected fault, if any: `once`, `burst`, `reset`, `slow`.
+    /// Injected fault, if any: `once`, `burst`, `refuse`, `reset`, `slow`.
     pub fault: Option<String>,
     /// Milliseconds from start to answer.
     pub duration_ms: u64,

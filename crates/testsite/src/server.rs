@@ -1,5 +1,6 @@
 //! Serving a [`Site`] over HTTP/1.1 on loopback, with what needs time or state: the slow page,
-//! once-only 500/429/503 answers, fault drills (5xx bursts, connection resets), the request log.
+//! once-only 500/429/503 answers (the site's own and scripted ones with a chosen Retry-After),
+//! fault drills (5xx bursts, connection resets, a run of 403/412/418 refusals), the request log.
 //!
 //! Built on hyper directly (not axum's router) because the site does its own routing and a
 //! connection reset needs control of the socket: the connection's I/O wrapper sets `SO_LINGER 0`
@@ -14,14 +15,14 @@ use http_body_util::{BodyExt, Full, Limited};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 
@@ -43,12 +44,83 @@ struct FaultState {
     burst_left: u32,
 }
 
+/// The `Retry-After` of a scripted answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryAfter {
+    /// Delay-seconds: `Retry-After: N`.
+    Seconds(u32),
+    /// An HTTP-date this long after the answer, rounded up to the whole second (HTTP-dates have no
+    /// fractions), so a client that waits until the date waits at least this long.
+    DateIn(Duration),
+}
+
+impl RetryAfter {
+    /// The header value for an answer sent at `now`.
+    pub fn header_value(&self, now: SystemTime) -> String {
+        match self {
+            RetryAfter::Seconds(n) => n.to_string(),
+            RetryAfter::DateIn(d) => {
+                let at = (now + *d)
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .unwrap_or_default();
+                let secs = at.as_secs() + u64::from(at.subsec_nanos() > 0);
+                chrono::DateTime::from_timestamp(i64::try_from(secs).unwrap_or(i64::MAX), 0)
+                    .unwrap_or_default()
+                    .format("%a, %d %b %Y %H:%M:%S GMT")
+                    .to_string()
+            }
+        }
+    }
+}
+
+/// A firewall that turns on the client: after `after` requests (robots.txt aside) answered
+/// normally, every request is refused with 403, 412 and 418 in turn for `duration`, then the site
+/// answers normally again. Refusals are logged with the fault `refuse`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefusalBurst {
+    pub after: u32,
+    pub duration: Duration,
+}
+
+#[derive(Default)]
+struct RefusalState {
+    burst: Option<RefusalBurst>,
+    seen: u32,
+    started: Option<Instant>,
+    refused: u32,
+}
+
+impl RefusalState {
+    /// The refusal status for a request arriving now, if it is refused.
+    fn next(&mut self) -> Option<u16> {
+        let burst = self.burst?;
+        let started = match self.started {
+            Some(t) => t,
+            None => {
+                self.seen += 1;
+                if self.seen <= burst.after {
+                    return None;
+                }
+                *self.started.insert(Instant::now())
+            }
+        };
+        if started.elapsed() >= burst.duration {
+            return None;
+        }
+        self.refused += 1;
+        Some([403, 412, 418][((self.refused - 1) % 3) as usize])
+    }
+}
+
 struct State {
     site: RwLock<Site>,
     log: RequestLog,
     in_flight: AtomicUsize,
     once_done: Mutex<HashSet<String>>,
+    /// Scripted once-only answers by path: status and Retry-After.
+    scripted: Mutex<HashMap<String, (u16, Option<RetryAfter>)>>,
     faults: Mutex<FaultState>,
+    refusals: Mutex<RefusalState>,
 }
 
 /// A running fixture server (its own tokio runtime on a background thread). Dropping it stops it.
@@ -80,11 +152,13 @@ impl Server {
             log: RequestLog::new(log_file)?,
             in_flight: AtomicUsize::new(0),
             once_done: Mutex::new(HashSet::new()),
+            scripted: Mutex::new(HashMap::new()),
             faults: Mutex::new(FaultState {
                 faults: Faults::default(),
                 rng: Rng::for_parts(&[seed, 0xfa17]),
                 burst_left: 0,
             }),
+            refusals: Mutex::new(RefusalState::default()),
         });
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -143,6 +217,24 @@ impl Server {
         if let Ok(mut s) = self.state.faults.lock() {
             s.faults = f;
             s.burst_left = 0;
+        }
+    }
+
+    /// Starts (or with `None` ends) a [`RefusalBurst`] drill; its request count starts from zero.
+    pub fn set_refusal_burst(&self, burst: Option<RefusalBurst>) {
+        if let Ok(mut r) = self.state.refusals.lock() {
+            *r = RefusalState {
+                burst,
+                ..RefusalState::default()
+            };
+        }
+    }
+
+    /// The next request for `path` (without query; robots.txt included) is answered `status`
+    /// with `retry_after`, once; later ones as usual. Logged with the fault `once`.
+    pub fn answer_once(&self, path: &str, status: u16, retry_after: Option<RetryAfter>) {
+        if let Ok(mut m) = self.state.scripted.lock() {
+            m.insert(path.to_string(), (status, retry_after));
         }
     }
 
@@ -288,11 +380,19 @@ impl Drop for InFlight<'_> {
     }
 }
 
-/// Decides the answer: faults first, then once-only errors, then the slow delay, then the page.
-/// None means "reset the connection".
+/// Decides the answer: scripted once-only answers first, then faults and refusals, then the
+/// site's once-only errors, then the slow delay, then the page. None means "reset the connection".
 async fn respond(state: &State, req: &Request) -> (Option<Response>, Option<&'static str>) {
     let path = req.path().to_string();
+    let scripted = state.scripted.lock().ok().and_then(|mut m| m.remove(&path));
+    if let Some((code, retry_after)) = scripted {
+        return (Some(error_page(code, retry_after)), Some("once"));
+    }
     if path != "/robots.txt" {
+        let refused = state.refusals.lock().ok().and_then(|mut r| r.next());
+        if let Some(code) = refused {
+            return (Some(error_page(code, None)), Some("refuse"));
+        }
         if let Ok(mut f) = state.faults.lock() {
             if f.burst_left > 0 {
                 f.burst_left -= 1;
@@ -344,7 +444,7 @@ async fn respond(state: &State, req: &Request) -> (Option<Response>, Option<&'st
             .map(|mut s| s.insert(path.clone()))
             .unwrap_or(false);
         if first {
-            let retry = if code == 500 { None } else { Some(1) };
+            let retry = (code != 500).then_some(RetryAfter::Seconds(1));
             return (Some(error_page(code, retry)), Some("once"));
         }
     }
@@ -358,7 +458,7 @@ async fn respond(state: &State, req: &Request) -> (Option<Response>, Option<&'st
     (Some(site.render(req)), slow.then_some("slow"))
 }
 
-fn error_page(code: u16, retry_after: Option<u32>) -> Response {
+fn error_page(code: u16, retry_after: Option<RetryAfter>) -> Response {
     let mut r = Response::new(
         code,
         "text/html; charset=UTF-8",
@@ -367,8 +467,9 @@ fn error_page(code: u16, retry_after: Option<u32>) -> Response {
         )
         .into_bytes(),
     );
-    if let Some(s) = retry_after {
-        r.headers.push(("Retry-After".into(), s.to_string()));
+    if let Some(ra) = retry_after {
+        r.headers
+            .push(("Retry-After".into(), ra.header_value(SystemTime::now())));
     }
     r
 }

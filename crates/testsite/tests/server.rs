@@ -4,7 +4,7 @@
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
-use testsite::{Faults, RobotsMode, Server, Site, SiteConfig};
+use testsite::{Faults, RefusalBurst, RetryAfter, RobotsMode, Server, Site, SiteConfig};
 
 struct Resp {
     status: u16,
@@ -312,4 +312,69 @@ fn log_file_gets_json_lines() {
     assert_eq!(entries.len(), 3);
     assert!(entries.iter().any(|e| e.path == "/nope" && e.status == 404));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn scripted_once_answers_carry_the_retry_after_asked_for() {
+    let server = start(30);
+    let path = server.with_site(|s| s.path_of(20)).expect("article 20");
+    server.answer_once(&path, 429, Some(RetryAfter::Seconds(2)));
+    server.answer_once(
+        "/robots.txt",
+        503,
+        Some(RetryAfter::DateIn(Duration::from_millis(1500))),
+    );
+    let first = get(&server, &path);
+    assert_eq!(first.status, 429);
+    assert_eq!(first.header("retry-after"), Some("2"));
+    assert_eq!(get(&server, &path).status, 200, "once only");
+    let robots = get(&server, "/robots.txt");
+    assert_eq!(robots.status, 503);
+    // An HTTP-date at least 1.5 s after the answer's own Date (whole seconds, rounded up).
+    let parse = |v: Option<&str>| {
+        chrono::DateTime::parse_from_rfc2822(v.expect("header")).expect("HTTP-date")
+    };
+    let after = parse(robots.header("retry-after")) - parse(robots.header("date"));
+    assert!(
+        (2..=3).contains(&after.num_seconds()),
+        "Retry-After {:?}, Date {:?}",
+        robots.header("retry-after"),
+        robots.header("date")
+    );
+    assert_eq!(get(&server, "/robots.txt").status, 200);
+    let once = server
+        .log()
+        .iter()
+        .filter(|e| e.fault.as_deref() == Some("once"))
+        .count();
+    assert_eq!(once, 2);
+}
+
+#[test]
+fn refusal_burst_refuses_everything_for_a_while_then_ends() {
+    let server = start(30);
+    server.set_refusal_burst(Some(RefusalBurst {
+        after: 2,
+        duration: Duration::from_millis(700),
+    }));
+    assert_eq!(get(&server, "/").status, 200);
+    assert_eq!(get(&server, "/index.html").status, 200);
+    let refused: Vec<u16> = (0..4).map(|_| get(&server, "/").status).collect();
+    assert_eq!(refused, [403, 412, 418, 403]);
+    assert_eq!(
+        get(&server, "/robots.txt").status,
+        200,
+        "robots.txt is spared"
+    );
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(get(&server, "/").status, 200, "the burst is over");
+    let log = server.log();
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.fault.as_deref() == Some("refuse"))
+            .count(),
+        4
+    );
+    server.set_refusal_burst(None);
+    assert_eq!(get(&server, "/").status, 200);
 }
