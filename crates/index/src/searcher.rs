@@ -309,26 +309,27 @@ impl Searcher {
                 }
             }
         };
-        let mut hits = Vec::with_capacity(page.len());
-        for (score, addr) in page {
+        // Loading, decompressing and highlighting the hits costs as much as a light query: the
+        // hits are built in parallel on the search pool (in order), each worker with its own
+        // warm analyzer.
+        let units = &compiled.units;
+        let fields = &live.fields;
+        let full = &full;
+        let searcher = &searcher;
+        let build = |(score, addr): (Option<f32>, DocAddress), analyzer: &mut TextAnalyzer| {
             let score = match score {
                 Some(s) => s,
                 // Sorted by date: report the relevance score all the same.
                 None => full
-                    .explain(&searcher, addr)
+                    .explain(searcher, addr)
                     .map(|e| e.value())
                     .unwrap_or(0.0),
             };
             let d: TantivyDocument = searcher.doc(addr)?;
-            let doc = schema::from_tantivy(&live.fields, &d)?;
-            let snippet = snippet::snippet(
-                snippet_analyzer,
-                &compiled.units,
-                &doc.article.title,
-                &doc.article.body,
-            );
+            let doc = schema::from_tantivy(fields, &d)?;
+            let snippet = snippet::snippet(analyzer, units, &doc.article.title, &doc.article.body);
             let a = doc.article;
-            hits.push(Hit {
+            Ok::<Hit, Error>(Hit {
                 url: a.url,
                 title: a.title,
                 date: a.date,
@@ -337,8 +338,21 @@ impl Searcher {
                 score,
                 deleted_at: doc.deleted_at,
                 snippet,
-            });
-        }
+            })
+        };
+        let hits: Vec<Hit> = match search_executor() {
+            Some(executor) if page.len() > 1 => executor
+                .map(
+                    |item| Ok(with_analyzers(|_, analyzer| build(item, analyzer))),
+                    page.into_iter(),
+                )?
+                .into_iter()
+                .collect::<Result<_>>()?,
+            _ => page
+                .into_iter()
+                .map(|item| build(item, snippet_analyzer))
+                .collect::<Result<_>>()?,
+        };
         let results = SearchResults {
             query: req.query.clone(),
             total,
