@@ -216,15 +216,7 @@ impl MixedTokenStream<'_> {
         self.pending.clear();
         self.next_pending = 0;
         if !self.jieba_words {
-            for (i, ch) in self.text[start..end].char_indices() {
-                self.pending.push(Pending {
-                    from: start + i,
-                    to: start + i + ch.len_utf8(),
-                    position: self.position,
-                    len: 1,
-                });
-                self.position += 1;
-            }
+            self.push_chars(start, end);
             return;
         }
         let run = &self.text[start..end];
@@ -240,15 +232,20 @@ impl MixedTokenStream<'_> {
                     len,
                 });
             }
-            for (i, ch) in self.text[from..to].char_indices() {
-                self.pending.push(Pending {
-                    from: from + i,
-                    to: from + i + ch.len_utf8(),
-                    position: self.position,
-                    len: 1,
-                });
-                self.position += 1;
-            }
+            self.push_chars(from, to);
+        }
+    }
+
+    /// Buffers one token per character of `text[from..to]`, each at its own position.
+    fn push_chars(&mut self, from: usize, to: usize) {
+        for (i, ch) in self.text[from..to].char_indices() {
+            self.pending.push(Pending {
+                from: from + i,
+                to: from + i + ch.len_utf8(),
+                position: self.position,
+                len: 1,
+            });
+            self.position += 1;
         }
     }
 }

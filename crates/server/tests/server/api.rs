@@ -221,18 +221,12 @@ async fn new_commits_and_rebuilds_are_served_without_restart() {
     assert_eq!(count(st.clone(), "zeppelin").await, 0);
 
     // A new commit to the live generation.
-    let mut w = jinan_index::Writer::open(dir.path()).unwrap();
-    let d = doc(
+    let d = commit_one(
+        dir.path(),
         "http://english.jinan.gov.cn/art/2021/1/1/art_1_1.html",
         "Zeppelin over Daming Lake",
-        NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
-        "Zoom In",
-        Lang::En,
         "A zeppelin flew over the lake.",
     );
-    w.upsert(&d).unwrap();
-    w.commit("{}").unwrap();
-    drop(w);
     wait_for(&st, "zeppelin", 1, count).await;
 
     // A rebuild: a new generation with different content, swapped in.
@@ -250,6 +244,22 @@ async fn new_commits_and_rebuilds_are_served_without_restart() {
         0,
         "the old generation is still served"
     );
+}
+
+/// Adds one English "Zoom In" article dated 2021-01-01 to the live generation and commits it.
+fn commit_one(dir: &std::path::Path, url: &str, title: &str, body: &str) -> jinan_types::Document {
+    let mut w = jinan_index::Writer::open(dir).unwrap();
+    let d = doc(
+        url,
+        title,
+        NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+        "Zoom In",
+        Lang::En,
+        body,
+    );
+    w.upsert(&d).unwrap();
+    w.commit("{}").unwrap();
+    d
 }
 
 /// Polls until `q` has `want` hits. The refresh pace is [`jinan_server::REFRESH_EVERY`]; the
@@ -374,18 +384,12 @@ async fn repeated_searches_are_answered_from_the_cache_until_the_index_changes()
     assert_eq!(st.cache.len(), n + 1);
 
     // A commit that changes the answer: after the next refresh the new answer is served.
-    let mut w = jinan_index::Writer::open(dir.path()).unwrap();
-    let d = doc(
+    commit_one(
+        dir.path(),
         "http://english.jinan.gov.cn/art/2021/1/3/art_1_3.html",
         "Springs in winter",
-        NaiveDate::from_ymd_opt(2021, 1, 3).unwrap(),
-        "Zoom In",
-        Lang::En,
         "The springs steam in winter.",
     );
-    w.upsert(&d).unwrap();
-    w.commit("{}").unwrap();
-    drop(w);
     let before = first.json()["total"].as_u64().unwrap();
     let count = |st: jinan_server::AppState, q: &'static str| async move {
         get(&st, &format!("/api/search?q={q}&limit=3")).await.json()["total"]
