@@ -122,21 +122,23 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .context("starting the async runtime")
 }
 
-fn run_crawl(places: &Places, args: &CrawlArgs) -> anyhow::Result<jinan_crawler::CrawlSummary> {
-    let cfg = crawl_config(args)?;
+/// Crawls with `cfg` (parsed before the lock was taken, so that bad options fail first).
+fn run_crawl(
+    places: &Places,
+    cfg: &jinan_crawler::CrawlConfig,
+) -> anyhow::Result<jinan_crawler::CrawlSummary> {
     let progress = Progress::new("crawl");
     let summary = runtime()?
-        .block_on(jinan_crawler::crawl(&places.corpus, &cfg, &progress))
+        .block_on(jinan_crawler::crawl(&places.corpus, cfg, &progress))
         .context("crawl failed")?;
     progress.finish();
     Ok(summary)
 }
 
 fn crawl(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
-    let cfg_check = crawl_config(&args)?; // bad options fail before the lock is taken
-    drop(cfg_check);
+    let cfg = crawl_config(&args)?;
     let _lock = RunLock::acquire(&places.corpus, "crawl")?;
-    let summary = run_crawl(places, &args)?;
+    let summary = run_crawl(places, &cfg)?;
     let mut out = std::io::stdout().lock();
     match args.format.unwrap_or(SummaryFormat::Text) {
         SummaryFormat::Json => writeln!(out, "{}", serde_json::to_string(&summary)?)?,
@@ -146,10 +148,10 @@ fn crawl(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
 }
 
 fn ingest(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
-    crawl_config(&args)?;
+    let cfg = crawl_config(&args)?;
     let _corpus_lock = RunLock::acquire(&places.corpus, "ingest")?;
     let _index_lock = RunLock::acquire(&places.index, "ingest")?;
-    let crawl = run_crawl(places, &args)?;
+    let crawl = run_crawl(places, &cfg)?;
     let index = indexing::run(&places.corpus, &places.index, false)?;
     let mut out = std::io::stdout().lock();
     match args.format.unwrap_or(SummaryFormat::Text) {

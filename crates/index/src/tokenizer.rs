@@ -308,8 +308,9 @@ pub fn tokenize_into(text: &str, out: &mut Vec<Token>) {
 const STEM_CACHE_WORDS: usize = 200_000;
 
 /// Token filter: lowercases and English-stems every token, with exactly the output of tantivy's
-/// `LowerCaser` followed by `Stemmer::new(Language::English)`, but faster: tokens made only of
-/// Han characters skip both (they have no case, and no English suffix can match them), and stems
+/// `LowerCaser` followed by `Stemmer::new(Language::English)` on [`MixedTokenizer`]'s tokens, but
+/// faster: Han tokens skip both (they have no case, and no English suffix can match them; since
+/// [`MixedTokenizer`] never mixes classes in a token, the first character tells), and stems
 /// are memoized per analyzer (the snowball stemmer costs far more than a hash lookup, and a
 /// corpus repeats the same few thousand words).
 #[derive(Clone, Copy, Debug, Default)]
@@ -370,7 +371,8 @@ impl<S: TokenStream> TokenStream for EnglishNormalizerStream<'_, S> {
         let text = &mut self.tail.token_mut().text;
         if text.is_ascii() {
             text.make_ascii_lowercase();
-        } else if text.chars().all(is_han) {
+        } else if text.chars().next().is_some_and(is_han) {
+            // [`MixedTokenizer`] cuts runs by class: a token that starts Han is Han throughout.
             return true;
         } else {
             // As tantivy's LowerCaser: per character, without the final-sigma rule.

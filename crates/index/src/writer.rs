@@ -51,6 +51,10 @@ pub struct Writer {
     fields: Fields,
     /// URLs added since the last commit (not yet visible to `reader`).
     pending: HashSet<String>,
+    /// For a generation that was empty when opened (a rebuild, a first index): hashes of every URL
+    /// written since. A URL not in it cannot be in the index, so its upsert needs no delete (a
+    /// hash collision only costs a needless delete). None for a generation that had documents.
+    written: Option<HashSet<u64>>,
     /// Payload of the last commit.
     payload: Option<String>,
     /// True for a `create_next` generation, which `publish` makes live.
@@ -130,6 +134,7 @@ impl Writer {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let payload = index.load_metas()?.payload;
+        let written = (reader.searcher().num_docs() == 0).then(HashSet::new);
         Ok(Writer {
             dir: dir.to_path_buf(),
             gen,
@@ -138,6 +143,7 @@ impl Writer {
             reader,
             fields,
             pending: HashSet::new(),
+            written,
             payload,
             next,
         })
@@ -156,8 +162,14 @@ impl Writer {
     /// Adds `doc`, replacing any document with the same URL (in the same commit).
     pub fn upsert(&mut self, doc: &Document) -> Result<()> {
         let url = &doc.article.url;
-        self.writer
-            .delete_term(Term::from_field_text(self.fields.url, url));
+        let first_time = self.written.as_mut().is_some_and(|w| {
+            use std::hash::BuildHasher;
+            w.insert(foldhash::fast::FixedState::default().hash_one(url))
+        });
+        if !first_time {
+            self.writer
+                .delete_term(Term::from_field_text(self.fields.url, url));
+        }
         self.writer
             .add_document(schema::to_tantivy(&self.fields, doc))?;
         self.pending.insert(url.clone());

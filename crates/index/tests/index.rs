@@ -266,6 +266,35 @@ fn upsert_replaces_by_url() {
 }
 
 #[test]
+fn a_rebuild_keeps_one_document_per_url_across_its_commits() {
+    // A fresh generation skips the delete for URLs it has not written yet: the same URL written
+    // again, before or after a commit, or by a writer reopened on it, must still replace.
+    let dir = tempfile::tempdir().unwrap();
+    drop(build(dir.path()));
+    let mut w = Writer::create_next_with(dir.path(), SMALL).unwrap();
+    let mut d = corpus().remove(0);
+    w.upsert(&d).unwrap();
+    d.article.body = "Second version about wombats.".into();
+    w.upsert(&d).unwrap();
+    w.commit("c1").unwrap();
+    d.article.body = "Third version about quokkas.".into();
+    w.upsert(&d).unwrap();
+    for other in corpus().into_iter().skip(1) {
+        w.upsert(&other).unwrap();
+    }
+    w.commit("c2").unwrap();
+    w.publish().unwrap();
+    let mut w = Writer::open_with(dir.path(), SMALL).unwrap();
+    d.article.body = "Fourth version about numbats.".into();
+    w.upsert(&d).unwrap();
+    w.commit("c3").unwrap();
+    let s = Searcher::open(dir.path()).unwrap();
+    assert_eq!(s.documents().unwrap().len(), 7);
+    assert_eq!(found(&s, "numbats"), set(&[1]));
+    assert!(found(&s, "quokkas").is_empty() && found(&s, "wombats").is_empty());
+}
+
+#[test]
 fn mark_deleted_keeps_text_searchable() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = build(dir.path());
