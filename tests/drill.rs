@@ -12,33 +12,33 @@ use std::time::Duration;
 /// A small tmpfs mounted over a folder, unmounted on drop. Needs root (CI runs as root).
 struct Tmpfs(std::path::PathBuf);
 
+/// Runs `mount ARGS DIR`; fails the test with `what` and mount's message.
+fn mount(args: &[&str], dir: &Path, what: &str) {
+    let out = Command::new("mount")
+        .args(args)
+        .arg(dir)
+        .output()
+        .expect("run mount");
+    assert!(
+        out.status.success(),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 impl Tmpfs {
     fn mount(dir: &Path, size: &str) -> Tmpfs {
         std::fs::create_dir_all(dir).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .output()
-            .expect("run mount");
-        assert!(
-            out.status.success(),
-            "the disk-full drill mounts a small tmpfs and needs root: {}",
-            String::from_utf8_lossy(&out.stderr)
+        mount(
+            &["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"],
+            dir,
+            "the disk-full drill mounts a small tmpfs and needs root",
         );
         Tmpfs(dir.to_path_buf())
     }
 
     fn resize(&self, size: &str) {
-        let out = Command::new("mount")
-            .args(["-o", &format!("remount,size={size}")])
-            .arg(&self.0)
-            .output()
-            .expect("run mount");
-        assert!(
-            out.status.success(),
-            "remount: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        mount(&["-o", &format!("remount,size={size}")], &self.0, "remount");
     }
 
     fn used_kib(&self) -> u64 {

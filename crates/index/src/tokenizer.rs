@@ -560,18 +560,12 @@ mod tests {
     proptest! {
         #[test]
         fn same_output_as_reference_analyzer(text in any::<String>()) {
-            let mut ours = analyzer();
-            let expected = full(&mut reference_analyzer(), &text);
-            prop_assert_eq!(&full(&mut ours, &text), &expected);
-            prop_assert_eq!(&full(&mut ours, &text), &expected);
+            same_as_reference(&text)?;
         }
 
         #[test]
         fn same_output_as_reference_on_mixed_text(text in "[a-zA-Z0-9 ,.'\\-济南友好城市泉章丘区的是了ÄÖÜäöüßİıΣσς\u{3000}。，]{0,80}") {
-            let mut ours = analyzer();
-            let expected = full(&mut reference_analyzer(), &text);
-            prop_assert_eq!(&full(&mut ours, &text), &expected);
-            prop_assert_eq!(&full(&mut ours, &text), &expected);
+            same_as_reference(&text)?;
         }
 
         #[test]
@@ -593,6 +587,16 @@ mod tests {
         fn mixed_script_text(text in "[a-zA-Z0-9 ,.'\"\\-济南友好城市泉章丘区中国重汽的是了\u{3000}。，]{0,60}") {
             check_tokens(&text)?;
         }
+    }
+
+    /// Our analyzer gives the reference chain's tokens, twice over (the second time from its
+    /// stem cache).
+    fn same_as_reference(text: &str) -> std::result::Result<(), TestCaseError> {
+        let mut ours = analyzer();
+        let expected = full(&mut reference_analyzer(), text);
+        prop_assert_eq!(&full(&mut ours, text), &expected);
+        prop_assert_eq!(&full(&mut ours, text), &expected);
+        Ok(())
     }
 
     fn check_tokens(text: &str) -> std::result::Result<(), TestCaseError> {
