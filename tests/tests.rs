@@ -6,6 +6,7 @@ mod util;
 mod cli;
 mod crawl;
 mod drill;
+mod history;
 mod index;
 mod ingest;
 mod slice;

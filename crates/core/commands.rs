@@ -185,6 +185,16 @@ fn extract(args: ExtractArgs) -> anyhow::Result<()> {
         std::fs::read(&args.file)
             .map_err(|e| usage(format!("cannot read {}: {e}", args.file.display())))?
     };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(usage(format!(
+            "{} is empty: there is no page to extract",
+            if args.file.as_os_str() == "-" {
+                "standard input".to_string()
+            } else {
+                args.file.display().to_string()
+            }
+        )));
+    }
     let url = match &args.url {
         Some(u) => {
             url::Url::parse(u).map_err(|e| usage(format!("bad --url {u:?}: {e}")))?;
@@ -212,18 +222,64 @@ fn file_url(path: &Path) -> String {
 }
 
 fn open_searcher(index: &Path) -> anyhow::Result<jinan_index::Searcher> {
-    jinan_index::Searcher::open(index).map_err(|e| match e {
+    jinan_index::Searcher::open(index).map_err(|e| index_error(index, e))
+}
+
+/// An index that cannot be opened, as one line a user can act on: a missing index is bad usage
+/// (a mistyped `--index`, or nothing indexed yet); a damaged one needs a rebuild (the library's
+/// detail is logged at `RUST_LOG=debug`).
+fn index_error(index: &Path, e: jinan_index::Error) -> anyhow::Error {
+    match e {
         jinan_index::Error::NoIndex(_) => usage(format!(
-            "no index at {}: run `jinan index` (or `jinan ingest`) first",
+            "no index at {}: run `jinan index` (or `jinan ingest`) first, or check --index",
             index.display()
         )),
+        e @ jinan_index::Error::SchemaMismatch { .. } => anyhow::Error::new(e),
         other => {
-            anyhow::Error::new(other).context(format!("opening the index at {}", index.display()))
+            tracing::debug!("opening the index at {}: {other}", index.display());
+            anyhow::anyhow!(
+                "the index at {} is damaged and cannot be read: run `jinan index --rebuild`",
+                index.display()
+            )
         }
-    })
+    }
+}
+
+/// The corpus folder, which must exist for the commands that read it.
+fn require_corpus(corpus: &Path) -> anyhow::Result<()> {
+    if corpus.is_dir() {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "no corpus at {}: run `jinan crawl` (or `jinan ingest`) first, or check --corpus",
+        corpus.display()
+    )))
+}
+
+/// An option given on the command line with an empty value (`--from ''`) is a mistake, not
+/// "no filter" (which is leaving the option out).
+fn reject_blank(options: &[(&str, &Option<String>)]) -> anyhow::Result<()> {
+    for (name, value) in options {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(usage(format!(
+                "{name} needs a value; leave the option out for no {}",
+                name.trim_start_matches('-')
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn search(places: &Places, args: SearchArgs, file: &flags::SearchConfigFile) -> anyhow::Result<()> {
+    reject_blank(&[
+        ("--limit", &args.limit),
+        ("--offset", &args.offset),
+        ("--from", &args.from),
+        ("--to", &args.to),
+        ("--column", &args.column),
+        ("--lang", &args.lang),
+        ("--sort", &args.sort),
+    ])?;
     let params = jinan_server::SearchParams {
         q: Some(args.query.clone()),
         limit: args.limit.or_else(|| file.limit.map(|l| l.to_string())),
@@ -264,12 +320,13 @@ fn serve(places: &Places, args: ServeArgs, file: &flags::ServeConfigFile) -> any
     let index = places.index.clone();
     let stats_fn: Arc<dyn Fn() -> Result<serde_json::Value, String> + Send + Sync> =
         Arc::new(move || {
-            collect_stats(&corpus, &index)
+            collect_stats(&corpus, &index, false)
                 .map_err(|e| messages::one_line(&e))
                 .and_then(|s| serde_json::to_value(s).map_err(|e| e.to_string()))
         });
     let cfg = jinan_server::ServerConfig {
         index_dir: places.index.clone(),
+        corpus_dir: places.corpus.clone(),
         addr,
         stats: stats_fn,
         cache_entries: args
@@ -277,10 +334,11 @@ fn serve(places: &Places, args: ServeArgs, file: &flags::ServeConfigFile) -> any
             .or(file.cache)
             .unwrap_or(jinan_server::CACHED_ANSWERS),
     };
-    runtime()?.block_on(async move {
-        eprintln!("jinan: serving http://{addr}/ (Ctrl-C to stop)");
-        jinan_server::serve(cfg, shutdown_signal()).await
-    })?;
+    // Announced once the address is bound: a busy port fails before anything is printed.
+    let announce = |bound: std::net::SocketAddr| {
+        eprintln!("jinan: serving http://{bound}/ (Ctrl-C to stop)");
+    };
+    runtime()?.block_on(jinan_server::serve(cfg, announce, shutdown_signal()))?;
     Ok(())
 }
 
@@ -323,62 +381,67 @@ fn export(places: &Places, args: ExportArgs) -> anyhow::Result<()> {
 }
 
 fn history(places: &Places, args: HistoryArgs) -> anyhow::Result<()> {
-    let url =
-        url::Url::parse(&args.url).map_err(|e| usage(format!("bad URL {:?}: {e}", args.url)))?;
-    let captures = jinan_crawler::history(&places.corpus, url.as_str())
-        .with_context(|| format!("reading the history of {url}"))?;
-    if captures.is_empty() {
-        return Err(usage(format!(
-            "{url} has no captures in {}",
-            places.corpus.display()
-        )));
-    }
-    let versions = output::versions(&places.corpus.join("warc"), &captures);
+    require_corpus(&places.corpus)?;
+    let warc = jinan_corpus::warc_dir(&places.corpus);
+    let h = jinan_server::history::history(&warc, &args.url).map_err(|e| match e {
+        e @ jinan_server::history::HistoryError::NotFound { .. } => {
+            usage(format!("{e} at {}", places.corpus.display()))
+        }
+        e if e.is_bad_input() => usage(e.to_string()),
+        e => anyhow::Error::new(e).context("reading the history"),
+    })?;
+    let diff = if args.diff {
+        Some(h.diff(None, None)?)
+    } else {
+        None
+    };
     let mut out = std::io::stdout().lock();
     match args.format {
         TextOrJson::Json => {
-            let mut v = serde_json::json!({"url": url.as_str(), "captures": versions.rows});
-            if args.diff {
-                v["diff"] = serde_json::Value::String(versions.diff_last_two());
+            let mut v = serde_json::to_value(&h)?;
+            if let Some(d) = &diff {
+                v["diff"] = serde_json::to_value(d)?;
             }
             writeln!(out, "{v}")?;
         }
         TextOrJson::Text => {
-            output::history_text(&versions, &mut out)?;
-            if args.diff {
-                let d = versions.diff_last_two();
-                if d.is_empty() {
-                    writeln!(out, "\n(no text change between the last two versions)")?;
-                } else {
-                    writeln!(out)?;
-                    out.write_all(d.as_bytes())?;
-                }
+            output::history_text(&h, &mut out)?;
+            if let Some(d) = &diff {
+                output::diff_text(d, &mut out)?;
             }
         }
     }
+    out.flush()?;
     Ok(())
 }
 
-fn collect_stats(corpus: &Path, index: &Path) -> anyhow::Result<Stats> {
+/// The `stats` of a corpus and its index. `strict` (the `stats` command): a missing corpus or
+/// index is bad usage. Otherwise (`/api/stats` of a server that may start before the first
+/// crawl) what is missing counts as empty.
+fn collect_stats(corpus: &Path, index: &Path, strict: bool) -> anyhow::Result<Stats> {
+    if strict {
+        require_corpus(corpus)?;
+    }
     let crawl = if corpus.join("state.redb").exists() || corpus.join("warc").exists() {
         jinan_crawler::stats(corpus).context("reading crawl state")?
     } else {
         Default::default()
     };
     let index = match jinan_index::Searcher::open(index) {
-        Ok(s) => s.stats()?,
-        Err(jinan_index::Error::NoIndex(_)) => Default::default(),
-        Err(e) => return Err(e).context("opening the index"),
+        Ok(s) => s.stats().map_err(|e| index_error(index, e))?,
+        Err(jinan_index::Error::NoIndex(_)) if !strict => Default::default(),
+        Err(e) => return Err(index_error(index, e)),
     };
     Ok(Stats { crawl, index })
 }
 
 fn stats_cmd(places: &Places, args: StatsArgs) -> anyhow::Result<()> {
-    let stats = collect_stats(&places.corpus, &places.index)?;
+    let stats = collect_stats(&places.corpus, &places.index, true)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         TextOrJson::Json => writeln!(out, "{}", serde_json::to_string_pretty(&stats)?)?,
         TextOrJson::Text => output::stats_text(&stats, &mut out)?,
     }
+    out.flush()?;
     Ok(())
 }

@@ -5,7 +5,6 @@
 //! Flags are parsed with clap into `Option`s (no clap defaults) precisely so that the merge can
 //! tell "not given" from "given as the default value".
 
-use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -276,13 +275,17 @@ pub fn load_config(explicit: Option<&Path>) -> anyhow::Result<ConfigFile> {
             )))
         }
     };
-    toml::from_str(&text)
-        .map_err(|e| {
-            let first = e.to_string();
-            let first = first.lines().next().unwrap_or("").to_string();
-            crate::messages::usage(format!("bad config file {}: {first}", path.display()))
-        })
-        .with_context(|| format!("reading {}", path.display()))
+    toml::from_str(&text).map_err(|e| {
+        // The reason (say "unknown field `limt`, expected one of ...") and where it is.
+        let at = e.span().map_or(String::new(), |span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            format!(" (line {line}, column {column})")
+        });
+        let reason = e.message().trim().replace('\n', " ");
+        crate::messages::usage(format!("bad config file {}: {reason}{at}", path.display()))
+    })
 }
 
 impl CrawlArgs {

@@ -13,7 +13,12 @@ use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = match flags::Cli::try_parse() {
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let args: Vec<String> = raw
+        .iter()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let cli = match flags::Cli::try_parse_from(&raw) {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind;
@@ -24,13 +29,14 @@ fn main() -> ExitCode {
                 return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
             }
             // Usage errors: one line, like every other error, and exit 2.
-            eprintln!("jinan: {}", messages::clap_line(&e));
+            eprintln!("jinan: {}", messages::clap_line(&e, &args));
             return ExitCode::from(messages::USAGE as u8);
         }
     };
     init_logging();
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        // A closed stdout (`jinan export | head -1`) means the reader has all it wants.
         Err(err) if messages::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("jinan: {}", messages::one_line(&err));
@@ -47,6 +53,6 @@ fn init_logging() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(output::color(&std::io::stderr()))
         .try_init();
 }

@@ -46,6 +46,9 @@ pub fn locked(message: impl Into<String>) -> anyhow::Error {
 
 /// The exit code for an error chain.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
+    if is_broken_pipe(err) {
+        return 0;
+    }
     for cause in err.chain() {
         if let Some(e) = cause.downcast_ref::<Exit>() {
             return e.code;
@@ -55,20 +58,27 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
                 return USAGE;
             }
         }
-        if let Some(e) = cause.downcast_ref::<std::io::Error>() {
-            if e.kind() == std::io::ErrorKind::BrokenPipe {
-                return 0;
+        if let Some(e) = cause.downcast_ref::<jinan_server::history::HistoryError>() {
+            if e.is_bad_input() {
+                return USAGE;
             }
         }
     }
     FAILED
 }
 
-/// True when the error is a closed stdout (e.g. `jinan search x | head -1`): not an error.
+/// True when the error is a closed stdout (e.g. `jinan export | head -1`): not an error. The
+/// writers wrap the I/O error in their own types (serde_json, csv), so each is asked.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
     err.chain().any(|c| {
         c.downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            .is_some_and(|e| e.kind() == BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .is_some_and(|e| e.io_error_kind() == Some(BrokenPipe))
+            || c.downcast_ref::<csv::Error>().is_some_and(
+                |e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe),
+            )
     })
 }
 
@@ -85,14 +95,57 @@ pub fn one_line(err: &anyhow::Error) -> String {
     parts.join(": ")
 }
 
-/// clap's usage error as one line: its first sentence, then where to look for help.
-pub fn clap_line(e: &clap::Error) -> String {
+/// clap's usage error as one line: the whole sentence (with the list it names: missing arguments,
+/// allowed values, clap's tip), then the help of the command it is about. `args` is the command
+/// line, for the hint about queries that start with `-`.
+pub fn clap_line(e: &clap::Error, args: &[String]) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
     let rendered = e.render().to_string();
-    let first = rendered
+    let mut parts: Vec<String> = Vec::new();
+    for line in rendered.lines().map(str::trim) {
+        if line.starts_with("Usage:") || line.starts_with("For more information") {
+            break;
+        }
+        if !line.is_empty() {
+            parts.push(line.strip_prefix("error: ").unwrap_or(line).to_string());
+        }
+    }
+    let mut msg = if parts.is_empty() {
+        "bad usage".to_string()
+    } else {
+        parts.join(" ")
+    };
+    // "Usage: jinan search [OPTIONS] <QUERY>" names the command whose help to read.
+    let command = rendered
         .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("bad usage");
-    let first = first.strip_prefix("error: ").unwrap_or(first);
-    format!("{first} (see `jinan --help`)")
+        .find_map(|l| l.trim().strip_prefix("Usage:"))
+        .map(|u| {
+            u.split_whitespace()
+                .take_while(|w| !w.starts_with(['[', '<', '-']))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    let command = if command.is_empty() {
+        "jinan".to_string()
+    } else {
+        command
+    };
+    if e.kind() == ErrorKind::UnknownArgument && command == "jinan search" {
+        let bad = match e.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(s)) => s.clone(),
+            _ => String::new(),
+        };
+        let word = args
+            .iter()
+            .find(|a| a.starts_with('-') && !bad.is_empty() && a.starts_with(&bad))
+            .cloned()
+            .unwrap_or(bad);
+        if !word.is_empty() {
+            msg = format!(
+                "unexpected argument {word:?}; to search for a query that starts with -, put -- before it: `jinan search -- {word}`"
+            );
+        }
+    }
+    format!("{msg} (see `{command} --help`)")
 }

@@ -2,10 +2,16 @@
 //! and stats. Formatting only; the data comes from the libraries.
 
 use crate::indexing::IndexSummary;
-use jinan_types::{Article, Capture, CaptureKind, Document, SearchResults, Stats};
-use serde::Serialize;
+use jinan_server::history::{Change, Diff, History};
+use jinan_types::{Article, CaptureKind, Document, SearchResults, Stats};
 use std::io::{IsTerminal, Write};
-use std::path::Path;
+use unicode_width::UnicodeWidthStr;
+
+/// True when output to `stream` may use colour and bold: a terminal, and `NO_COLOR` unset or
+/// empty (https://no-color.org).
+pub fn color(stream: &impl IsTerminal) -> bool {
+    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
 
 /// One line summing up a crawl.
 pub fn crawl_line(s: &jinan_crawler::CrawlSummary) -> String {
@@ -111,16 +117,36 @@ fn unescape_html(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// `1 hit`, `2 hits`.
+fn hits(n: usize) -> String {
+    if n == 1 {
+        "1 hit".to_string()
+    } else {
+        format!("{n} hits")
+    }
+}
+
 pub fn search_text(r: &SearchResults, out: &mut impl Write) -> std::io::Result<()> {
-    let tty = std::io::stdout().is_terminal();
+    let tty = color(&std::io::stdout());
+    if r.total == 0 {
+        writeln!(out, "no hits for: {}", r.query)?;
+        return Ok(());
+    }
     if r.hits.is_empty() {
-        writeln!(out, "no hits for {:?}", r.query)?;
+        writeln!(
+            out,
+            "{} for: {}; --offset {} is past the last one (use --offset 0 to {})",
+            hits(r.total),
+            r.query,
+            r.offset,
+            r.total - 1
+        )?;
         return Ok(());
     }
     writeln!(
         out,
-        "{} hits for {:?}, showing {}-{}",
-        r.total,
+        "{} for: {} (showing {}-{})",
+        hits(r.total),
         r.query,
         r.offset + 1,
         r.offset + r.hits.len()
@@ -228,109 +254,56 @@ pub fn export_bulk(
     Ok(())
 }
 
-/// One row of `jinan history`.
-#[derive(Serialize, Debug)]
-pub struct VersionRow {
-    pub captured_at: chrono::DateTime<chrono::Utc>,
-    pub status: u16,
-    pub kind: CaptureKind,
-    pub digest: Option<String>,
-    /// Whether the article text differs from the previous version with text (`null` when the
-    /// capture has no text of its own, e.g. a revisit or an error page).
-    pub text_changed: Option<bool>,
-    pub file: String,
-    pub offset: u64,
-}
-
-pub struct Versions {
-    pub rows: Vec<VersionRow>,
-    /// Article bodies of the captures that had one, oldest first.
-    texts: Vec<String>,
-}
-
-impl Versions {
-    /// Unified line diff of the last two versions' text (empty when equal or fewer than two).
-    pub fn diff_last_two(&self) -> String {
-        let n = self.texts.len();
-        if n < 2 {
-            return String::new();
-        }
-        let (old, new) = (&self.texts[n - 2], &self.texts[n - 1]);
-        if old == new {
-            return String::new();
-        }
-        similar::TextDiff::from_lines(old.as_str(), new.as_str())
-            .unified_diff()
-            .context_radius(2)
-            .header("previous", "latest")
-            .to_string()
-    }
-}
-
-/// Reads every capture's text (through the extractor) to say whether it changed.
-pub fn versions(warc_dir: &Path, captures: &[Capture]) -> Versions {
-    let mut rows = Vec::with_capacity(captures.len());
-    let mut texts: Vec<String> = Vec::new();
-    for c in captures {
-        let mut changed = None;
-        if c.kind == CaptureKind::Response && c.status == 200 {
-            let text = jinan_corpus::read_capture(warc_dir, &c.location)
-                .ok()
-                .and_then(|sc| {
-                    let hints = jinan_extract::Hints {
-                        content_type: c.content_type.as_deref(),
-                        column: c.via_column.as_deref(),
-                    };
-                    jinan_extract::extract(&sc.body, &c.url, &hints).ok()
-                });
-            if let Some(a) = text {
-                let t = format!("{}\n\n{}\n", a.title, a.body);
-                changed = Some(texts.last().is_none_or(|prev| *prev != t));
-                texts.push(t);
-            }
-        }
-        rows.push(VersionRow {
-            captured_at: c.captured_at,
-            status: c.status,
-            kind: c.kind,
-            digest: c.digest.clone(),
-            text_changed: changed,
-            file: c.location.file.clone(),
-            offset: c.location.offset,
-        });
-    }
-    Versions { rows, texts }
-}
-
-pub fn history_text(v: &Versions, out: &mut impl Write) -> std::io::Result<()> {
+/// `jinan history` as text: one row per capture (time, status, kind, digest, what the text did).
+pub fn history_text(h: &History, out: &mut impl Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "{:<25} {:>6} {:<8} {:<40} text",
-        "captured", "status", "kind", "digest"
+        "{:<20} {:>6} {:<8} {:<37} text",
+        "captured (UTC)", "status", "kind", "digest"
     )?;
-    for r in &v.rows {
+    for r in &h.captures {
         let kind = match r.kind {
             CaptureKind::Response => "response",
             CaptureKind::Revisit => "revisit",
         };
-        let changed = match (r.text_changed, r.status) {
-            (Some(true), _) => "changed",
-            (Some(false), _) => "same",
-            (None, 404 | 410) => "deleted",
-            (None, _) => "-",
+        let text = match (r.change, r.version) {
+            (Some(Change::Deleted), _) => "deleted".to_string(),
+            (Some(c), Some(v)) => format!("{} (version {v})", c.as_str()),
+            (Some(c), None) => c.as_str().to_string(),
+            (None, _) => "-".to_string(),
         };
         writeln!(
             out,
-            "{:<25} {:>6} {:<8} {:<40} {}",
-            r.captured_at
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            "{:<20} {:>6} {:<8} {:<37} {}",
+            r.captured_at.format("%Y-%m-%d %H:%M:%S"),
             r.status,
             kind,
             r.digest.as_deref().unwrap_or("-"),
-            changed
+            text
         )?;
     }
     Ok(())
+}
+
+/// `jinan history --diff` as text: the note, if any, then the unified diff with changed words
+/// marked, or why there is none.
+pub fn diff_text(d: &Diff, out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out)?;
+    if let Some(note) = &d.note {
+        writeln!(out, "{note}")?;
+    }
+    match (&d.from, &d.to) {
+        (Some(a), Some(b)) if !d.changed => writeln!(
+            out,
+            "no text change between version {} ({}) and version {} ({})",
+            a.version,
+            a.captured_at.format("%Y-%m-%d %H:%M:%S"),
+            b.version,
+            b.captured_at.format("%Y-%m-%d %H:%M:%S")
+        ),
+        (Some(_), Some(_)) => out.write_all(d.unified().as_bytes()),
+        _ => Ok(()),
+    }
 }
 
 fn human_bytes(b: u64) -> String {
@@ -344,6 +317,12 @@ fn human_bytes(b: u64) -> String {
     format!("{v:.1} {}", UNITS[u])
 }
 
+/// `text` padded with spaces to `width` columns of a terminal (Chinese characters take two).
+fn pad(text: &str, width: usize) -> String {
+    let w = text.width();
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 pub fn stats_text(s: &Stats, out: &mut impl Write) -> std::io::Result<()> {
     let c = &s.crawl;
     let t = |o: Option<chrono::DateTime<chrono::Utc>>| {
@@ -352,50 +331,95 @@ pub fn stats_text(s: &Stats, out: &mut impl Write) -> std::io::Result<()> {
             |t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         )
     };
-    writeln!(out, "crawl")?;
-    writeln!(out, "  urls known        {}", c.urls_known)?;
-    writeln!(out, "  pages fetched     {}", c.pages_fetched)?;
-    for (status, n) in &c.pages_by_status {
-        writeln!(out, "    status {status:<8} {n}")?;
-    }
-    writeln!(
-        out,
-        "  last crawl        {} (finished {})",
-        t(c.last_crawl_started),
-        t(c.last_crawl_finished)
-    )?;
-    writeln!(
-        out,
-        "  warc files        {} ({})",
-        c.warc_files,
-        human_bytes(c.warc_bytes)
-    )?;
-    let failed: u64 = c.failures.iter().map(|f| f.count).sum();
-    writeln!(out, "  failures          {failed}")?;
-    for f in &c.failures {
+    // Every value starts in one column, whatever the width of the names before it.
+    let names = c
+        .failures
+        .iter()
+        .map(|f| f.kind.width() + 4)
+        .chain(s.index.by_column.keys().map(|k| k.width() + 4))
+        .chain(s.index.by_lang.keys().map(|k| k.width() + 4))
+        .chain(c.pages_by_status.keys().map(|k| k.width() + 4))
+        .max()
+        .unwrap_or(0);
+    let w = names.max(18);
+    let row = |out: &mut dyn Write, indent: usize, name: &str, value: String| {
         writeln!(
             out,
-            "    {:<16} {}  e.g. {}",
-            f.kind,
-            f.count,
-            f.examples.join(" ")
+            "{}{} {value}",
+            " ".repeat(indent),
+            pad(name, w - indent)
+        )
+    };
+    writeln!(out, "crawl")?;
+    row(out, 2, "urls known", c.urls_known.to_string())?;
+    row(
+        out,
+        2,
+        "fetches",
+        format!(
+            "{} (every fetch stored, recrawls included)",
+            c.pages_fetched
+        ),
+    )?;
+    if !c.pages_by_status.is_empty() {
+        row(
+            out,
+            2,
+            "latest status",
+            "(URLs by the status of their last fetch)".into(),
+        )?;
+        for (status, n) in &c.pages_by_status {
+            row(out, 4, status, n.to_string())?;
+        }
+    }
+    row(
+        out,
+        2,
+        "last crawl",
+        format!(
+            "{} (finished {})",
+            t(c.last_crawl_started),
+            t(c.last_crawl_finished)
+        ),
+    )?;
+    row(
+        out,
+        2,
+        "warc files",
+        format!("{} ({})", c.warc_files, human_bytes(c.warc_bytes)),
+    )?;
+    let failed: u64 = c.failures.iter().map(|f| f.count).sum();
+    row(out, 2, "failures", failed.to_string())?;
+    for f in &c.failures {
+        row(
+            out,
+            4,
+            &f.kind,
+            format!("{}  e.g. {}", f.count, f.examples.join(" ")),
         )?;
     }
     let i = &s.index;
     writeln!(out, "index")?;
-    writeln!(
+    row(
         out,
-        "  articles          {} ({} deleted)",
-        i.articles, i.deleted
+        2,
+        "articles",
+        format!("{} ({} deleted)", i.articles, i.deleted),
     )?;
-    for (lang, n) in &i.by_lang {
-        writeln!(out, "    lang {lang:<10} {n}")?;
+    if !i.by_lang.is_empty() {
+        row(out, 2, "by language", String::new())?;
+        for (lang, n) in &i.by_lang {
+            row(out, 4, lang, n.to_string())?;
+        }
     }
-    for (col, n) in &i.by_column {
-        writeln!(out, "    column {col:<24} {n}")?;
+    if !i.by_column.is_empty() {
+        row(out, 2, "by column", String::new())?;
+        for (col, n) in &i.by_column {
+            row(out, 4, col, n.to_string())?;
+        }
     }
-    writeln!(out, "  last indexed      {}", t(i.last_indexed))?;
-    writeln!(out, "  index size        {}", human_bytes(i.index_bytes))?;
+    row(out, 2, "last indexed", t(i.last_indexed))?;
+    row(out, 2, "index size", human_bytes(i.index_bytes))?;
     Ok(())
 }
 
@@ -410,6 +434,55 @@ mod tests {
             "a **sister** & b"
         );
         assert_eq!(snippet_text("<b>x</b>", true), "\x1b[1mx\x1b[0m");
+    }
+
+    #[test]
+    fn stats_columns_align_by_display_width() {
+        let mut s = Stats::default();
+        s.index.by_column.insert("国际友城".into(), 12);
+        s.index.by_column.insert("Sisterly Jinan".into(), 7);
+        s.crawl.failures.push(jinan_types::FailureCount {
+            kind: "a-very-long-failure-kind-name".into(),
+            count: 3,
+            examples: vec!["http://a/".into()],
+        });
+        let mut out = Vec::new();
+        stats_text(&s, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let col = |needle: &str| {
+            let line = text.lines().find(|l| l.contains(needle)).unwrap();
+            let at = line.find(needle).unwrap() + needle.len();
+            let rest = &line[at..];
+            line[..at].width() + (rest.len() - rest.trim_start().len())
+        };
+        let start = col("国际友城");
+        assert_eq!(col("Sisterly Jinan"), start, "{text}");
+        assert_eq!(col("a-very-long-failure-kind-name"), start, "{text}");
+        assert_eq!(col("urls known"), start, "{text}");
+    }
+
+    #[test]
+    fn hit_counts_are_words_and_the_query_is_echoed_as_typed() {
+        let mut r = SearchResults {
+            query: "\"泉城\" title:济南".into(),
+            total: 1,
+            offset: 0,
+            limit: 10,
+            hits: Vec::new(),
+        };
+        let text = |r: &SearchResults| {
+            let mut out = Vec::new();
+            search_text(r, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        r.offset = 3;
+        assert_eq!(
+            text(&r),
+            "1 hit for: \"泉城\" title:济南; --offset 3 is past the last one (use --offset 0 to 0)\n"
+        );
+        r.total = 0;
+        assert_eq!(text(&r), "no hits for: \"泉城\" title:济南\n");
+        assert_eq!(hits(2), "2 hits");
     }
 
     #[test]

@@ -4,12 +4,14 @@
 //! capture order. [`WarcWriter`] appends fetches (each record its own gzip member, so any record can
 //! be read from its byte offset), [`CaptureReader`] follows the archive from a [`Cursor`],
 //! [`read_capture`] reads one capture at a [`WarcLocation`], and [`repair`] cuts off a record torn by
-//! a crash.
+//! a crash. [`captures_of`] lists every capture of one page (by its [`canon`] key), oldest first:
+//! the archive is the truth `history`, the API and the timeline read.
 //!
 //! Why not the `warc` crate: it compresses a whole file as a single gzip stream and does not report
 //! compressed offsets, so records could not be read from an offset; the format needed here is small
 //! enough to write directly on `flate2`.
 
+pub mod canon;
 mod error;
 mod reader;
 mod record;
@@ -39,4 +41,23 @@ pub fn warc_size(warc_dir: &Path) -> Result<(u64, u64)> {
         bytes += std::fs::metadata(&p).map_err(|e| Error::io(&p, e))?.len();
     }
     Ok((files.len() as u64, bytes))
+}
+
+/// Every capture of the page `url` (compared by [`canon::canonicalize`]), oldest first, read from
+/// the WARC files themselves (a scan of the archive: the crawl state is only a cache of it).
+/// A URL that does not parse has no captures.
+pub fn captures_of(warc_dir: &Path, url: &str) -> Result<Vec<Capture>> {
+    let Some(key) = canon::canonical_key(url) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for sc in CaptureReader::open(warc_dir, None)? {
+        let c = sc?.capture;
+        if canon::canonical_key(&c.url).as_deref() == Some(key.as_str()) {
+            out.push(c);
+        }
+    }
+    // Files sort in capture order already; a stable sort keeps that order for equal times.
+    out.sort_by_key(|c| c.captured_at);
+    Ok(out)
 }

@@ -1,63 +1,9 @@
-//! URL canonicalization and scope: one key per page, so that no page is fetched twice in a crawl
-//! however it is linked (fragment, host case, default port, tracking parameters, `index.html`).
+//! URL scope and shapes. The key of a page ([`canonicalize`]) is the archive's, in jinan-corpus, so
+//! that no page is fetched twice in a crawl however it is linked, and every reader finds it the same way.
 
 use url::Url;
 
-/// Query parameters that only track where a click came from.
-const TRACKING: &[&str] = &[
-    "from",
-    "spm",
-    "fbclid",
-    "gclid",
-    "share",
-    "isappinstalled",
-    "scene",
-    "clicktime",
-];
-
-fn is_tracking(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.starts_with("utm_") || TRACKING.contains(&n.as_str())
-}
-
-/// The form of a URL that is fetched: no fragment, no tracking parameters (host case and default
-/// port are already normalised by the `url` parser).
-pub fn fetch_form(url: &Url) -> Url {
-    let mut u = url.clone();
-    u.set_fragment(None);
-    if u.query().is_some() {
-        let kept: Vec<(String, String)> = u
-            .query_pairs()
-            .filter(|(k, _)| !is_tracking(k))
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        if kept.is_empty() {
-            u.set_query(None);
-        } else if kept.len() != u.query_pairs().count() {
-            u.query_pairs_mut().clear().extend_pairs(kept);
-        }
-    }
-    u
-}
-
-/// The key of a page: [`fetch_form`], plus a trailing `index.html`/`index.htm` dropped and the
-/// remaining query parameters sorted. Used for dedup, crawl state, `history` and the index id.
-pub fn canonicalize(url: &Url) -> Url {
-    let mut u = fetch_form(url);
-    let path = u.path().to_string();
-    for suffix in ["/index.html", "/index.htm"] {
-        if let Some(dir) = path.strip_suffix(suffix) {
-            u.set_path(&format!("{dir}/"));
-            break;
-        }
-    }
-    if u.query().is_some() {
-        let mut pairs: Vec<(String, String)> = u.query_pairs().into_owned().collect();
-        pairs.sort();
-        u.query_pairs_mut().clear().extend_pairs(pairs);
-    }
-    u
-}
+pub use jinan_corpus::canon::{canonicalize, fetch_form};
 
 /// `host:port` of a URL (port explicit or the scheme's default).
 pub fn host_port(url: &Url) -> Option<String> {

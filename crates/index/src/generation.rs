@@ -3,10 +3,15 @@
 //! A rebuild writes `gen-<n+1>` beside the live one and then replaces `CURRENT` by writing a
 //! temporary file, syncing it and renaming it over the old one (then syncing the directory), so a
 //! reader always sees either the old or the new generation, never a mix. Readers re-read `CURRENT`
-//! on refresh and switch; files of the old generation stay readable to searches in flight (open
-//! files survive deletion), and generations older than the previous one are removed on publish.
+//! on refresh and switch.
+//!
+//! Each reader of a generation holds `dir/gen-<n>.readers` with a shared lock ([`hold`]) for as
+//! long as it uses it, in whatever process. A writer removes an old generation only when it can
+//! take that lock exclusively ([`remove_unused`]: on publish, and on every later `jinan index`),
+//! so a running `jinan serve` keeps answering from the old generation until it has switched, and
+//! the generation goes on the next run after that.
 
-use std::fs;
+use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -118,4 +123,96 @@ pub fn size(gen_dir: &Path) -> u64 {
                 .sum()
         })
         .unwrap_or(0)
+}
+
+/// `dir/gen-<n>.readers`, the lock file of a generation's readers.
+fn readers_path(dir: &Path, gen: &str) -> PathBuf {
+    dir.join(format!("{gen}.readers"))
+}
+
+/// A reader's shared hold on a generation; released on drop.
+#[derive(Debug)]
+pub struct Hold {
+    _file: Option<File>,
+}
+
+/// Holds generation `gen` of `dir` for reading. Waits while a writer is removing it (the open that
+/// follows then fails and the caller reads `CURRENT` again). In an index folder the reader cannot
+/// write to, there is no hold: a writer there could not remove anything either.
+pub fn hold(dir: &Path, gen: &str) -> Hold {
+    let path = readers_path(dir, gen);
+    let file = OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .and_then(|f| f.lock_shared().map(|()| f));
+    match file {
+        Ok(f) => Hold { _file: Some(f) },
+        Err(e) => {
+            tracing::debug!(path = %path.display(), error = %e, "reading without a hold on the generation");
+            Hold { _file: None }
+        }
+    }
+}
+
+/// Removes every generation numbered below `below` that no reader holds, with its lock file, and
+/// lock files left without a generation. A held generation stays for a later run.
+pub fn remove_unused(dir: &Path, below: u64) -> Result<()> {
+    for (n, path) in list(dir)? {
+        if n >= below {
+            continue;
+        }
+        let gen = format!("gen-{n}");
+        if try_remove(dir, &gen, Some(&path)) {
+            tracing::info!(path = %path.display(), "removed an old generation");
+        } else {
+            tracing::info!(path = %path.display(), "an old generation is still read (e.g. by `jinan serve`); a later run removes it");
+        }
+    }
+    // Lock files of generations already gone (a reader that raced a removal re-creates one).
+    let entries = fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(gen) = name.to_str().and_then(|n| n.strip_suffix(".readers")) else {
+            continue;
+        };
+        if gen_number(gen).is_some_and(|n| n < below) && !dir.join(gen).exists() {
+            try_remove(dir, gen, None);
+        }
+    }
+    Ok(())
+}
+
+/// Removes `gen` (its folder, when given, then its lock file) if no reader holds it.
+fn try_remove(dir: &Path, gen: &str, folder: Option<&Path>) -> bool {
+    let lock = readers_path(dir, gen);
+    let file = match OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock)
+    {
+        Ok(f) => f,
+        Err(e) => {
+            tracing::warn!(path = %lock.display(), "cannot check the readers of a generation: {e}");
+            return false;
+        }
+    };
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => return false,
+        Err(TryLockError::Error(e)) => {
+            tracing::warn!(path = %lock.display(), "cannot lock a generation: {e}");
+            return false;
+        }
+    }
+    if let Some(folder) = folder {
+        if let Err(e) = fs::remove_dir_all(folder) {
+            tracing::warn!(path = %folder.display(), "could not remove an old generation: {e}");
+            return false;
+        }
+    }
+    let _ = fs::remove_file(&lock);
+    true
 }

@@ -28,8 +28,7 @@ use crate::schema::{self, date_to_days, Fields};
 use crate::snippet;
 use crate::tokenizer::{analyzer, positions_analyzer};
 
-/// Deepest result page served (offset + limit), to bound the work of one request.
-pub const MAX_OFFSET: usize = 10_000;
+pub use jinan_types::MAX_OFFSET;
 
 /// Identity of a `meta.json` version (inode, modification time, size).
 type Stamp = Option<(u64, std::time::SystemTime, u64)>;
@@ -45,6 +44,8 @@ fn stamp(gen_dir: &Path) -> Stamp {
 
 /// One open generation.
 struct Live {
+    /// Keeps writers from removing this generation while it is read (dropped with `Live`).
+    _hold: generation::Hold,
     gen: String,
     gen_dir: PathBuf,
     reader: IndexReader,
@@ -54,6 +55,7 @@ struct Live {
 
 impl Live {
     fn open(dir: &Path, gen: String) -> Result<Live> {
+        let hold = generation::hold(dir, &gen);
         let gen_dir = dir.join(&gen);
         let stamp = stamp(&gen_dir);
         let mut index = generation::open(&gen_dir)?;
@@ -66,6 +68,7 @@ impl Live {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(Live {
+            _hold: hold,
             gen,
             gen_dir,
             reader,

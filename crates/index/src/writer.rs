@@ -74,6 +74,12 @@ impl Writer {
         match generation::read_current(dir)? {
             Some(gen) => {
                 let index = generation::open(&dir.join(&gen))?;
+                // Old generations a reader held at the last rebuild go once they are free.
+                if let Some(n) = generation::gen_number(&gen) {
+                    if let Err(e) = generation::remove_unused(dir, n) {
+                        tracing::warn!(dir = %dir.display(), "could not remove old generations: {e}");
+                    }
+                }
                 Self::new(dir, gen, index, options, false)
             }
             None => {
@@ -253,16 +259,13 @@ impl Writer {
         if !next {
             return Ok(());
         }
-        let previous = generation::read_current(&dir)?.and_then(|g| generation::gen_number(&g));
         generation::write_current(&dir, &gen)?;
         tracing::info!(dir = %dir.display(), %gen, "published a new generation");
         let new = generation::gen_number(&gen).unwrap_or(0);
-        for (n, path) in generation::list(&dir)? {
-            if n != new && Some(n) != previous {
-                if let Err(e) = std::fs::remove_dir_all(&path) {
-                    tracing::warn!(path = %path.display(), "could not remove an old generation: {e}");
-                }
-            }
+        // The previous generation goes now unless a reader (a running `jinan serve`) still holds
+        // it; then the next run removes it.
+        if let Err(e) = generation::remove_unused(&dir, new) {
+            tracing::warn!(dir = %dir.display(), "could not remove old generations: {e}");
         }
         Ok(())
     }

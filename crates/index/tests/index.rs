@@ -394,7 +394,7 @@ fn new_generation_swaps_in_while_searches_continue() {
     assert_eq!(found(&s, "narwhals"), set(&[20]));
     assert!(found(&s, "Kharkiv").is_empty());
 
-    // a third generation removes gen-1; a searcher still on it keeps answering
+    // a third generation: gen-1 and gen-2 stay while searchers still read them, and answer
     let mut third = Writer::create_next_with(dir.path(), SMALL).unwrap();
     third
         .upsert(&doc(
@@ -408,13 +408,17 @@ fn new_generation_swaps_in_while_searches_continue() {
         .unwrap();
     third.commit("3").unwrap();
     third.publish().unwrap();
-    assert!(!dir.path().join("gen-1").exists());
+    assert!(dir.path().join("gen-1").exists());
     assert!(dir.path().join("gen-2").exists());
     assert_eq!(found(&stuck, "Kharkiv"), set(&[1]));
     assert!(stuck.refresh().unwrap());
     assert_eq!(found(&stuck, "axolotls"), set(&[30]));
+    // gen-1 is free now: the next run removes it; `s` still holds gen-2.
     let w = Writer::open_with(dir.path(), SMALL).unwrap();
     assert_eq!(w.payload().as_deref(), Some("3"));
+    assert!(!dir.path().join("gen-1").exists());
+    assert!(dir.path().join("gen-2").exists());
+    assert_eq!(found(&s, "narwhals"), set(&[20]));
 }
 
 #[test]
@@ -537,4 +541,97 @@ fn empty_index_answers() {
     assert_eq!((r.total, r.hits.len()), (0, 0));
     assert_eq!(s.stats().unwrap().articles, 0);
     assert!(s.documents().unwrap().is_empty());
+}
+
+mod arbitrary_queries {
+    //! Any text a user can type goes through parse, compile and search: a hit list or one
+    //! sentence of bad query (exit 2, HTTP 400), never a panic or another kind of error.
+    use super::*;
+    use proptest::prelude::*;
+    use std::sync::OnceLock;
+
+    fn searcher() -> &'static Searcher {
+        static S: OnceLock<(tempfile::TempDir, Searcher)> = OnceLock::new();
+        &S.get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            drop(build(dir.path()));
+            let s = Searcher::open(dir.path()).unwrap();
+            (dir, s)
+        })
+        .1
+    }
+
+    fn check(q: &str, sort: Sort) -> Result<(), TestCaseError> {
+        let mut r = req(q);
+        r.sort = sort;
+        match searcher().search(&r) {
+            Ok(res) => prop_assert!(res.hits.len() <= r.limit),
+            Err(e) => {
+                prop_assert!(e.is_user_error(), "{q:?}: not a user error: {e}");
+                let msg = e.to_string();
+                prop_assert!(!msg.contains('\n') && msg.len() < 300, "{q:?}: {msg}");
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+
+        #[test]
+        fn query_language_soup(q in "([a-zA-Z济南友好城市泉]{0,6}|[ ()\"*:+\\-]|OR|AND|NOT|title:|body:|foo:|\\|\\||&&){0,12}") {
+            check(&q, Sort::Relevance)?;
+            check(&q, Sort::Date)?;
+        }
+
+        #[test]
+        fn any_text(q in any::<String>()) {
+            check(&q, Sort::Relevance)?;
+        }
+    }
+}
+
+fn generations(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("gen-") && !n.ends_with(".readers"))
+        .collect();
+    v.sort();
+    v
+}
+
+fn rebuild(dir: &Path) {
+    let mut w = Writer::create_next_with(dir, SMALL).unwrap();
+    for d in corpus() {
+        w.upsert(&d).unwrap();
+    }
+    w.commit("{\"cursor\":2}").unwrap();
+    w.publish().unwrap();
+}
+
+#[test]
+fn a_rebuild_removes_the_old_generation_once_no_reader_holds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    drop(build(dir.path()));
+    // Nobody reads gen-1: the rebuild removes it at once.
+    rebuild(dir.path());
+    assert_eq!(generations(dir.path()), ["gen-2"]);
+
+    // A server reads gen-2 through the next rebuild: gen-2 stays and keeps answering.
+    let s = Searcher::open(dir.path()).unwrap();
+    rebuild(dir.path());
+    assert_eq!(generations(dir.path()), ["gen-2", "gen-3"]);
+    assert_eq!(found(&s, "zyxqwerty"), set(&[6]));
+    // It switches to gen-3 and lets go of gen-2; the next run of the indexer removes it.
+    assert!(s.refresh().unwrap());
+    assert_eq!(found(&s, "zyxqwerty"), set(&[6]));
+    drop(Writer::open_with(dir.path(), SMALL).unwrap());
+    assert_eq!(generations(dir.path()), ["gen-3"]);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("gen-2"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }

@@ -207,6 +207,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "serve" => {
             let cfg = jinan_server::ServerConfig {
                 index_dir: dir.to_path_buf(),
+                corpus_dir: dir.join("no-corpus"),
                 addr: arg3.parse()?,
                 stats: Arc::new(|| Ok(serde_json::json!({}))),
                 // CACHE=0 measures every request searched afresh.
@@ -215,7 +216,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(jinan_server::CACHED_ANSWERS),
             };
-            jinan_server::serve(cfg, async {
+            jinan_server::serve(cfg, |_| {}, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await?;

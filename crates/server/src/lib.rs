@@ -10,17 +10,22 @@
 //! | `GET /api/search?q=&limit=&offset=&from=&to=&column=&lang=&sort=&live=` | Search JSON |
 //! | `GET /api/article?url=URL` | the article (Article JSON plus `id`, `captured_at`, `deleted_at`), or 404 |
 //! | `GET /api/stats` | the `jinan stats` JSON |
-//! | `GET /healthz` | `200 ok` |
+//! | `GET /api/history?url=URL` | the `jinan history --format json` JSON |
+//! | `GET /api/diff?url=URL&from=TS&to=TS` | the text diff of two captures (default: the last two versions) |
+//! | `GET /timeline?url=URL` | page: every capture, unchanged spans, archived copies, diffs (`&from=&to=`) |
+//! | `GET /healthz` | `200 ok`, or `503` with the reason when there is no readable index |
 //! | `GET /` | the search page |
 //!
 //! Errors are `{"error": "...", "code": "..."}` with the status of [`ApiError::code_and_status`].
 
 mod cache;
 mod error;
+pub mod history;
 mod live;
 mod page;
 mod params;
 mod screen;
+mod timeline;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -88,6 +93,8 @@ pub type Result<T> = std::result::Result<T, Error>;
 #[derive(Clone)]
 pub struct ServerConfig {
     pub index_dir: PathBuf,
+    /// The corpus whose WARC files `/api/history`, `/api/diff` and `/timeline` read.
+    pub corpus_dir: PathBuf,
     pub addr: SocketAddr,
     /// Supplies the `jinan stats` JSON for `/api/stats`.
     pub stats: StatsFn,
@@ -102,6 +109,8 @@ pub struct AppState {
     pub stats: StatsFn,
     /// Answers of repeated searches and pages, valid until the index changes.
     pub cache: Arc<AnswerCache>,
+    /// The corpus folder, for the history routes (`None`: they answer 503).
+    pub corpus: Option<Arc<PathBuf>>,
 }
 
 impl AppState {
@@ -112,6 +121,15 @@ impl AppState {
             live: Arc::new(LiveIndex::new(index_dir)),
             stats,
             cache: Arc::new(AnswerCache::default()),
+            corpus: None,
+        }
+    }
+
+    /// The same state reading captures from the corpus in `dir`.
+    pub fn with_corpus(self, dir: &std::path::Path) -> AppState {
+        AppState {
+            corpus: Some(Arc::new(dir.to_path_buf())),
+            ..self
         }
     }
 
@@ -133,7 +151,10 @@ pub fn app(state: AppState) -> Router {
         .route("/api/search", get(api_search))
         .route("/api/article", get(api_article))
         .route("/api/stats", get(api_stats))
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/api/history", get(api_history))
+        .route("/api/diff", get(api_diff))
+        .route("/timeline", get(timeline_page))
+        .route("/healthz", get(healthz))
         .fallback(|| async { ApiError::NotFound("no such page; see / for the search page".into()) })
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -244,13 +265,142 @@ async fn api_article(
             url.len()
         )));
     }
-    let lookup = url.clone();
+    // The spellings `history` accepts (fragment, host case, index.html, ...) find the article too.
+    let lookup = article_keys(&url);
     let doc = st
         .live
-        .with(move |s| s.article(&lookup).map_err(ApiError::from_index))
+        .with(move |s| {
+            for key in &lookup {
+                if let Some(doc) = s.article(key).map_err(ApiError::from_index)? {
+                    return Ok(Some(doc));
+                }
+            }
+            Ok(None)
+        })
         .await?;
     doc.map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("no article with url {url:?} in the index")))
+}
+
+/// The index keys to try for a URL as typed: its canonical form (the archive's key), the form the
+/// crawler fetched (which the index files articles under), then the text as given.
+fn article_keys(url: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Ok(u) = url::Url::parse(url) {
+        keys.push(jinan_corpus::canon::canonicalize(&u).to_string());
+        keys.push(jinan_corpus::canon::fetch_form(&u).to_string());
+    }
+    keys.push(url.to_string());
+    keys.dedup();
+    keys
+}
+
+/// `200 ok` while an index can be searched; `503` with the reason (no index yet, old schema,
+/// unreadable) otherwise, so that a load balancer or a probe hears of it.
+async fn healthz(State(st): State<AppState>) -> std::result::Result<&'static str, ApiError> {
+    st.live.with(|_| Ok(())).await?;
+    Ok("ok")
+}
+
+#[derive(Debug, Deserialize)]
+struct HistoryParams {
+    url: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl HistoryParams {
+    fn url(&self, route: &str) -> std::result::Result<String, ApiError> {
+        let url = self
+            .url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!("give the page's address: {route}?url=URL"))
+            })?;
+        if url.len() > MAX_QUERY_BYTES {
+            return Err(ApiError::BadRequest(format!(
+                "the url is too long ({} bytes; at most {MAX_QUERY_BYTES})",
+                url.len()
+            )));
+        }
+        Ok(url.to_string())
+    }
+}
+
+impl From<history::HistoryError> for ApiError {
+    fn from(e: history::HistoryError) -> ApiError {
+        match e {
+            e if e.is_bad_input() => ApiError::BadRequest(e.to_string()),
+            e @ history::HistoryError::NotFound { .. } => ApiError::NotFound(e.to_string()),
+            e => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+/// Reads the history of `url` on the blocking pool (a scan of the WARC files).
+async fn load_history(
+    st: &AppState,
+    url: String,
+) -> std::result::Result<history::History, ApiError> {
+    let corpus = st.corpus.clone().ok_or_else(|| {
+        ApiError::Unavailable(
+            "this server was started without a corpus; history is unavailable".into(),
+        )
+    })?;
+    tokio::task::spawn_blocking(move || {
+        history::history(&jinan_corpus::warc_dir(&corpus), &url).map_err(ApiError::from)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(format!("history task failed: {e}")))?
+}
+
+async fn api_history(
+    State(st): State<AppState>,
+    q: std::result::Result<Query<HistoryParams>, QueryRejection>,
+) -> std::result::Result<Json<history::History>, ApiError> {
+    let Query(params) = q.map_err(query_error)?;
+    let url = params.url("/api/history")?;
+    Ok(Json(load_history(&st, url).await?))
+}
+
+async fn api_diff(
+    State(st): State<AppState>,
+    q: std::result::Result<Query<HistoryParams>, QueryRejection>,
+) -> std::result::Result<Json<history::Diff>, ApiError> {
+    let Query(params) = q.map_err(query_error)?;
+    let url = params.url("/api/diff")?;
+    let h = load_history(&st, url).await?;
+    Ok(Json(h.diff(params.from.as_deref(), params.to.as_deref())?))
+}
+
+async fn timeline_page(
+    State(st): State<AppState>,
+    q: std::result::Result<Query<HistoryParams>, QueryRejection>,
+) -> Response {
+    let run = async {
+        let Query(params) = q.map_err(query_error)?;
+        let url = params.url("/timeline")?;
+        let h = load_history(&st, url).await?;
+        let wants_diff = params.from.is_some() || params.to.is_some();
+        let diff = if wants_diff {
+            Some(h.diff(params.from.as_deref(), params.to.as_deref())?)
+        } else {
+            None
+        };
+        Ok::<_, ApiError>(timeline::render(&h, diff.as_ref()))
+    };
+    match run.await {
+        Ok(page) => html_response(StatusCode::OK, page.into_string().into()),
+        Err(e) => {
+            let (_, status) = e.code_and_status();
+            html_response(
+                status,
+                timeline::render_error(&e.message()).into_string().into(),
+            )
+        }
+    }
 }
 
 async fn api_stats(
@@ -389,10 +539,12 @@ fn page_request(
     Ok(req)
 }
 
-/// Binds `cfg.addr` and serves until `shutdown` completes (then finishes requests in flight, for
-/// at most [`SHUTDOWN_GRACE`]).
+/// Binds `cfg.addr`, opens the index, calls `ready` with the bound address (only now can clients
+/// connect, so this is when to announce it), and serves until `shutdown` completes (then finishes
+/// requests in flight, for at most [`SHUTDOWN_GRACE`]).
 pub async fn serve(
     cfg: ServerConfig,
+    ready: impl FnOnce(SocketAddr) + Send,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(cfg.addr)
@@ -404,9 +556,15 @@ pub async fn serve(
     let dir = cfg.index_dir.clone();
     let stats = cfg.stats.clone();
     let entries = cfg.cache_entries;
-    let state = tokio::task::spawn_blocking(move || AppState::new(&dir, stats).with_cache(entries))
-        .await
-        .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+    let corpus = cfg.corpus_dir.clone();
+    let state = tokio::task::spawn_blocking(move || {
+        AppState::new(&dir, stats)
+            .with_cache(entries)
+            .with_corpus(&corpus)
+    })
+    .await
+    .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+    ready(listener.local_addr()?);
     serve_listener(listener, state, shutdown).await
 }
 

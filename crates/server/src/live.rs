@@ -89,11 +89,29 @@ impl LiveIndex {
     /// Refreshes (or opens) the index now, unless another caller is already doing it. Errors are
     /// logged and the current searcher kept: a failed refresh must not fail requests.
     pub fn refresh_now(&self) {
+        self.exclusively(|| self.refresh_inner());
+    }
+
+    /// Runs `f` unless another caller is refreshing. The flag is cleared (and the refresh time
+    /// stamped) by a guard, so a panic inside `f` cannot stop every later refresh.
+    fn exclusively(&self, f: impl FnOnce()) {
         if self.refreshing.swap(true, Ordering::AcqRel) {
             return;
         }
-        let current = self.current();
-        match current {
+        struct Done<'a>(&'a LiveIndex);
+        impl Drop for Done<'_> {
+            fn drop(&mut self) {
+                let now = self.0.epoch.elapsed().as_millis() as u64;
+                self.0.last_refresh_ms.store(now, Ordering::Release);
+                self.0.refreshing.store(false, Ordering::Release);
+            }
+        }
+        let _done = Done(self);
+        f();
+    }
+
+    fn refresh_inner(&self) {
+        match self.current() {
             Some(s) => match s.refresh() {
                 Ok(true) => {
                     self.version.fetch_add(1, Ordering::AcqRel);
@@ -107,10 +125,7 @@ impl LiveIndex {
             None => match Searcher::open(&self.dir) {
                 Ok(s) => {
                     tracing::info!(dir = %self.dir.display(), "index opened");
-                    if let Ok(mut slot) = self.searcher.write() {
-                        *slot = Some(Arc::new(s));
-                    }
-                    self.version.fetch_add(1, Ordering::AcqRel);
+                    self.install(s);
                 }
                 Err(jinan_index::Error::NoIndex(_)) => {
                     tracing::debug!(dir = %self.dir.display(), "no index yet")
@@ -118,13 +133,23 @@ impl LiveIndex {
                 Err(e) => tracing::warn!(error = %e, "cannot open the index"),
             },
         }
-        let now = self.epoch.elapsed().as_millis() as u64;
-        self.last_refresh_ms.store(now, Ordering::Release);
-        self.refreshing.store(false, Ordering::Release);
     }
 
+    /// The searcher being served. A lock poisoned by a panic elsewhere still holds a valid
+    /// pointer (it is only ever swapped whole), so it is used rather than ignored.
     fn current(&self) -> Option<Arc<Searcher>> {
-        self.searcher.read().ok().and_then(|g| g.clone())
+        self.searcher
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Serves `s` from now on.
+    fn install(&self, s: Searcher) -> Arc<Searcher> {
+        let s = Arc::new(s);
+        *self.searcher.write().unwrap_or_else(|p| p.into_inner()) = Some(s.clone());
+        self.version.fetch_add(1, Ordering::AcqRel);
+        s
     }
 
     /// The searcher, or why there is none: a 503 naming the problem (no index yet, old schema).
@@ -134,14 +159,7 @@ impl LiveIndex {
         }
         // Say precisely why: open once more (cheap when the directory is empty).
         match Searcher::open(&self.dir) {
-            Ok(s) => {
-                let s = Arc::new(s);
-                if let Ok(mut slot) = self.searcher.write() {
-                    *slot = Some(s.clone());
-                }
-                self.version.fetch_add(1, Ordering::AcqRel);
-                Ok(s)
-            }
+            Ok(s) => Ok(self.install(s)),
             Err(e) => Err(ApiError::from_index(e)),
         }
     }
@@ -206,5 +224,48 @@ impl LiveIndex {
                 tracing::error!(error = %e, "index refresh task failed");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn index_in(dir: &Path) {
+        let mut w = jinan_index::Writer::open(dir).unwrap();
+        w.commit("{}").unwrap();
+    }
+
+    #[test]
+    fn a_panicking_refresh_does_not_stop_later_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let live = LiveIndex::new(tmp.path());
+        assert!(live.current().is_none());
+        let hit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            live.exclusively(|| panic!("refresh broke"))
+        }));
+        assert!(hit.is_err());
+        assert!(!live.refreshing.load(Ordering::Acquire), "flag left set");
+        // The index appears: the next refresh must still open it.
+        index_in(tmp.path());
+        live.refresh_now();
+        assert!(live.current().is_some(), "refreshes stopped after a panic");
+    }
+
+    #[test]
+    fn a_poisoned_lock_still_serves() {
+        let tmp = tempfile::tempdir().unwrap();
+        index_in(tmp.path());
+        let live = Arc::new(LiveIndex::new(tmp.path()));
+        assert!(live.current().is_some());
+        let l = live.clone();
+        let _ = std::thread::spawn(move || {
+            let _g = l.searcher.write().unwrap();
+            panic!("poison the lock");
+        })
+        .join();
+        assert!(live.searcher.is_poisoned());
+        assert!(live.current().is_some(), "a poisoned lock hid the index");
+        assert!(live.searcher().is_ok());
     }
 }

@@ -6,15 +6,9 @@
 
 use chrono::NaiveDate;
 use jinan_types::{Lang, SearchRequest, Sort, MAX_LIMIT};
+pub use jinan_types::{DEFAULT_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
 use serde::Deserialize;
 
-/// Default number of hits per request.
-pub const DEFAULT_LIMIT: usize = 10;
-/// Deepest result a client may page to (`offset`): deeper pages cost memory for nothing a reader
-/// needs; narrow the query or the dates instead.
-pub const MAX_OFFSET: usize = jinan_index::MAX_OFFSET;
-/// Longest accepted query, in bytes.
-pub const MAX_QUERY_BYTES: usize = 4096;
 /// Longest accepted column name, in bytes.
 const MAX_COLUMN_BYTES: usize = 512;
 

@@ -170,8 +170,16 @@ impl FromStr for Sort {
     }
 }
 
-/// Largest `limit` a search may ask for.
+// The limits of a search, the one place they are written (README "Limits" states them for users).
+
+/// Hits per search (one page) unless `limit` says otherwise.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Largest `limit` of one page of hits (`/api/search`, the search page, `jinan search --limit N`).
 pub const MAX_LIMIT: usize = 100;
+/// Deepest `offset` a search may page to: deeper pages cost memory for nothing a reader needs.
+pub const MAX_OFFSET: usize = 10_000;
+/// Longest query, in bytes of UTF-8 (about 1,360 Chinese characters).
+pub const MAX_QUERY_BYTES: usize = 4096;
 
 /// A search as the CLI and the HTTP API both express it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -192,7 +200,7 @@ impl SearchRequest {
     pub fn new(query: impl Into<String>) -> Self {
         SearchRequest {
             query: query.into(),
-            limit: 10,
+            limit: DEFAULT_LIMIT,
             offset: 0,
             from: None,
             to: None,

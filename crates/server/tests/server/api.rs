@@ -150,6 +150,11 @@ async fn article_and_404() {
     assert_eq!(v["lang"], "en");
     assert!(v["body"].as_str().unwrap().contains("marathon route"));
     assert!(v["deleted_at"].is_string());
+    // Spelled as `history` accepts it: upper-case scheme and host, a fragment.
+    let upper = DELETED_URL.replacen("http://english", "HTTP://ENGLISH", 1) + "#comments";
+    let a = get(&st, &format!("/api/article?url={}", enc(&upper))).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(a.json()["url"], DELETED_URL);
 
     let a = get(
         &st,
@@ -196,6 +201,18 @@ async fn no_index_yet_is_503_then_appears() {
     let a = get(&st, "/api/search?q=springs").await;
     assert_eq!(a.status, StatusCode::SERVICE_UNAVAILABLE, "{}", a.body);
     assert!(a.json()["error"].as_str().unwrap().contains("jinan index"));
+    // A probe hears of it too: no "ok" without an index.
+    let health = get(&st, "/healthz").await;
+    assert_eq!(
+        health.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        health.body
+    );
+    assert!(health.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("no index"));
     let page = get(&st, "/").await;
     assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(page.body.contains("jinan index"));
@@ -203,6 +220,7 @@ async fn no_index_yet_is_503_then_appears() {
     write_index(dir.path(), &documents());
     let a = get(&st, "/api/search?q=springs").await;
     assert_eq!(a.status, StatusCode::OK, "{}", a.body);
+    assert_eq!(get(&st, "/healthz").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
