@@ -5,12 +5,12 @@ use crate::flags::{
     self, ArticleFormat, Cli, Command, CrawlArgs, ExportArgs, ExtractArgs, HistoryArgs, SearchArgs,
     SearchFormat, ServeArgs, StatsArgs, SummaryFormat, TextOrJson,
 };
-use crate::indexing::{self, IndexSummary};
 use crate::lock::RunLock;
 use crate::messages::{self, usage};
 use crate::output;
 use crate::progress::Progress;
 use anyhow::Context;
+use jinan_ingest::IndexSummary;
 use jinan_types::{Stats, MAX_LIMIT};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Crawl(args) => crawl(&places, args.merged(&config.crawl)),
         Command::Index(args) => {
             let _lock = RunLock::acquire(&places.index, "index")?;
-            let summary = indexing::run(&places.corpus, &places.index, args.rebuild)?;
+            let summary = run_index(&places, args.rebuild)?;
             print_index_summary(&summary, args.format.unwrap_or(SummaryFormat::Text))
         }
         Command::Ingest(args) => ingest(&places, args.merged(&config.crawl)),
@@ -152,7 +152,7 @@ fn ingest(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
     let _corpus_lock = RunLock::acquire(&places.corpus, "ingest")?;
     let _index_lock = RunLock::acquire(&places.index, "ingest")?;
     let crawl = run_crawl(places, &cfg)?;
-    let index = indexing::run(&places.corpus, &places.index, false)?;
+    let index = run_index(places, false)?;
     let mut out = std::io::stdout().lock();
     match args.format.unwrap_or(SummaryFormat::Text) {
         SummaryFormat::Json => writeln!(
@@ -163,6 +163,21 @@ fn ingest(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
         SummaryFormat::Text => writeln!(out, "{}", output::ingest_line(&crawl, &index))?,
     }
     Ok(())
+}
+
+/// `jinan index`: the ingest library, with a progress bar; no WARC folder yet is bad usage.
+fn run_index(places: &Places, rebuild: bool) -> anyhow::Result<IndexSummary> {
+    let mut progress = Progress::new("index");
+    let warc = jinan_corpus::warc_dir(&places.corpus);
+    let summary = jinan_ingest::run(&warc, &places.index, rebuild, &mut progress);
+    progress.finish();
+    for f in summary.iter().flat_map(|s| &s.failures) {
+        eprintln!("jinan: could not extract {}: {}", f.url, f.reason);
+    }
+    summary.map_err(|e| match e {
+        jinan_ingest::Error::NoCaptures(_) => usage(e.to_string()),
+        e => anyhow::Error::new(e),
+    })
 }
 
 fn print_index_summary(s: &IndexSummary, format: SummaryFormat) -> anyhow::Result<()> {
@@ -271,27 +286,22 @@ fn reject_blank(options: &[(&str, &Option<String>)]) -> anyhow::Result<()> {
 }
 
 fn search(places: &Places, args: SearchArgs, file: &flags::SearchConfigFile) -> anyhow::Result<()> {
-    reject_blank(&[
-        ("--limit", &args.limit),
-        ("--offset", &args.offset),
-        ("--from", &args.from),
-        ("--to", &args.to),
-        ("--column", &args.column),
-        ("--lang", &args.lang),
-        ("--sort", &args.sort),
-    ])?;
-    let params = jinan_server::SearchParams {
-        q: Some(args.query.clone()),
-        limit: args.limit.or_else(|| file.limit.map(|l| l.to_string())),
-        offset: args.offset,
+    reject_blank(&[("--column", &args.column)])?;
+    let req = jinan_types::SearchRequest {
+        limit: args
+            .limit
+            .or(file.limit)
+            .unwrap_or(jinan_index::params::DEFAULT_LIMIT),
+        offset: args.offset.unwrap_or(0),
         from: args.from,
         to: args.to,
         column: args.column,
         lang: args.lang,
-        sort: args.sort.or_else(|| file.sort.clone()),
-        live: args.live.then(|| "true".to_string()),
+        live: args.live,
+        sort: args.sort.or(file.sort).unwrap_or_default(),
+        ..jinan_types::SearchRequest::new(args.query.clone())
     };
-    let req = jinan_server::search_request(&params).map_err(|e| usage(e.to_string()))?;
+    let req = jinan_index::checked(req).map_err(|e| usage(e.to_string()))?;
     debug_assert!(req.limit <= MAX_LIMIT);
     let searcher = open_searcher(&places.index)?;
     let results = searcher.search(&req)?;

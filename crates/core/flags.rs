@@ -112,29 +112,29 @@ pub struct SearchArgs {
     /// The query: words (ANDed), "phrases", OR, NOT, -word, title:, body:, prefix*
     pub query: String,
     /// Hits per page [default: 10, at most 100]
-    #[arg(long)]
-    pub limit: Option<String>,
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
     /// Hits to skip
-    #[arg(long)]
-    pub offset: Option<String>,
+    #[arg(long, value_name = "N")]
+    pub offset: Option<usize>,
     /// Earliest date, YYYY-MM-DD (inclusive)
-    #[arg(long)]
-    pub from: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = jinan_index::params::parse_day)]
+    pub from: Option<chrono::NaiveDate>,
     /// Latest date, YYYY-MM-DD (inclusive)
-    #[arg(long)]
-    pub to: Option<String>,
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = jinan_index::params::parse_day)]
+    pub to: Option<chrono::NaiveDate>,
     /// Only this column (exact name)
     #[arg(long)]
     pub column: Option<String>,
     /// Only this language (en or zh)
     #[arg(long)]
-    pub lang: Option<String>,
+    pub lang: Option<jinan_types::Lang>,
     /// Leave out articles deleted from the site
     #[arg(long)]
     pub live: bool,
     /// relevance or date (newest first)
     #[arg(long)]
-    pub sort: Option<String>,
+    pub sort: Option<jinan_types::Sort>,
     #[arg(long, value_enum)]
     pub format: Option<SearchFormat>,
 }
@@ -246,7 +246,7 @@ pub struct CrawlConfigFile {
 #[serde(deny_unknown_fields)]
 pub struct SearchConfigFile {
     pub limit: Option<usize>,
-    pub sort: Option<String>,
+    pub sort: Option<jinan_types::Sort>,
     pub format: Option<SearchFormat>,
 }
 

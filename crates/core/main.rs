@@ -3,7 +3,6 @@
 
 mod commands;
 mod flags;
-mod indexing;
 mod lock;
 mod messages;
 mod output;

@@ -147,5 +147,20 @@ pub fn clap_line(e: &clap::Error, args: &[String]) -> String {
             );
         }
     }
+    // A typed option given an empty value (`--from ''`) is a mistake, not "no filter" (which is
+    // leaving the option out): say so, whatever the option's type.
+    if matches!(
+        e.kind(),
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue
+    ) {
+        let blank = matches!(e.get(ContextKind::InvalidValue), Some(ContextValue::String(v)) if v.trim().is_empty());
+        if let (true, Some(ContextValue::String(arg))) = (blank, e.get(ContextKind::InvalidArg)) {
+            let name = arg.split_whitespace().next().unwrap_or(arg);
+            msg = format!(
+                "{name} needs a value; leave the option out for no {}",
+                name.trim_start_matches('-')
+            );
+        }
+    }
     format!("{msg} (see `{command} --help`)")
 }

@@ -1,7 +1,7 @@
 //! How results are printed: search hits (text, JSON, CSV), exports (JSONL, CSV, `_bulk`), history
 //! and stats. Formatting only; the data comes from the libraries.
 
-use crate::indexing::IndexSummary;
+use jinan_ingest::IndexSummary;
 use jinan_server::history::{Change, Diff, History};
 use jinan_types::{Article, CaptureKind, Document, SearchResults, Stats};
 use std::io::{IsTerminal, Write};

@@ -82,3 +82,16 @@ impl jinan_crawler::Progress for Progress {
         self.update(done, Some(done + queued), &msg);
     }
 }
+
+impl jinan_ingest::Observer for Progress {
+    fn progress(&mut self, captures: u64) {
+        self.update(captures, None, "captures");
+    }
+    fn notice(&mut self, message: &str) {
+        if let Some(bar) = &self.bar {
+            bar.suspend(|| eprintln!("jinan: {message}"));
+        } else {
+            eprintln!("jinan: {message}");
+        }
+    }
+}

@@ -19,6 +19,7 @@ use crate::links::{self, ListSource};
 use crate::robots::{Robots, Verdict};
 use crate::state::{self, Cmd, Job, Outcome, StoreConfig, Stored};
 use crate::{CrawlConfig, CrawlSummary, Progress};
+use jinan_extract::page;
 
 struct Ctx {
     http: Http,
@@ -352,8 +353,8 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
         ),
         _ => failure(&mut o, &format!("http-{status}"), "client error"),
     }
-    let parse = status == 200 && links::is_html(x.header("content-type"), &x.body);
-    let html = parse.then(|| links::decode_html(&x.body, x.header("content-type")));
+    let parse = status == 200 && page::is_html(x.header("content-type"), &x.body);
+    let html = parse.then(|| page::decode(&x.body, x.header("content-type")).text);
     let page = html.map(|h| links::page_links(&url, &h));
     let is_list = page.as_ref().is_some_and(|p| p.is_list) || (job.is_list && status == 304);
     o.stored.push(Stored {

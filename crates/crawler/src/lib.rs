@@ -33,6 +33,15 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
     " (+https://github.com/jinan-search/jinan)"
 );
 
+/// Links followed from a seed at most, by default.
+pub const DEFAULT_MAX_DEPTH: u32 = 30;
+/// Requests in flight at once, by default.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+/// Requests per second per host, by default.
+pub const DEFAULT_RATE: f64 = 2.0;
+/// Seconds one request may take, by default.
+pub const DEFAULT_TIMEOUT_SECS: f64 = 30.0;
+
 /// How to crawl.
 #[derive(Debug, Clone)]
 pub struct CrawlConfig {
@@ -73,17 +82,17 @@ pub struct CrawlConfig {
 }
 
 impl CrawlConfig {
-    /// Defaults: rate 2, concurrency 4, timeout 30 s, 5 MiB bodies, 1 GiB WARC files; an
+    /// Defaults: the `DEFAULT_*` constants above, 5 MiB bodies, 1 GiB WARC files; an
     /// unavailable robots.txt is asked again after 1, 2 and 4 s before its host is given up.
     pub fn new(seeds: Vec<Url>) -> Self {
         CrawlConfig {
             seeds,
             allow_hosts: Vec::new(),
             max_pages: None,
-            max_depth: 30,
-            concurrency: 4,
-            rate: 2.0,
-            timeout: Duration::from_secs(30),
+            max_depth: DEFAULT_MAX_DEPTH,
+            concurrency: DEFAULT_CONCURRENCY,
+            rate: DEFAULT_RATE,
+            timeout: Duration::from_secs_f64(DEFAULT_TIMEOUT_SECS),
             user_agent: DEFAULT_USER_AGENT.to_string(),
             max_body_bytes: 5 * 1024 * 1024,
             warc_max_file_bytes: 1 << 30,

@@ -6,52 +6,10 @@
 
 use std::sync::OnceLock;
 
+use jinan_extract::page::{self, unescape, UrlKind};
 use regex::Regex;
 use scraper::{Html, Selector};
 use url::Url;
-
-/// Decodes an HTML page for link extraction: valid UTF-8 wins (pages mislabelled gb2312 are common),
-/// then the charset of the `Content-Type` header or a `<meta>`, then detection (chardetng).
-pub fn decode_html(bytes: &[u8], content_type: Option<&str>) -> String {
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_string();
-    }
-    let declared = content_type.and_then(charset_of).or_else(|| {
-        let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
-        charset_of(&head)
-    });
-    let enc = declared
-        .and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes()))
-        .unwrap_or_else(|| {
-            let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
-            det.feed(bytes, true);
-            det.guess(None, chardetng::Utf8Detection::Allow)
-        });
-    enc.decode(bytes).0.into_owned()
-}
-
-fn charset_of(s: &str) -> Option<String> {
-    let i = s.to_ascii_lowercase().find("charset=")?;
-    let rest = &s[i + 8..];
-    let v: String = rest
-        .trim_start_matches(['"', '\''])
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    (!v.is_empty()).then_some(v)
-}
-
-/// True when a response is HTML worth parsing for links.
-pub fn is_html(content_type: Option<&str>, body: &[u8]) -> bool {
-    match content_type.map(|c| c.to_ascii_lowercase()) {
-        Some(c) if c.contains("html") => true,
-        Some(c) if !c.trim().is_empty() && !c.contains("octet-stream") => false,
-        _ => {
-            let head = String::from_utf8_lossy(&body[..body.len().min(512)]).to_ascii_lowercase();
-            head.contains("<html") || head.contains("<!doctype html")
-        }
-    }
-}
 
 /// The jpage list proxy of a column, with the ids read from the column page.
 #[derive(Debug, Clone, PartialEq)]
@@ -84,7 +42,7 @@ pub struct PageLinks {
     /// Links from list records embedded in the page.
     pub records: Vec<Url>,
     pub lists: Vec<ListSource>,
-    /// Column name (`ColumnName` meta, else the title before " - ").
+    /// Column name of a list page ([`jinan_extract::page::list_column_name`]).
     pub column: Option<String>,
     /// The page is a column (list) page: `/col/colN/` or has a list engine.
     pub is_list: bool,
@@ -115,16 +73,8 @@ pub fn hrefs(base: &Url, fragment: &str) -> Vec<Url> {
     href_re()
         .captures_iter(fragment)
         .filter_map(|c| c.get(1))
-        .filter_map(|m| resolve(base, &html_unescape(m.as_str())))
+        .filter_map(|m| resolve(base, &unescape(m.as_str())))
         .collect()
-}
-
-fn html_unescape(s: &str) -> String {
-    s.replace("&amp;", "&")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
 }
 
 fn resolve(base: &Url, href: &str) -> Option<Url> {
@@ -174,7 +124,7 @@ pub fn jpage_params(base: &Url, text: &str) -> Option<Jpage> {
     let next = re(&NG, r#"(?is)<nextgroup>.*?href\s*=\s*["']([^"']+)["']"#)
         .captures(text)
         .and_then(|c| c.get(1))
-        .and_then(|m| resolve(base, &html_unescape(m.as_str())));
+        .and_then(|m| resolve(base, &unescape(m.as_str())));
     let q = |name: &str| {
         next.as_ref()
             .and_then(|u| {
@@ -290,15 +240,15 @@ pub fn showjs_records(base: &Url, body: &[u8]) -> Option<Vec<Url>> {
 }
 
 /// Parses a page: links, embedded list records and list engines, column name.
-pub fn page_links(page: &Url, html: &str) -> PageLinks {
+pub fn page_links(page_url: &Url, html: &str) -> PageLinks {
     let doc = Html::parse_document(html);
     let mut out = PageLinks::default();
     let base = doc
         .select(&sel("base[href]"))
         .next()
         .and_then(|b| b.value().attr("href"))
-        .and_then(|h| page.join(h).ok())
-        .unwrap_or_else(|| page.clone());
+        .and_then(|h| page_url.join(h).ok())
+        .unwrap_or_else(|| page_url.clone());
     for (css, attr) in [
         ("a[href]", "href"),
         ("area[href]", "href"),
@@ -311,17 +261,6 @@ pub fn page_links(page: &Url, html: &str) -> PageLinks {
             }
         }
     }
-    out.column = doc
-        .select(&sel(r#"meta[name="ColumnName"], meta[name="columnname"]"#))
-        .next()
-        .and_then(|m| m.value().attr("content"))
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .or_else(|| {
-            let t = doc.select(&sel("title")).next()?.text().collect::<String>();
-            let name = t.split(" - ").next()?.trim().to_string();
-            (!name.is_empty()).then_some(name)
-        });
     let mut scripts = String::new();
     for s in doc.select(&sel("script")) {
         scripts.extend(s.text());
@@ -350,15 +289,15 @@ pub fn page_links(page: &Url, html: &str) -> PageLinks {
         .captures(&scripts)
         .and_then(|c| c.get(1))
     {
-        if let Some(u) = resolve(&base, &html_unescape(m.as_str())) {
+        if let Some(u) = resolve(&base, &unescape(m.as_str())) {
             out.lists.push(ListSource::Gateway(u));
         }
     }
-    let col_path = {
-        static COL: OnceLock<Regex> = OnceLock::new();
-        re(&COL, r"^/col/col\d+/(index\.s?html?)?$").is_match(page.path())
-    };
+    let col_path = page::url_kind(page_url.as_str()) == UrlKind::Column;
     out.is_list = col_path || has_datastore || !out.lists.is_empty();
+    if out.is_list {
+        out.column = page::list_column_name(html);
+    }
     if col_path && out.records.is_empty() && out.lists.is_empty() && out.unknown_list.is_none() {
         out.unknown_list = Some("column page with no known list engine".into());
     }
@@ -464,14 +403,13 @@ mod tests {
     }
 
     #[test]
-    fn gbk_and_mislabelled_pages_decode() {
-        let (gbk, _, _) = encoding_rs::GBK.encode("<html><head><meta charset=\"gb2312\"></head><body>济南 <a href=\"/a\">泉城</a></body></html>");
-        assert!(decode_html(&gbk, Some("text/html")).contains("泉城"));
-        assert!(decode_html(&gbk, None).contains("济南"));
-        let utf8 = "<html><body>济南泉城</body></html>".as_bytes();
-        assert!(decode_html(utf8, Some("text/html; charset=gb2312")).contains("济南泉城"));
-        assert!(is_html(Some("text/html;charset=utf-8"), b""));
-        assert!(!is_html(Some("application/pdf"), b"%PDF"));
-        assert!(is_html(None, b"<!DOCTYPE html><html>"));
+    fn record_links_read_each_entity_once() {
+        // Former disagreement: `&amp;` was decoded first, so `&amp;lt;` in a href became `<`.
+        let base = Url::parse("http://h.test/col/col1/").unwrap();
+        let got = hrefs(
+            &base,
+            r#"<a href="/a.jsp?x=1&amp;y=2&amp;amp;z=&amp;lt;">a</a>"#,
+        );
+        assert_eq!(got[0].query(), Some("x=1&y=2&amp;z=&lt;"));
     }
 }

@@ -375,7 +375,7 @@ fn article_pages_are_never_taken_for_lists() {
         let r = site
             .render(&testsite::Request::get(&a.path).with_header("Host", "english.jinan.gov.cn"));
         assert_eq!(r.status, 200, "{}", a.path);
-        let html = jinan_crawler::links::decode_html(&r.body, r.header("content-type"));
+        let html = jinan_extract::page::decode(&r.body, r.header("content-type")).text;
         let p = jinan_crawler::links::page_links(&url, &html);
         assert!(
             !p.is_list && p.unknown_list.is_none() && p.lists.is_empty(),

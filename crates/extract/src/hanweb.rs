@@ -37,7 +37,7 @@ impl Markers {
 /// Finds the Hanweb markers of a page.
 pub(crate) fn markers(dom: &Dom, url: &str) -> Markers {
     let mut m = Markers {
-        art_url: url.contains("/art/") || url.contains("/art_"),
+        art_url: matches!(crate::page::url_kind(url), crate::page::UrlKind::Article(_)),
         meta: ["ArticleTitle", "PubDate", "ContentSource", "ColumnName"]
             .iter()
             .any(|k| dom.meta(k).is_some()),
@@ -129,9 +129,7 @@ pub(crate) fn extract(
         .meta("ContentSource")
         .or_else(|| line.as_deref().and_then(fields::source_in_line))
         .or_else(|| line.as_deref().and_then(fields::host_in_line));
-    let column = dom
-        .meta("ColumnName")
-        .or_else(|| breadcrumb(dom))
+    let column = crate::page::column_of(dom)
         .or_else(|| column_hint.map(text::squash).filter(|c| !c.is_empty()));
 
     let skip = |d: &Dom, j: usize| boilerplate_element(d, j);
@@ -229,7 +227,7 @@ fn date_line(dom: &Dom, heading: Option<usize>, m: &Markers) -> Option<String> {
 }
 
 /// The last entry of the breadcrumb trail, if the page has one.
-fn breadcrumb(dom: &Dom) -> Option<String> {
+pub(crate) fn breadcrumb(dom: &Dom) -> Option<String> {
     for (i, n) in dom.nodes.iter().enumerate() {
         if n.kind != Kind::Element {
             continue;

@@ -1,8 +1,9 @@
 //! Article extraction: page bytes plus address in, [`Article`] out.
 //!
-//! `jinan index` and `jinan extract` both turn fetched pages into articles through [`extract`], and
-//! the crawler reads links from pages decoded by [`decode`]. Work is pure (no I/O) and proceeds in
-//! three steps:
+//! `jinan index` and `jinan extract` both turn fetched pages into articles through [`extract`]. The
+//! [`page`] module is the one page layer every stage shares: charset decoding, whether a response is
+//! HTML, the kinds of Hanweb address, column ids and names, entity unescaping; the crawler reads
+//! links from pages it decodes and sniffs there. Work is pure (no I/O) and proceeds in three steps:
 //!
 //! 1. [`decode`]: bytes to text, choosing the charset from a BOM, the HTTP header, the page's
 //!    `<meta>`, or detection, and distrusting declarations that do not fit the bytes.
@@ -28,6 +29,7 @@ mod dom;
 mod fields;
 mod general;
 mod hanweb;
+pub mod page;
 mod text;
 
 pub use decode::{decode, Decoded, DecodedBy};
@@ -71,7 +73,9 @@ pub fn extract(bytes: &[u8], url: &str, hints: &Hints<'_>) -> Result<Article> {
             limit: MAX_BYTES,
         });
     }
-    check_text(bytes, hints.content_type)?;
+    if let page::Sniffed::Binary(what) = page::sniff(hints.content_type, bytes) {
+        return Err(ExtractError::NotHtml(what));
+    }
     let decoded = decode(bytes, hints.content_type);
     tracing::debug!(url, encoding = decoded.encoding, how = ?decoded.how, "decoded");
     Ok(extract_text(&decoded.text, url, hints))
@@ -104,64 +108,6 @@ pub fn extract_text(html: &str, url: &str, hints: &Hints<'_>) -> Article {
         fields::lang_of(&article.body)
     };
     article
-}
-
-/// Rejects bytes that are plainly not a text page.
-fn check_text(bytes: &[u8], content_type: Option<&str>) -> Result<()> {
-    if let Some(ct) = content_type {
-        let mime = ct
-            .split(';')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .to_ascii_lowercase();
-        let binary = mime.starts_with("image/")
-            || mime.starts_with("audio/")
-            || mime.starts_with("video/")
-            || mime.starts_with("font/")
-            || matches!(
-                mime.as_str(),
-                "application/pdf"
-                    | "application/zip"
-                    | "application/octet-stream"
-                    | "application/msword"
-                    | "application/gzip"
-                    | "application/x-rar-compressed"
-                    | "application/vnd.ms-excel"
-            )
-            || mime.starts_with("application/vnd.openxmlformats");
-        if binary {
-            return Err(ExtractError::NotHtml(format!("content type {mime}")));
-        }
-    }
-    const MAGIC: &[(&[u8], &str)] = &[
-        (b"%PDF-", "PDF"),
-        (b"\x89PNG", "PNG image"),
-        (b"\xFF\xD8\xFF", "JPEG image"),
-        (b"GIF8", "GIF image"),
-        (b"PK\x03\x04", "ZIP archive"),
-        (b"\x1F\x8B", "gzip data"),
-        (b"Rar!", "RAR archive"),
-        (b"\xD0\xCF\x11\xE0", "Office document"),
-    ];
-    for (magic, what) in MAGIC {
-        if bytes.starts_with(magic) {
-            return Err(ExtractError::NotHtml((*what).to_string()));
-        }
-    }
-    // UTF-16 pages carry NULs legitimately; they start with a BOM.
-    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
-    if !utf16 {
-        let head = &bytes[..bytes.len().min(4096)];
-        let controls = head
-            .iter()
-            .filter(|&&b| b == 0 || (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0C | 0x1B)))
-            .count();
-        if controls * 20 > head.len() {
-            return Err(ExtractError::NotHtml("binary data".to_string()));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

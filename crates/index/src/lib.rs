@@ -4,6 +4,8 @@
 //!   with a caller-owned payload (the WARC cursor), and builds new generations for `--rebuild`.
 //! * [`Searcher`] answers the query language of INTERFACE.md with filters, sorting, paging and
 //!   highlighted snippets, and follows new commits and generations cheaply.
+//! * [`params`] turns search options (text from HTTP, typed from the CLI) into a checked
+//!   `SearchRequest`: the one set of limits and messages.
 //! * [`tokenizer`] holds the one analyzer (jieba-rs for Chinese, stemmed English) used at index
 //!   time, query time and for snippets.
 //!
@@ -13,6 +15,7 @@
 mod collect;
 mod error;
 pub mod generation;
+pub mod params;
 pub mod query;
 pub mod schema;
 mod searcher;
@@ -21,6 +24,7 @@ pub mod tokenizer;
 mod writer;
 
 pub use error::{Error, Result};
+pub use params::{checked, search_request, ParamError, SearchParams};
 pub use schema::SCHEMA_VERSION;
 pub use searcher::{Searcher, MAX_OFFSET};
 pub use writer::{Writer, WriterOptions};

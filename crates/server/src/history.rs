@@ -136,11 +136,8 @@ fn text_of(warc_dir: &Path, c: &Capture) -> Option<String> {
     let sc = jinan_corpus::read_capture(warc_dir, &c.location)
         .map_err(|e| tracing::debug!(url = %c.url, error = %e, "cannot read capture"))
         .ok()?;
-    let hints = jinan_extract::Hints {
-        content_type: c.content_type.as_deref(),
-        column: c.via_column.as_deref(),
-    };
-    let a = jinan_extract::extract(&sc.body, &c.url, &hints).ok()?;
+    // Read as the index reads it: one rule for what a capture's article is.
+    let a = jinan_ingest::article_of(&sc).ok()??;
     Some(format!("{}\n\n{}", a.title, a.body))
 }
 

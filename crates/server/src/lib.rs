@@ -23,8 +23,10 @@ mod error;
 pub mod history;
 mod live;
 mod page;
-mod params;
 mod screen;
+#[cfg(any(test, feature = "fuzzing"))]
+#[doc(hidden)]
+pub mod screen_check;
 mod timeline;
 
 use std::future::Future;
@@ -50,9 +52,9 @@ pub use cache::{AnswerCache, Kind as AnswerKind, CACHED_ANSWERS};
 pub use error::ApiError;
 pub use live::{LiveIndex, REFRESH_EVERY};
 pub use page::PAGE_SIZE;
-pub use params::{
-    search_request, ParamError, SearchParams, DEFAULT_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES,
-};
+// The search options and their rules live with the index, shared with the CLI.
+use jinan_index::params::{self, search_request, SearchParams};
+pub use jinan_index::params::{DEFAULT_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
 pub use screen::MAX_REQUEST_LINE;
 
 /// Supplies the `jinan stats` JSON (the binary owns the corpus and knows how to read it).

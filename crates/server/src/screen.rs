@@ -17,7 +17,7 @@ use std::task::{ready, Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// Longest request line (method, target, version) accepted, in bytes. Far above what any search
-/// needs (queries are capped at [`crate::MAX_QUERY_BYTES`], at most three times that URL-encoded)
+/// needs (queries are capped at [`crate::params::MAX_QUERY_BYTES`], at most three times that URL-encoded)
 /// and below the 64 KB hyper can hold.
 pub const MAX_REQUEST_LINE: usize = 32 * 1024;
 
@@ -91,7 +91,7 @@ fn answer() -> Vec<u8> {
     let body = serde_json::json!({
         "error": format!(
             "the request line is too long (more than {MAX_REQUEST_LINE} bytes); queries may be at most {} bytes",
-            crate::MAX_QUERY_BYTES
+            crate::params::MAX_QUERY_BYTES
         ),
         "code": "request_too_long",
     })

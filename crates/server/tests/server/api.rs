@@ -39,13 +39,13 @@ async fn search_json_matches_the_contract() {
         );
     }
     // The same request through the shared parser answers the same as the library directly.
-    let params = jinan_server::SearchParams {
+    let params = jinan_index::SearchParams {
         q: Some("springs".into()),
         limit: Some("5".into()),
         offset: Some("5".into()),
         ..Default::default()
     };
-    let req = jinan_server::search_request(&params).unwrap();
+    let req = jinan_index::search_request(&params).unwrap();
     let direct = jinan_index::Searcher::open(_dir.path())
         .unwrap()
         .search(&req)

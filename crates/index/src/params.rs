@@ -1,8 +1,10 @@
-//! Search parameters as users type them, turned into a [`SearchRequest`].
+//! Search options turned into a checked [`SearchRequest`]: the one set of rules for every entry point.
 //!
-//! The CLI (`jinan search`), the JSON API (`/api/search`) and the search page (`/`) all accept the
-//! same options as text. They go through [`search_request`] alone, so a limit, a date or a sort order
-//! means the same thing, and fails with the same sentence, everywhere.
+//! The JSON API (`/api/search`) and the search page (`/`) receive options as text
+//! ([`SearchParams`], parsed by [`search_request`]); the CLI (`jinan search`) has them typed by clap
+//! and builds a [`SearchRequest`] directly. Both end in [`checked`], so a limit, a date range or a
+//! query length means the same thing, and fails with the same sentence, everywhere; text dates go
+//! through [`parse_day`] in both.
 
 use chrono::NaiveDate;
 use jinan_types::{Lang, SearchRequest, Sort, MAX_LIMIT};
@@ -48,6 +50,8 @@ pub enum ParamError {
     OffsetTooLarge(String),
     #[error("{name} must be a date written YYYY-MM-DD, not {value:?}")]
     BadDate { name: &'static str, value: String },
+    #[error("expected a date written YYYY-MM-DD, not {0:?}")]
+    NotADay(String),
     #[error("the from date {from} is after the to date {to}")]
     EmptyDateRange { from: NaiveDate, to: NaiveDate },
     #[error("unknown language {0:?} (expected en or zh)")]
@@ -60,47 +64,23 @@ pub enum ParamError {
     ColumnTooLong(usize),
 }
 
-/// Parses and validates search parameters: the one code path for the CLI, the API and the page.
+/// Parses and validates search parameters given as text (API, page): the text is read into a
+/// [`SearchRequest`], which [`checked`] then validates.
 ///
-/// `limit` is 1..=100 (default 10), `offset` 0..=10000 (default 0), `from`/`to` are inclusive
-/// `YYYY-MM-DD` dates with `from <= to`, `lang` is `en`/`zh`, `sort` is `relevance`/`date`, `live` a
-/// boolean. The query must be non-empty and at most [`MAX_QUERY_BYTES`] bytes; its syntax is checked
-/// by the index when it runs.
+/// `limit` and `offset` are plain digits, `from`/`to` `YYYY-MM-DD` dates, `lang` `en`/`zh`, `sort`
+/// `relevance`/`date`, `live` a boolean; blank values count as absent.
 pub fn search_request(params: &SearchParams) -> Result<SearchRequest, ParamError> {
-    let query = present(&params.q).ok_or(ParamError::EmptyQuery)?;
-    if query.len() > MAX_QUERY_BYTES {
-        return Err(ParamError::QueryTooLong(query.len()));
-    }
-    let mut req = SearchRequest::new(query);
+    let mut req = SearchRequest::new(present(&params.q).unwrap_or(""));
+    req.limit = DEFAULT_LIMIT;
     if let Some(v) = present(&params.limit) {
-        let n = number("limit", v)?;
-        if n == 0 || n > MAX_LIMIT as u64 {
-            return Err(ParamError::LimitOutOfRange(v.to_string()));
-        }
-        req.limit = n as usize;
-    } else {
-        req.limit = DEFAULT_LIMIT;
+        req.limit = number("limit", v)?;
     }
     if let Some(v) = present(&params.offset) {
-        let n = number("offset", v)?;
-        if n > MAX_OFFSET as u64 {
-            return Err(ParamError::OffsetTooLarge(v.to_string()));
-        }
-        req.offset = n as usize;
+        req.offset = number("offset", v)?;
     }
     req.from = present(&params.from).map(|v| date("from", v)).transpose()?;
     req.to = present(&params.to).map(|v| date("to", v)).transpose()?;
-    if let (Some(from), Some(to)) = (req.from, req.to) {
-        if from > to {
-            return Err(ParamError::EmptyDateRange { from, to });
-        }
-    }
-    if let Some(c) = present(&params.column) {
-        if c.len() > MAX_COLUMN_BYTES {
-            return Err(ParamError::ColumnTooLong(c.len()));
-        }
-        req.column = Some(c.to_string());
-    }
+    req.column = present(&params.column).map(str::to_string);
     req.lang = present(&params.lang)
         .map(|v| {
             v.parse::<Lang>()
@@ -115,6 +95,43 @@ pub fn search_request(params: &SearchParams) -> Result<SearchRequest, ParamError
     if let Some(v) = &params.live {
         req.live = boolean(v)?;
     }
+    checked(req)
+}
+
+/// Validates a typed request: the rules every entry point shares.
+///
+/// The query is trimmed and must be non-empty and at most [`MAX_QUERY_BYTES`] bytes (its syntax is
+/// checked by the index when it runs); `limit` is 1..=[`MAX_LIMIT`], `offset` at most
+/// [`MAX_OFFSET`], `from <= to`, a column name at most 512 bytes (a blank one is no filter).
+pub fn checked(mut req: SearchRequest) -> Result<SearchRequest, ParamError> {
+    let query = req.query.trim();
+    if query.is_empty() {
+        return Err(ParamError::EmptyQuery);
+    }
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(ParamError::QueryTooLong(query.len()));
+    }
+    if query.len() != req.query.len() {
+        req.query = query.to_string();
+    }
+    if req.limit == 0 || req.limit > MAX_LIMIT {
+        return Err(ParamError::LimitOutOfRange(req.limit.to_string()));
+    }
+    if req.offset > MAX_OFFSET {
+        return Err(ParamError::OffsetTooLarge(req.offset.to_string()));
+    }
+    if let (Some(from), Some(to)) = (req.from, req.to) {
+        if from > to {
+            return Err(ParamError::EmptyDateRange { from, to });
+        }
+    }
+    if let Some(c) = &req.column {
+        let c = c.trim();
+        if c.len() > MAX_COLUMN_BYTES {
+            return Err(ParamError::ColumnTooLong(c.len()));
+        }
+        req.column = (!c.is_empty()).then(|| c.to_string());
+    }
     Ok(req)
 }
 
@@ -123,19 +140,21 @@ fn present(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn number(name: &'static str, v: &str) -> Result<u64, ParamError> {
+fn number(name: &'static str, v: &str) -> Result<usize, ParamError> {
     // Only plain digits: no sign, no `0x`, no exponent. Too many digits is "out of range", not
-    // "not a number", so clamp overflow to u64::MAX and let the caller's range check speak.
+    // "not a number", so clamp overflow to usize::MAX and let the range check speak.
     if v.is_empty() || !v.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ParamError::NotANumber {
             name,
             value: v.to_string(),
         });
     }
-    Ok(v.parse::<u64>().unwrap_or(u64::MAX))
+    Ok(v.parse::<usize>().unwrap_or(usize::MAX))
 }
 
-fn date(name: &'static str, v: &str) -> Result<NaiveDate, ParamError> {
+/// Reads a day written `YYYY-MM-DD` (exactly: four, two and two digits): the one date rule of the
+/// API, the page and the CLI's `--from`/`--to`.
+pub fn parse_day(v: &str) -> Result<NaiveDate, ParamError> {
     let ok_shape = v.len() == 10
         && v.bytes().enumerate().all(|(i, b)| {
             if i == 4 || i == 7 {
@@ -149,7 +168,11 @@ fn date(name: &'static str, v: &str) -> Result<NaiveDate, ParamError> {
     } else {
         None
     };
-    parsed.ok_or_else(|| ParamError::BadDate {
+    parsed.ok_or_else(|| ParamError::NotADay(v.to_string()))
+}
+
+fn date(name: &'static str, v: &str) -> Result<NaiveDate, ParamError> {
+    parse_day(v).map_err(|_| ParamError::BadDate {
         name,
         value: v.to_string(),
     })
@@ -263,12 +286,43 @@ mod tests {
             let err = search_request(&p(pairs)).unwrap_err().to_string();
             assert!(err.contains(want), "{pairs:?}: {err:?} lacks {want:?}");
         }
+        let col = "c".repeat(MAX_COLUMN_BYTES + 1);
+        assert_eq!(
+            search_request(&p(&[("column", col.as_str())])),
+            Err(ParamError::ColumnTooLong(MAX_COLUMN_BYTES + 1))
+        );
         let long = "a".repeat(MAX_QUERY_BYTES + 1);
         assert_eq!(
             search_request(&p(&[("q", &long)])),
             Err(ParamError::QueryTooLong(MAX_QUERY_BYTES + 1))
         );
         assert!(search_request(&SearchParams::default()).is_err());
+    }
+
+    #[test]
+    fn typed_requests_meet_the_same_rules() {
+        let mut r = SearchRequest::new("  springs ");
+        r.column = Some(" ".into());
+        let r = checked(r).unwrap();
+        assert_eq!((r.query.as_str(), r.column), ("springs", None));
+        let mut r = SearchRequest::new("x");
+        r.limit = MAX_LIMIT + 1;
+        let typed = checked(r).unwrap_err().to_string();
+        let text = search_request(&p(&[("limit", "101")]))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(typed, text);
+        let mut r = SearchRequest::new("x");
+        r.offset = MAX_OFFSET + 1;
+        assert!(matches!(checked(r), Err(ParamError::OffsetTooLarge(_))));
+        assert_eq!(
+            parse_day("2018-02-30"),
+            Err(ParamError::NotADay("2018-02-30".into()))
+        );
+        assert_eq!(
+            parse_day("2018-02-28"),
+            Ok(NaiveDate::from_ymd_opt(2018, 2, 28).unwrap())
+        );
     }
 
     #[test]
