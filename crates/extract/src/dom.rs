@@ -38,6 +38,8 @@ pub(crate) struct Node {
     pub depth: u32,
     /// End (exclusive) of this node's subtree in document order.
     pub end: usize,
+    /// Whether a `<table>` element is below this node (a table row holding one is layout).
+    pub table_below: bool,
 }
 
 impl Node {
@@ -76,6 +78,8 @@ const KEPT_ATTRS: &[&str] = &[
     "role",
     "style",
     "hidden",
+    "datetime",
+    "type",
 ];
 
 /// The parsed page.
@@ -148,6 +152,7 @@ impl Dom {
                 attrs,
                 depth,
                 end: idx + 1,
+                table_below: false,
             });
             if parent != NONE {
                 nodes[parent].children.push(idx);
@@ -169,11 +174,16 @@ impl Dom {
                 attrs: Vec::new(),
                 depth: 0,
                 end: 1,
+                table_below: false,
             });
         }
         for i in (0..nodes.len()).rev() {
             let end = nodes[i].children.last().map_or(i + 1, |&c| nodes[c].end);
             nodes[i].end = end;
+            let p = nodes[i].parent;
+            if p != NONE && (nodes[i].table_below || nodes[i].is("table")) {
+                nodes[p].table_below = true;
+            }
         }
         Dom { nodes }
     }
@@ -197,7 +207,10 @@ impl Dom {
     pub fn meta(&self, name: &str) -> Option<String> {
         self.elements("meta").find_map(|i| {
             let n = &self.nodes[i];
-            let key = n.attr("name").or_else(|| n.attr("property"))?;
+            let key = n
+                .attr("name")
+                .or_else(|| n.attr("property"))
+                .or_else(|| n.attr("itemprop"))?;
             if key.trim().eq_ignore_ascii_case(name) {
                 let v = crate::text::squash(n.attr("content")?);
                 (!v.is_empty()).then_some(v)
@@ -243,7 +256,8 @@ impl Dom {
 /// character: modern pages are often more script than text.
 const RAW_ELEMENTS: &[&[u8]] = &[b"script", b"style", b"svg"];
 
-/// Removes the content (not the tags) of `<script>`, `<style>` and `<svg>` elements before parsing.
+/// Removes the content (not the tags) of `<script>`, `<style>` and `<svg>` elements before parsing,
+/// except JSON-LD scripts (`type="application/ld+json"`), which carry the page's metadata.
 /// One forward scan; comments are skipped whole so that a commented-out tag does not open a span.
 /// When a closing tag is missing the rest is left for html5ever.
 fn strip_raw_text(text: &str) -> std::borrow::Cow<'_, str> {
@@ -285,6 +299,11 @@ fn strip_raw_text(text: &str) -> std::borrow::Cow<'_, str> {
             break;
         };
         let content_start = at + gt + 1;
+        let open_tag = &b[at..content_start];
+        let json_ld = name == b"script"
+            && open_tag
+                .windows(7)
+                .any(|w| w.eq_ignore_ascii_case(b"ld+json"));
         // Find `</name` (any case) followed by a tag end.
         let mut j = content_start;
         let mut close = None;
@@ -302,7 +321,7 @@ fn strip_raw_text(text: &str) -> std::borrow::Cow<'_, str> {
             j = c + 2;
         }
         let Some(close) = close else { break };
-        if close > content_start {
+        if close > content_start && !json_ld {
             let o = out.get_or_insert_with(|| String::with_capacity(text.len() / 2));
             o.push_str(&text[copied..content_start]);
             copied = close;
@@ -356,6 +375,11 @@ mod tests {
         );
         let d = Dom::parse("<svg><text>hidden</text></svg><p>shown</p>");
         assert_eq!(d.text_of(0), "shown");
+        let ld = "<script type=\"application/ld+json\">{\"a\":1}</script><script>x</script>";
+        assert_eq!(
+            strip_raw_text(ld),
+            "<script type=\"application/ld+json\">{\"a\":1}</script><script></script>"
+        );
     }
 
     #[test]

@@ -391,20 +391,26 @@ fn filter_blocks(dom: &Dom, blocks: Vec<Block>, title: &str) -> Vec<Block> {
     let tnorm = fields::norm(title);
     let mut out: Vec<Block> = Vec::with_capacity(blocks.len());
     let mut in_related = false;
+    // A related-stories heading is dropped with the links that follow it; followed by prose it is
+    // a sub-heading of the article (`延伸阅读` over a paragraph) and kept.
+    let mut heading: Option<Block> = None;
     for b in blocks {
         let t = b.text.as_str();
         let lower = t.to_lowercase();
         let lt = lower.trim_end_matches([':', '：']);
         if RELATED_HEADS.contains(&lt) {
             in_related = true;
+            heading = Some(b);
             continue;
         }
         let chars = b.chars();
         if in_related {
             if b.link_chars * 2 >= chars || in_list(dom, b.node) {
+                heading = None;
                 continue;
             }
             in_related = false;
+            out.extend(heading.take());
         }
         if BOILER_TEXT.iter().any(|k| t.contains(k)) && chars < 300 {
             continue;

@@ -2,7 +2,9 @@
 //!
 //! Block elements (paragraphs, headings, list items, cells, `<br>`) end a paragraph; inline text is
 //! joined and its whitespace (including `&nbsp;` and the ideographic space used as an indent)
-//! squashed. Scripts, styles and other invisible elements give nothing. The walk is a loop over the
+//! squashed. A table row of data is one paragraph, its non-empty cells separated by ` | `; a row
+//! used for layout (one holding a nested table, or a cell holding several paragraphs) is not a
+//! line of data, and its cells render as the blocks they hold. Scripts, styles and other invisible elements give nothing. The walk is a loop over the
 //! flat document order, so it also renders a range between two markers (Hanweb's `ContentStart` /
 //! `ContentEnd`) that cuts across elements.
 
@@ -132,6 +134,52 @@ pub(crate) fn render_range(
     end: usize,
     skip: &dyn Fn(&Dom, usize) -> bool,
 ) -> Vec<Block> {
+    walk(dom, start, end, skip, true)
+}
+
+/// Cell separator in a rendered table row.
+pub(crate) const CELL_SEP: &str = " | ";
+
+/// The row `tr` as one line, when it is a row of data: its cells hold no table and at most one
+/// paragraph-level block each. Empty cells are left out; `None` for a layout row.
+fn data_row(dom: &Dom, tr: usize, skip: &dyn Fn(&Dom, usize) -> bool) -> Option<Option<Block>> {
+    if dom.nodes[tr].table_below {
+        return None;
+    }
+    let mut cells: Vec<String> = Vec::new();
+    let mut link_chars = 0;
+    for &c in &dom.nodes[tr].children {
+        let cell = &dom.nodes[c];
+        if !(cell.is("td") || cell.is("th")) || skip(dom, c) {
+            continue;
+        }
+        let blocks = walk(dom, c, cell.end, skip, false);
+        let mut inner = blocks.iter().map(|b| b.node).filter(|&n| n != c);
+        if let Some(first) = inner.next() {
+            if inner.any(|n| n != first) {
+                return None;
+            }
+        }
+        let text: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        link_chars += blocks.iter().map(|b| b.link_chars).sum::<usize>();
+        if !text.is_empty() {
+            cells.push(text.join(" "));
+        }
+    }
+    Some((!cells.is_empty()).then(|| Block {
+        text: cells.join(CELL_SEP),
+        node: tr,
+        link_chars,
+    }))
+}
+
+fn walk(
+    dom: &Dom,
+    start: usize,
+    end: usize,
+    skip: &dyn Fn(&Dom, usize) -> bool,
+    rows: bool,
+) -> Vec<Block> {
     let mut out = Vec::new();
     let mut buf = String::new();
     let mut link_chars = 0usize;
@@ -154,6 +202,14 @@ pub(crate) fn render_range(
                 if is_invisible(&n.name) || skip(dom, j) {
                     j = n.end;
                     continue;
+                }
+                if rows && n.name == "tr" && n.end <= end {
+                    if let Some(row) = data_row(dom, j, skip) {
+                        flush(&mut out, &mut buf, &mut link_chars, current(&blocks));
+                        out.extend(row);
+                        j = n.end;
+                        continue;
+                    }
                 }
                 if is_block(&n.name) {
                     flush(&mut out, &mut buf, &mut link_chars, current(&blocks));
@@ -231,6 +287,34 @@ mod tests {
         assert_eq!(
             texts("<div>\u{3000}\u{3000}济南<span>市</span></div>"),
             ["济南市"]
+        );
+    }
+
+    #[test]
+    fn table_rows_are_lines() {
+        assert_eq!(
+            texts("<p>Before</p><table><caption>Parks</caption><thead><tr><th>Item<th>District<th>Number</thead>\
+<tr><td>New <b>parks</b><td>Lixia<td>12<tr><td colspan=2>Total<td>12<tr><td>Bus<td><td>3<tr><td> <td>\u{a0}</table><p>After"),
+            ["Before", "Parks", "Item | District | Number", "New parks | Lixia | 12", "Total | 12", "Bus | 3", "After"]
+        );
+        // A cell with one paragraph (or <br>-separated lines) is still a cell of data.
+        assert_eq!(
+            texts("<table><tr><td><p>a<br>b</p></td><td><div>c</div></td></tr></table>"),
+            ["a b | c"]
+        );
+    }
+
+    #[test]
+    fn layout_tables_keep_their_blocks() {
+        // A layout row around a data table: the outer cells are blocks, the inner rows are lines.
+        assert_eq!(
+            texts("<table><tr><td>Menu</td><td><p>One</p><table><tr><td>x<td>y</table><p>Two</p></td></tr></table>"),
+            ["Menu", "One", "x | y", "Two"]
+        );
+        // A cell holding several paragraphs is layout too.
+        assert_eq!(
+            texts("<table><tr><td><p>First</p><p>Second</p></td><td>Side</td></tr></table>"),
+            ["First", "Second", "Side"]
         );
     }
 

@@ -126,13 +126,41 @@ pub enum Block {
     Para(String),
     Heading(String),
     List(Vec<String>),
-    /// Rows of cells; the first row is the header row.
-    Table(Vec<Vec<String>>),
+    /// A table of data inside the article.
+    Table(Table),
     /// An image with its caption (the caption ends in `[Photo/jinan.gov.cn]`).
     Image {
         src: String,
         caption: String,
     },
+}
+
+/// A table of data, in one of the shapes real pages give them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Table {
+    pub shape: TableShape,
+    /// Shown above the rows (`<caption>`), its own paragraph.
+    pub caption: Option<String>,
+    /// Rows of cells, the header row first; an empty string is an empty cell (left out of the
+    /// text). A row shorter than the header spans its first cell over the missing columns.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// How a table is marked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableShape {
+    /// `<td>` cells only.
+    Plain,
+    /// A `<thead>` row of `<th>` cells.
+    HeaderCells,
+    /// A `<caption>` and a header row of `<th>`.
+    Caption,
+    /// A last "total" row whose first cell spans two columns (`colspan`).
+    Colspan,
+    /// A row with an empty cell.
+    EmptyCell,
+    /// Inside a one-cell table used for layout (a nested table).
+    InLayout,
 }
 
 /// Everything an article says.
@@ -599,7 +627,7 @@ fn generated(seed: u64, m: &Meta, version: u32) -> Text {
             ));
         }
         if table_at == Some(p) {
-            blocks.push(table(&mut s, zh));
+            blocks.push(table(&mut s, zh, m.index));
         }
         if images > 0 && (p == 0 || (images == 2 && p + 1 == paragraphs)) {
             let cap_t = s.r.pick(if zh { ZH_CAPTIONS } else { EN_CAPTIONS });
@@ -629,7 +657,7 @@ fn generated(seed: u64, m: &Meta, version: u32) -> Text {
     }
 }
 
-fn table(s: &mut Slots<'_>, zh: bool) -> Block {
+fn table(s: &mut Slots<'_>, zh: bool, index: u32) -> Block {
     let header: Vec<String> = if zh {
         vec!["项目".into(), "区县".into(), "数量".into()]
     } else {
@@ -651,7 +679,46 @@ fn table(s: &mut Slots<'_>, zh: bool) -> Block {
         let n = s.value("n");
         rows.push(vec![(*it).to_string(), d, n]);
     }
-    Block::Table(rows)
+    // The shape has its own stream, so the rest of the article is the same whatever it is.
+    let mut r = Rng::for_parts(&[u64::from(index), 0x7461_626c_65]);
+    let shape = [
+        TableShape::Plain,
+        TableShape::HeaderCells,
+        TableShape::Caption,
+        TableShape::Colspan,
+        TableShape::EmptyCell,
+        TableShape::InLayout,
+    ][r.below(6)];
+    let mut caption = None;
+    match shape {
+        TableShape::Caption => {
+            caption = Some(if zh {
+                format!("表{} 民生项目进展", r.range(1, 5))
+            } else {
+                format!("Table {}: Progress of public projects", r.range(1, 5))
+            })
+        }
+        TableShape::Colspan => {
+            let total: u64 = rows[1..]
+                .iter()
+                .filter_map(|r| r[2].parse::<u64>().ok())
+                .sum();
+            rows.push(vec![
+                (if zh { "合计" } else { "Total" }).to_string(),
+                total.to_string(),
+            ]);
+        }
+        TableShape::EmptyCell => {
+            let k = 1 + r.below(rows.len() - 1);
+            rows[k][1] = String::new();
+        }
+        _ => {}
+    }
+    Block::Table(Table {
+        shape,
+        caption,
+        rows,
+    })
 }
 
 /// An edit changes the first paragraph and appends an editor's note naming the revision.
@@ -766,12 +833,16 @@ pub fn body_text(blocks: &[Block]) -> String {
         match b {
             Block::Para(t) | Block::Heading(t) => parts.push(normalize_ws(t)),
             Block::List(items) => parts.extend(items.iter().map(|i| normalize_ws(i))),
-            Block::Table(rows) => parts.extend(rows.iter().map(|r| {
-                r.iter()
-                    .map(|c| normalize_ws(c))
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            })),
+            Block::Table(t) => {
+                parts.extend(t.caption.iter().map(|c| normalize_ws(c)));
+                parts.extend(t.rows.iter().map(|r| {
+                    r.iter()
+                        .map(|c| normalize_ws(c))
+                        .filter(|c| !c.is_empty())
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                }));
+            }
             Block::Image { caption, .. } => parts.push(normalize_ws(caption)),
         }
     }

@@ -32,7 +32,10 @@
 //! [`content::body_text`]:
 //! - each paragraph, sub-heading, list item, table row and image caption is its own paragraph;
 //!   paragraphs are separated by exactly one blank line (`\n\n`), in page order;
-//! - a table row is its cells joined by ` | ` (header row included);
+//! - a table row is its non-empty cells joined by ` | ` (header row included, a spanning cell
+//!   counted once), a table's caption its own paragraph before the rows; tables come in the shapes
+//!   of [`content::TableShape`] (td only, th header, caption, colspan total row, an empty cell,
+//!   nested in a layout table);
 //! - captions keep their credit (`... [Photo/jinan.gov.cn]`); images themselves give no text;
 //! - whitespace inside a paragraph (including `&nbsp;` and U+3000 indents) collapses to one space,
 //!   and paragraphs are trimmed; empty paragraphs are dropped (the empty-body page has body `""`);

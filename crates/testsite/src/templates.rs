@@ -6,7 +6,7 @@
 //! related stories, attachments, counter, footer) is built from the constants in
 //! [`BOILERPLATE`], so tests can check that no extracted body contains any of them.
 
-use crate::content::{Block, Kind, Meta, Template, Text};
+use crate::content::{Block, Kind, Meta, Table, TableShape, Template, Text};
 use crate::lists::{ColumnDef, COLUMNS};
 use jinan_types::Lang;
 use std::fmt::Write as _;
@@ -265,7 +265,7 @@ fn body_modern(blocks: &[Block], out: &mut String, styled: bool) {
                 }
                 out.push_str("</ul>\n");
             }
-            Block::Table(rows) => table_html(rows, out, false),
+            Block::Table(t) => table_html(t, out, false),
             Block::Image { src, caption } => {
                 let _ = write!(
                     out,
@@ -279,30 +279,68 @@ fn body_modern(blocks: &[Block], out: &mut String, styled: bool) {
     }
 }
 
-fn table_html(rows: &[Vec<String>], out: &mut String, old: bool) {
+/// A table of data in its shape; `old` gives the sloppy markup of old templates (no end tags,
+/// unquoted attributes).
+fn table_html(t: &Table, out: &mut String, old: bool) {
+    let layout = t.shape == TableShape::InLayout;
+    if layout {
+        out.push_str(if old {
+            "<table width=100% border=0><tr><td align=center>"
+        } else {
+            "<table width=\"100%\" border=\"0\"><tr><td align=\"center\">"
+        });
+    }
     out.push_str(if old {
         "<table border=1 cellpadding=3>"
     } else {
-        "<table border=\"1\"><tbody>"
+        "<table border=\"1\">"
     });
-    for r in rows {
+    if let Some(c) = &t.caption {
+        let _ = write!(out, "<caption>{}</caption>", esc(c));
+    }
+    let width = t.rows.first().map_or(0, Vec::len);
+    let th_header = matches!(t.shape, TableShape::HeaderCells | TableShape::Caption);
+    for (k, r) in t.rows.iter().enumerate() {
+        let cell = if k == 0 && th_header { "th" } else { "td" };
+        if k == 0 && th_header {
+            out.push_str("<thead>");
+        } else if k == usize::from(th_header) && !old {
+            out.push_str("<tbody>");
+        }
         out.push_str("<tr>");
-        for c in r {
-            if old {
-                let _ = write!(out, "<td>{}", esc(c));
+        for (i, c) in r.iter().enumerate() {
+            let span = if i == 0 && r.len() < width {
+                format!(" colspan=\"{}\"", width - r.len() + 1)
             } else {
-                let _ = write!(out, "<td>{}</td>", esc(c));
+                String::new()
+            };
+            let text = if c.is_empty() {
+                "&nbsp;".to_string()
+            } else {
+                esc(c)
+            };
+            if old {
+                let _ = write!(out, "<{cell}{span}>{text}");
+            } else {
+                let _ = write!(out, "<{cell}{span}>{text}</{cell}>");
             }
         }
         if !old {
             out.push_str("</tr>");
         }
+        if k == 0 && th_header {
+            out.push_str("</thead>");
+        }
     }
-    out.push_str(if old {
-        "</table>\n"
-    } else {
-        "</tbody></table>\n"
-    });
+    out.push_str(if old { "</table>" } else { "</tbody></table>" });
+    if layout {
+        out.push_str(if old {
+            "</table>"
+        } else {
+            "</td></tr></table>"
+        });
+    }
+    out.push('\n');
 }
 
 /// Body blocks as old, sloppy markup (template 2): unclosed `<p>`, `&nbsp;` or full-width indents.
@@ -327,7 +365,7 @@ fn body_old(blocks: &[Block], lang: Lang, out: &mut String) {
                 }
                 out.push_str("</ul>\n");
             }
-            Block::Table(rows) => table_html(rows, out, true),
+            Block::Table(t) => table_html(t, out, true),
             Block::Image { src, caption } => {
                 let _ = write!(
                     out,
@@ -357,7 +395,7 @@ fn body_plain(blocks: &[Block], out: &mut String) {
                 }
                 out.push_str("</ol>\n");
             }
-            Block::Table(rows) => table_html(rows, out, false),
+            Block::Table(t) => table_html(t, out, false),
             Block::Image { src, caption } => {
                 let _ = writeln!(
                     out,
