@@ -3,7 +3,7 @@
 //! completes, the index holds every live article exactly once, every WARC file reads back whole,
 //! and no capture stored before was lost.
 
-use crate::util::{assert_live_indexed_once, fast, stderr, warcio_check, Workspace};
+use crate::util::{assert_live_indexed_once, dir_bytes, fast, stderr, warcio_check, Workspace};
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Command;
@@ -90,7 +90,17 @@ fn ingest_survives_kills_faults_and_a_full_disk() {
         burst: 4,
         reset_rate: 0.03,
     });
-    ws.kill_at(&ingest, &[400, 1300, 2200, 3500, 5000]);
+    // Three kills while crawling (once the run has archived a little, then more), two while
+    // indexing (once the index has grown): each lands mid-run.
+    let index = ws.index();
+    for grow in [20_000u64, 200_000, 600_000] {
+        let start = dir_bytes(&corpus);
+        ws.kill_when(&ingest, || dir_bytes(&corpus) >= start + grow);
+    }
+    for grow in [1u64, 50_000] {
+        let start = dir_bytes(&index);
+        ws.kill_when(&ingest, || dir_bytes(&index) >= start + grow);
+    }
     // A run that ends on its own under faults is still "done" (failures are data).
     let out = ws.jinan(&ingest);
     assert_eq!(

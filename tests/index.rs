@@ -1,22 +1,32 @@
 //! Indexing through the built binary (issue 5): SIGKILL at random moments leaves a usable index with
 //! every article exactly once; `--rebuild` swaps atomically while searches keep answering.
 
-use crate::util::{assert_live_indexed_once, site, stderr, Workspace};
+use crate::util::{assert_live_indexed_once, dir_bytes, site, stderr, Workspace};
 
 #[test]
 fn sigkill_during_index_then_rerun_gives_every_article_once() {
     let server = site(1500);
     let ws = Workspace::new();
     ws.crawl_fast(&server.base_url());
-    for delay_ms in [300u64, 900, 1600, 2600] {
-        ws.kill_at(&["index"], &[delay_ms]);
-        // Whatever the moment, the index opens (or does not exist yet).
+    let live = server.with_site(|s| s.truth(&server.base_url())).len() as u64;
+    let index = ws.index();
+    // Each kill once its run has written something, then more: the kill lands mid-run.
+    for grow in [1u64, 100_000, 300_000, 600_000] {
+        let start = dir_bytes(&index);
+        ws.kill_when(&["index"], || dir_bytes(&index) >= start + grow);
+        // Whatever the moment, the index opens (or does not exist yet), and it is not complete.
         let out = ws.jinan(&["stats", "--format", "json"]);
         assert_eq!(
             out.status.code(),
             Some(0),
             "stats after a kill: {}",
             stderr(&out)
+        );
+        let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stats JSON");
+        let indexed = stats["index"]["articles"].as_u64().unwrap_or(0);
+        assert!(
+            indexed < live,
+            "the run had finished before the kill: {stats}"
         );
     }
     ws.ok(&["index"]);

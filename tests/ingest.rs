@@ -185,3 +185,71 @@ fn history_export_stats_and_deletions() {
     let text = ws.ok(&["stats"]);
     assert!(text.contains("pages fetched"), "{text}");
 }
+
+/// Issue 17: a second ingest of an unchanged site reported `redirect-loop` for the articles that
+/// old addresses redirect to (the Kharkiv seed among them) once those had answered 304 in the same
+/// crawl: a 304 was taken for a redirect. An unchanged site fails the same way twice.
+#[test]
+fn a_second_ingest_of_an_unchanged_site_reports_the_same_failures() {
+    let server = site(300);
+    let base = server.base_url();
+    let ws = Workspace::new();
+    let args = [
+        "ingest",
+        "--seed",
+        &base,
+        "--rate",
+        "0",
+        "--timeout",
+        "2",
+        "--format",
+        "json",
+    ];
+    let failures = |out: String| -> serde_json::Value {
+        let v: serde_json::Value = serde_json::from_str(&out).expect("ingest JSON");
+        v["crawl"]["failed_by_kind"].clone()
+    };
+    let mut first = failures(ws.ok(&args));
+    let second = failures(ws.ok(&args));
+    // The same failures, each counted by the run that met it again, except the trap limits: the
+    // trap pages answer 304 now, so the links beyond their budgets are not read again.
+    assert!(first["trap-limit"].as_u64().unwrap_or(0) > 0, "{first}");
+    assert!(second.get("trap-limit").is_none(), "{second}");
+    first
+        .as_object_mut()
+        .expect("failures")
+        .remove("trap-limit");
+    assert_eq!(first, second, "an unchanged site failed differently");
+    // The only redirect loop is the fixture's own (`/loop/`), in `stats` too.
+    let stats: serde_json::Value =
+        serde_json::from_str(&ws.ok(&["stats", "--format", "json"])).expect("stats JSON");
+    let loops: Vec<String> = stats["crawl"]["failures"]
+        .as_array()
+        .expect("failures")
+        .iter()
+        .filter(|f| f["kind"] == "redirect-loop")
+        .flat_map(|f| f["examples"].as_array().cloned().unwrap_or_default())
+        .filter_map(|u| u.as_str().map(str::to_string))
+        .collect();
+    assert!(
+        !loops.is_empty(),
+        "the fixture's redirect loop was not found"
+    );
+    assert!(
+        loops.iter().all(|u| u.contains("/loop/")),
+        "pages that are no loops recorded as redirect loops: {loops:?}"
+    );
+    let kharkiv = server
+        .with_site(|s| s.path_of(1))
+        .expect("the Kharkiv seed");
+    let url = format!("{}{kharkiv}", base.trim_end_matches('/'));
+    let history: serde_json::Value =
+        serde_json::from_str(&ws.ok(&["history", &url, "--format", "json"])).expect("history");
+    let statuses: Vec<u64> = history["captures"]
+        .as_array()
+        .expect("captures")
+        .iter()
+        .filter_map(|c| c["status"].as_u64())
+        .collect();
+    assert_eq!(statuses, [200, 304], "{history}");
+}

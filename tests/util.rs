@@ -71,20 +71,30 @@ impl Workspace {
         self.ok(&fast("crawl", base))
     }
 
-    /// Runs `jinan ARGS...` once per delay, killing it with SIGKILL after that long; returns how
-    /// many runs were still going when killed.
-    pub fn kill_at(&self, args: &[&str], delays_ms: &[u64]) -> usize {
-        let mut kills = 0;
-        for &ms in delays_ms {
-            let mut child = self.spawn(args);
-            std::thread::sleep(std::time::Duration::from_millis(ms));
-            if child.try_wait().expect("poll child").is_none() {
-                child.kill().expect("SIGKILL");
-                kills += 1;
+    /// Runs `jinan ARGS...` and SIGKILLs it as soon as `ready()` holds (polled every 5 ms). The
+    /// kill must land mid-work: the test fails if the run ends before `ready()` does.
+    pub fn kill_when(&self, args: &[&str], ready: impl Fn() -> bool) {
+        let mut child = self.spawn(args);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(300);
+        loop {
+            if let Some(status) = child.try_wait().expect("poll child") {
+                panic!("jinan {args:?} ended ({status}) before the moment to kill it");
             }
-            let _ = child.wait();
+            if ready() {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "jinan {args:?}: the moment to kill it never came"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(5));
         }
-        kills
+        child.kill().expect("SIGKILL");
+        let status = child.wait().expect("wait for jinan");
+        assert!(
+            status.code().is_none(),
+            "jinan {args:?} ended by itself ({status}) instead of being killed"
+        );
     }
 
     /// URLs of `export --format jsonl`, in export order.
@@ -179,6 +189,22 @@ impl Workspace {
             .spawn()
             .expect("spawn jinan")
     }
+}
+
+/// Bytes of the data under `dir`: every file but the hidden ones (`.lock`); 0 when it does not
+/// exist.
+pub fn dir_bytes(dir: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
+        .map(|e| match e.file_type() {
+            Ok(t) if t.is_dir() => dir_bytes(&e.path()),
+            _ => e.metadata().map_or(0, |m| m.len()),
+        })
+        .sum()
 }
 
 /// Every capture in the corpus, in archive order.

@@ -144,7 +144,16 @@ fn crawl(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
         SummaryFormat::Json => writeln!(out, "{}", serde_json::to_string(&summary)?)?,
         SummaryFormat::Text => writeln!(out, "{}", output::crawl_line(&summary))?,
     }
-    Ok(())
+    reached_something(&summary)
+}
+
+/// A crawl that reached no page although some were due is a failed run (exit 1), so that cron
+/// hears of an outage; what was recorded is kept, and the summary is printed first.
+fn reached_something(summary: &jinan_crawler::CrawlSummary) -> anyhow::Result<()> {
+    match &summary.unreachable {
+        Some(why) => Err(anyhow::anyhow!("the crawl reached no page: {why}")),
+        None => Ok(()),
+    }
 }
 
 fn ingest(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
@@ -162,7 +171,7 @@ fn ingest(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
         )?,
         SummaryFormat::Text => writeln!(out, "{}", output::ingest_line(&crawl, &index))?,
     }
-    Ok(())
+    reached_something(&crawl)
 }
 
 /// `jinan index`: the ingest library, with a progress bar; no WARC folder yet is bad usage.

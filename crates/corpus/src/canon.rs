@@ -1,5 +1,5 @@
 //! The archive's key of a page: one canonical URL however the page is linked (fragment, host
-//! case, default port, tracking parameters, `index.html`, parameter order).
+//! case, default port, tracking parameters, session ids, `index.html`, parameter order).
 //!
 //! The crawler deduplicates by it, the indexer files articles under it, and `history`, the API and
 //! the timeline look captures up by it, so a URL typed in any of these spellings finds the same page.
@@ -18,20 +18,63 @@ const TRACKING: &[&str] = &[
     "clicktime",
 ];
 
+/// Query parameters and path parameters (`;jsessionid=`) that carry a session id: a server that
+/// cannot set a cookie writes a fresh one into every link, which makes every page endless.
+const SESSION: &[&str] = &[
+    "jsessionid",
+    "phpsessid",
+    "sessionid",
+    "session_id",
+    "sessid",
+    "cfid",
+    "cftoken",
+];
+
 fn is_tracking(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n.starts_with("utm_") || TRACKING.contains(&n.as_str())
 }
 
-/// The form of a URL that is fetched: no fragment, no tracking parameters (host case and default
-/// port are already normalised by the `url` parser).
+/// A session id parameter: one of [`SESSION`] (also `ASPSESSIONIDxxxx`), or `sid` with a
+/// token-like value (16 or more letters and digits; a short `sid` may name a site or a section).
+fn is_session(name: &str, value: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    SESSION.contains(&n.as_str())
+        || n.starts_with("aspsessionid")
+        || (n == "sid" && value.len() >= 16 && value.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The form of a URL that is fetched: no fragment, no tracking parameters, no session id (in the
+/// query or as a `;jsessionid=` path parameter); host case and default port are already
+/// normalised by the `url` parser.
 pub fn fetch_form(url: &Url) -> Url {
     let mut u = url.clone();
     u.set_fragment(None);
+    if u.path().contains(';') {
+        let path: Vec<String> = u
+            .path()
+            .split('/')
+            .map(|seg| {
+                let mut parts = seg.split(';');
+                let name = parts.next().unwrap_or("");
+                let kept: Vec<&str> = parts
+                    .filter(|p| {
+                        let (k, v) = p.split_once('=').unwrap_or((p, ""));
+                        !is_session(k, v)
+                    })
+                    .collect();
+                std::iter::once(name)
+                    .chain(kept)
+                    .collect::<Vec<_>>()
+                    .join(";")
+            })
+            .collect();
+        u.set_path(&path.join("/"));
+    }
     if u.query().is_some() {
         let kept: Vec<(String, String)> = u
             .query_pairs()
-            .filter(|(k, _)| !is_tracking(k))
+            .filter(|(k, v)| !is_tracking(k) && !is_session(k, v))
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
         if kept.is_empty() {

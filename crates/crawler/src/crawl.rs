@@ -12,9 +12,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::canon::{canonicalize, fetch_form, pattern, Scope};
+use crate::canon::{canonicalize, fetch_form, Scope};
 use crate::error::{Error, Result};
-use crate::fetch::{conditional_headers, Exchange, Http, Req};
+use crate::fetch::{conditional_headers, is_redirect, Exchange, Http, Req};
 use crate::links::{self, ListSource};
 use crate::robots::{Robots, Verdict};
 use crate::state::{self, Cmd, Job, Outcome, StoreConfig, Stored};
@@ -26,6 +26,8 @@ struct Ctx {
     robots: Robots,
     scope: Scope,
     cfg: CrawlConfig,
+    /// Pages parsed at once (on the blocking pool): one per core.
+    parsers: tokio::sync::Semaphore,
 }
 
 /// Joins the state thread when the crawl ends or is dropped, so the database is closed.
@@ -97,7 +99,7 @@ pub(crate) async fn run(
     let store_cfg = StoreConfig {
         seeds,
         max_depth: cfg.max_depth,
-        max_chain: cfg.max_pattern_chain,
+        max_shape_urls: cfg.max_shape_urls,
         max_redirects: cfg.max_redirects,
         max_pages: cfg.max_pages,
         // A kill loses at most one batch of archived-but-uncommitted pages, which the next run
@@ -125,6 +127,9 @@ pub(crate) async fn run(
         robots: Robots::new(cfg),
         scope,
         cfg: cfg.clone(),
+        parsers: tokio::sync::Semaphore::new(
+            std::thread::available_parallelism().map_or(2, |n| n.get()),
+        ),
     });
     let mut tasks: JoinSet<Outcome> = JoinSet::new();
     let limit = cfg.concurrency.max(1);
@@ -179,6 +184,7 @@ pub(crate) async fn run(
         return Err(e);
     }
     let elapsed = started.elapsed().as_secs_f64();
+    let unreachable = c.unreachable();
     Ok(CrawlSummary {
         crawl: c.crawl_id,
         resumed: c.resumed,
@@ -191,6 +197,7 @@ pub(crate) async fn run(
         failed_by_kind: c.failed_by_kind,
         held_back: c.held_back,
         bytes: c.bytes,
+        unreachable,
         elapsed_secs: elapsed,
         pages_per_sec: if elapsed > 0.0 {
             c.fetched as f64 / elapsed
@@ -200,25 +207,13 @@ pub(crate) async fn run(
     })
 }
 
-/// A link found on `from` (depth/chain bookkeeping for the trap limits).
-fn found(
-    from: &Job,
-    from_url: &Url,
-    url: &Url,
-    via: Option<&str>,
-    via_column: Option<&str>,
-) -> Job {
+/// A link found on `from` (`via`: the list page it was read from, for list records).
+fn found(from: &Job, url: &Url, via: Option<&str>, via_column: Option<&str>) -> Job {
     let u = fetch_form(url);
-    let chain = if pattern(&u) == pattern(from_url) {
-        from.chain + 1
-    } else {
-        0
-    };
     Job {
         key: key_of(&u),
         url: u.to_string(),
         depth: from.depth + 1,
-        chain,
         via: via.map(str::to_string),
         via_column: via_column.map(str::to_string),
         ..Job::default()
@@ -260,12 +255,12 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
             failure(&mut o, "robots-disallowed", "disallowed by robots.txt");
             return o;
         }
-        Verdict::Unavailable => {
+        Verdict::Unavailable(why) => {
             // RFC 9309 2.3.1.4: nothing of the host is fetched; the URL waits for the next crawl.
             failure(
                 &mut o,
                 "robots-unavailable",
-                "robots.txt answers 5xx or is unreachable: held back for the next crawl",
+                format!("robots.txt unavailable ({why}): held back for the next crawl"),
             );
             o.held = true;
             return o;
@@ -299,8 +294,7 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
                 let target = resp.header("location").and_then(|l| url.join(l).ok());
                 let same = target.as_ref().is_some_and(|t| key_of(t) == job.key);
                 let sets_cookie = resp.headers.contains_key("set-cookie");
-                let is_redirect = (300..400).contains(&resp.status) && resp.status != 304;
-                if is_redirect && same && sets_cookie {
+                if is_redirect(resp.status) && same && sets_cookie {
                     let key = job.key.clone();
                     o.stored.push(Stored {
                         x: resp,
@@ -322,19 +316,14 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
     };
     o.status = Some(x.status);
     let status = x.status;
-    if (300..400).contains(&status) && status != 304 {
+    if is_redirect(status) {
         match x.header("location").and_then(|l| url.join(l).ok()) {
             Some(t) if key_of(&t) == job.key => {
                 failure(&mut o, "redirect-loop", "redirects to itself")
             }
             Some(t) if ctx.scope.allows(&t) => {
-                let mut next = found(
-                    &job,
-                    &url,
-                    &t,
-                    job.via.as_deref(),
-                    job.via_column.as_deref(),
-                );
+                let mut next = found(&job, &t, job.via.as_deref(), job.via_column.as_deref());
+                next.listed = job.listed;
                 next.depth = job.depth;
                 next.redirects = job.redirects + 1;
                 o.found.push(next);
@@ -353,9 +342,13 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
         ),
         _ => failure(&mut o, &format!("http-{status}"), "client error"),
     }
-    let parse = status == 200 && page::is_html(x.header("content-type"), &x.body);
-    let html = parse.then(|| page::decode(&x.body, x.header("content-type")).text);
-    let page = html.map(|h| links::page_links(&url, &h));
+    let (x, page) = match parse_page(ctx, &url, x).await {
+        Ok(parsed) => parsed,
+        Err(msg) => {
+            failure(&mut o, "parse-error", msg);
+            return o;
+        }
+    };
     let is_list = page.as_ref().is_some_and(|p| p.is_list) || (job.is_list && status == 304);
     o.stored.push(Stored {
         x,
@@ -367,7 +360,10 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
     let Some(page) = page else { return o };
     for l in &page.links {
         if ctx.scope.allows(l) {
-            o.found.push(found(&job, &url, l, None, None));
+            let mut next = found(&job, l, None, None);
+            // What a list page links to is the site's own content (its articles, its pages).
+            next.listed = page.is_list;
+            o.found.push(next);
         }
     }
     let column = page.column.as_deref();
@@ -389,11 +385,43 @@ async fn process(ctx: &Ctx, job: Job) -> Outcome {
     }
     for r in records {
         if ctx.scope.allows(&r) {
-            o.found
-                .push(found(&job, &url, &r, Some(url.as_str()), column));
+            let mut next = found(&job, &r, Some(url.as_str()), column);
+            next.listed = true;
+            o.found.push(next);
         }
     }
     o
+}
+
+/// Decodes and parses an HTML answer for its links, on the blocking pool and at most one page per
+/// core at once: a page of up to 5 MiB would hold an async worker for a long while. The exchange
+/// comes back whatever happens to the parse, so that it is archived; a parser panic is reported
+/// as the page's failure.
+async fn parse_page(
+    ctx: &Ctx,
+    url: &Url,
+    x: Exchange,
+) -> std::result::Result<(Exchange, Option<links::PageLinks>), String> {
+    if x.status != 200 || !page::is_html(x.header("content-type"), &x.body) {
+        return Ok((x, None));
+    }
+    let _permit = ctx.parsers.acquire().await.map_err(|e| e.to_string())?;
+    let url = url.clone();
+    tokio::task::spawn_blocking(move || {
+        let page = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let html = page::decode(&x.body, x.header("content-type")).text;
+            links::page_links(&url, &html)
+        }));
+        match page {
+            Ok(p) => (x, Some(p)),
+            Err(_) => {
+                tracing::error!(url = %url, "the link parser panicked on this page");
+                (x, None)
+            }
+        }
+    })
+    .await
+    .map_err(|e| format!("link parsing did not finish: {e}"))
 }
 
 /// Fetches one list request and archives it; `None` when it failed (recorded).

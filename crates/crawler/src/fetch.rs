@@ -61,20 +61,28 @@ impl Req {
     }
 }
 
-/// Why a request produced no response.
+/// Why a request produced no response; each carries a message naming the host and the cause.
 #[derive(Debug, Clone)]
 pub enum FetchError {
     Timeout(String),
     Reset(String),
+    /// The host name did not resolve.
+    Dns(String),
+    /// Nothing listens at the host and port.
+    Refused(String),
+    /// Any other failure to connect (unreachable network, TLS).
     Connect(String),
     Other(String),
 }
 
 impl FetchError {
+    /// The failure kind recorded in the crawl state (`stats`).
     pub fn kind(&self) -> &'static str {
         match self {
             FetchError::Timeout(_) => "timeout",
             FetchError::Reset(_) => "reset",
+            FetchError::Dns(_) => "dns",
+            FetchError::Refused(_) => "refused",
             FetchError::Connect(_) => "connect",
             FetchError::Other(_) => "http-error",
         }
@@ -83,6 +91,8 @@ impl FetchError {
         match self {
             FetchError::Timeout(m)
             | FetchError::Reset(m)
+            | FetchError::Dns(m)
+            | FetchError::Refused(m)
             | FetchError::Connect(m)
             | FetchError::Other(m) => m,
         }
@@ -134,6 +144,11 @@ const MIN_PENALTY: Duration = Duration::from_millis(500);
 const MAX_PENALTY: Duration = Duration::from_secs(30);
 /// A penalty halved below this is over.
 const PENALTY_FLOOR: Duration = Duration::from_millis(50);
+
+/// A redirect: 3xx with a target to follow (`304 Not Modified` is an answer, not a redirect).
+pub fn is_redirect(status: u16) -> bool {
+    (300..400).contains(&status) && status != 304
+}
 
 /// Statuses by which servers and their firewalls refuse a client they find too eager.
 pub fn is_refusal(status: u16) -> bool {
@@ -404,36 +419,54 @@ fn response_head(
 }
 
 fn classify(e: reqwest::Error) -> FetchError {
-    let msg = {
-        use std::error::Error as _;
-        let mut m = e.to_string();
-        let mut src = e.source();
-        while let Some(s) = src {
-            m.push_str(": ");
-            m.push_str(&s.to_string());
-            src = s.source();
+    use std::error::Error as _;
+    let mut chain = e.to_string();
+    let mut innermost = String::new();
+    let mut refused = false;
+    let mut src = e.source();
+    while let Some(s) = src {
+        chain.push_str(": ");
+        chain.push_str(&s.to_string());
+        innermost = s.to_string();
+        refused |= s
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused);
+        src = s.source();
+    }
+    tracing::debug!(error = %chain, "request failed");
+    let lower = chain.to_ascii_lowercase();
+    let host = e.url().and_then(host_port).unwrap_or_default();
+    let say = |what: &str| {
+        let said = innermost
+            .to_ascii_lowercase()
+            .contains(&what.to_ascii_lowercase());
+        if innermost.is_empty() || said {
+            format!("{host}: {what}")
+        } else {
+            format!("{host}: {what} ({innermost})")
         }
-        m
     };
     if e.is_timeout() {
-        FetchError::Timeout(msg)
+        FetchError::Timeout(say("no answer before the timeout"))
     } else if e.is_connect() {
-        FetchError::Connect(msg)
-    } else if e.is_request() || e.is_body() || e.is_decode() {
-        let lower = msg.to_ascii_lowercase();
-        if lower.contains("reset")
-            || lower.contains("closed")
-            || lower.contains("broken pipe")
-            || lower.contains("incomplete")
-        {
-            FetchError::Reset(msg)
-        } else if e.is_decode() {
-            FetchError::Other(msg)
+        if lower.contains("dns error") || lower.contains("failed to lookup address") {
+            FetchError::Dns(say("DNS lookup failed"))
+        } else if refused || lower.contains("connection refused") {
+            FetchError::Refused(say("connection refused"))
         } else {
-            FetchError::Reset(msg)
+            FetchError::Connect(say("connection failed"))
+        }
+    } else if e.is_request() || e.is_body() || e.is_decode() {
+        let reset = ["reset", "closed", "broken pipe", "incomplete"]
+            .iter()
+            .any(|w| lower.contains(w));
+        if e.is_decode() && !reset {
+            FetchError::Other(say("undecodable answer"))
+        } else {
+            FetchError::Reset(say("connection reset"))
         }
     } else {
-        FetchError::Other(msg)
+        FetchError::Other(say("request failed"))
     }
 }
 

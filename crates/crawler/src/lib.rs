@@ -5,7 +5,8 @@
 //! requests are rate-limited per host and capped in flight; failures are retried with backoff or
 //! recorded by kind; Hanweb list pages are paged through `dataproxy.jsp`. Every exchange is archived
 //! through `jinan-corpus`; the crawl state lives in `corpus/state.redb` so an interrupted crawl
-//! resumes where it stopped.
+//! resumes where it stopped. Traps (endless URL families) are bounded by the rules of [`trap_shape`]'s
+//! module: a budget per URL shape and host, and structural limits.
 
 mod canon;
 mod crawl;
@@ -14,6 +15,7 @@ mod fetch;
 pub mod links;
 mod robots;
 mod state;
+mod trap;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,6 +27,7 @@ use url::Url;
 pub use canon::{canonicalize, fetch_form, Scope};
 pub use error::{Error, Result};
 pub use robots::agent_token;
+pub use trap::{shape as trap_shape, MAX_SEGMENTS};
 
 /// Default User-Agent: names the crawler and its homepage.
 pub const DEFAULT_USER_AGENT: &str = concat!(
@@ -41,6 +44,8 @@ pub const DEFAULT_CONCURRENCY: usize = 4;
 pub const DEFAULT_RATE: f64 = 2.0;
 /// Seconds one request may take, by default.
 pub const DEFAULT_TIMEOUT_SECS: f64 = 30.0;
+/// Default [`CrawlConfig::max_shape_urls`]: a trap costs at most this many requests per shape.
+pub const DEFAULT_SHAPE_URLS: u32 = 50;
 
 /// How to crawl.
 #[derive(Debug, Clone)]
@@ -69,8 +74,10 @@ pub struct CrawlConfig {
     pub max_retry_after: Duration,
     /// Same-URL redirects are followed at once (WAF cookie); others are queued, at most this many in a row.
     pub max_redirects: u32,
-    /// Most URLs of the same shape (digits aside) discovered one from another: ends calendar traps.
-    pub max_pattern_chain: u32,
+    /// Most URLs of one shape (digit runs and query values generalised, see [`trap_shape`]) per
+    /// host and crawl: ends calendars, ever-growing page numbers and parameter permutations.
+    /// Hanweb articles, column pages, attachments, list engines and list records are not counted.
+    pub max_shape_urls: u32,
     /// Most requests spent paging one list.
     pub max_list_requests: usize,
     /// Times an unavailable robots.txt (5xx, 429 or no answer) is asked again in one crawl before
@@ -100,7 +107,7 @@ impl CrawlConfig {
             retry_base: Duration::from_millis(500),
             max_retry_after: Duration::from_secs(120),
             max_redirects: 10,
-            max_pattern_chain: 20,
+            max_shape_urls: DEFAULT_SHAPE_URLS,
             max_list_requests: 500,
             robots_retries: 3,
             robots_retry_base: Duration::from_secs(1),
@@ -151,6 +158,10 @@ pub struct CrawlSummary {
     pub held_back: u64,
     /// Body bytes archived.
     pub bytes: u64,
+    /// Set when no page answered although some were due (host down, DNS failure, connection
+    /// refused, timeouts, robots.txt unavailable): the most common cause. `jinan` exits 1 then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreachable: Option<String>,
     pub elapsed_secs: f64,
     pub pages_per_sec: f64,
 }

@@ -4,7 +4,7 @@
 //!
 //! Pure functions over bytes, so each list shape is tested with small inline pages.
 
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 use jinan_extract::page::{self, unescape, UrlKind};
 use regex::Regex;
@@ -111,9 +111,34 @@ pub fn datastore_total(text: &str) -> Option<usize> {
         .ok()
 }
 
+/// The script parameters read from a jpage column page.
+const JS_PARAMS: &[&str] = &[
+    "unitid",
+    "webid",
+    "columnid",
+    "webname",
+    "path",
+    "proxyUrl",
+    "totalRecord",
+    "perPage",
+];
+
+/// `name: 'value'` / `name = value` in script text; `name` is one of [`JS_PARAMS`].
 fn js_param(text: &str, name: &str) -> Option<String> {
-    let pat = format!(r#"(?i)\b{name}\s*[:=]\s*['"]?([^'",\s}}]*)['"]?"#);
-    let r = Regex::new(&pat).ok()?;
+    static RES: LazyLock<Vec<(&'static str, Regex)>> = LazyLock::new(|| {
+        JS_PARAMS
+            .iter()
+            .map(|n| {
+                let pat = format!(r#"(?i)\b{n}\s*[:=]\s*['"]?([^'",\s}}]*)['"]?"#);
+                (
+                    *n,
+                    Regex::new(&pat).unwrap_or_else(|e| panic!("bad built-in regex {pat}: {e}")),
+                )
+            })
+            .collect()
+    });
+    debug_assert!(JS_PARAMS.contains(&name), "{name} missing from JS_PARAMS");
+    let (_, r) = RES.iter().find(|(n, _)| *n == name)?;
     let v = r.captures(text)?.get(1)?.as_str().to_string();
     (!v.is_empty()).then_some(v)
 }

@@ -34,15 +34,16 @@ pub(crate) enum Rules {
 pub(crate) enum Verdict {
     Allowed,
     Disallowed,
-    /// robots.txt answered 5xx or could not be fetched, every time it was asked in this crawl.
-    Unavailable,
+    /// robots.txt answered 5xx or could not be fetched, every time it was asked in this crawl:
+    /// the last answer or failure.
+    Unavailable(String),
 }
 
 /// What fetching robots.txt gave.
 enum Fetched {
     Rules(Rules),
-    /// 5xx or no answer; the pause the server asked for, if any.
-    Unavailable(Option<Duration>),
+    /// 5xx or no answer: why, and the pause the server asked for, if any.
+    Unavailable(String, Option<Duration>),
 }
 
 /// What is known about one host's robots.txt.
@@ -54,6 +55,8 @@ struct HostRobots {
     failures: u32,
     /// Asked as often as allowed: closed for the rest of the crawl.
     given_up: bool,
+    /// Why it could not be read, the last time.
+    problem: String,
 }
 
 type Slot = Arc<tokio::sync::Mutex<HostRobots>>;
@@ -120,7 +123,7 @@ impl Robots {
                 }
             }
             if host.given_up {
-                return (Verdict::Unavailable, fetched);
+                return (Verdict::Unavailable(host.problem.clone()), fetched);
             }
             let (got, xs) = self.fetch(http, scope, url).await;
             fetched.extend(xs);
@@ -133,7 +136,10 @@ impl Robots {
                     host.failures = 0;
                     continue;
                 }
-                Fetched::Unavailable(asked) => asked,
+                Fetched::Unavailable(problem, asked) => {
+                    host.problem = problem;
+                    asked
+                }
             };
             if let Some((rules, _)) = host.rules.take() {
                 // RFC 9309 2.4: a robots.txt that cannot be refreshed keeps applying for now.
@@ -166,7 +172,7 @@ impl Robots {
             match http.send_with(&Req::get(target.clone()), 0).await {
                 Err(e) => {
                     tracing::debug!(url = %target, error = %e.message(), "robots.txt unreachable");
-                    return (Fetched::Unavailable(None), xs);
+                    return (Fetched::Unavailable(e.message().to_string(), None), xs);
                 }
                 Ok(x) => {
                     let status = x.status;
@@ -190,7 +196,8 @@ impl Robots {
                         400..=428 | 430..=499 => Rules::AllowAll,
                         _ => {
                             tracing::debug!(url = %target, status, "robots.txt answers a server error");
-                            return (Fetched::Unavailable(asked), xs);
+                            let why = format!("{target} answered {status}");
+                            return (Fetched::Unavailable(why, asked), xs);
                         }
                     };
                     return (Fetched::Rules(rules), xs);

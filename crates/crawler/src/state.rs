@@ -9,7 +9,7 @@
 //! (`--concurrency`, 8 to 64) or 150 ms, whichever comes first: a kill leaves at most one batch
 //! archived but not committed, and only those pages are fetched again by the next run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -25,7 +25,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
 
 use crate::error::Result;
-use crate::fetch::Exchange;
+use crate::fetch::{is_redirect, Exchange};
+use crate::trap;
 
 pub(crate) const URLS: TableDefinition<&str, &[u8]> = TableDefinition::new("urls");
 pub(crate) const FRONTIER: TableDefinition<u64, &[u8]> = TableDefinition::new("frontier");
@@ -35,6 +36,9 @@ pub(crate) const HELD: TableDefinition<&str, &[u8]> = TableDefinition::new("held
 pub(crate) const CAPTURES: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("captures");
 pub(crate) const FAILURES: TableDefinition<(&str, &str), &str> = TableDefinition::new("failures");
 pub(crate) const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
+/// URLs queued per trap shape (see `trap`) in this crawl: a resumed crawl keeps counting, a new
+/// crawl starts from zero.
+pub(crate) const SHAPES: TableDefinition<&str, u64> = TableDefinition::new("shapes");
 
 /// What the state knows about one URL (by canonical key).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -60,6 +64,18 @@ pub(crate) struct UrlState {
     /// The URL as last fetched (the key is its canonical form).
     #[serde(default)]
     pub last_url: Option<String>,
+    /// Found on a list page (see [`Job::listed`]).
+    #[serde(default)]
+    pub listed: bool,
+}
+
+/// Why a URL is queued: the trap rules apply to found URLs only; known pages (revisited by a new
+/// crawl) count against their shape's budget but are always revisited.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Origin {
+    Seed,
+    Known,
+    Found,
 }
 
 /// A URL to fetch, as queued; validators are filled in when it is taken.
@@ -68,7 +84,6 @@ pub(crate) struct Job {
     pub url: String,
     pub key: String,
     pub depth: u32,
-    pub chain: u32,
     pub redirects: u32,
     pub via: Option<String>,
     pub via_column: Option<String>,
@@ -82,6 +97,9 @@ pub(crate) struct Job {
     pub is_list: bool,
     #[serde(default)]
     pub seed: bool,
+    /// Found on a list page (a record, or a link of a column page): exempt from trap budgets.
+    #[serde(default)]
+    pub listed: bool,
 }
 
 /// One exchange to archive.
@@ -130,12 +148,32 @@ pub(crate) struct Counters {
     pub held_back: u64,
     pub resumed: bool,
     pub crawl_id: u64,
+    /// Pages that answered (a status below 500).
+    pub answered: u64,
+    /// Pages that got no answer (network failure, 5xx, robots.txt unavailable), by failure kind:
+    /// how many, and the first message.
+    pub unreached: BTreeMap<String, (u64, String)>,
+}
+
+/// Failures that are decisions, not outages: a page not fetched for one of these was not due.
+const NOT_DUE: &[&str] = &["bad-url", "out-of-scope", "robots-disallowed"];
+
+impl Counters {
+    /// Why the crawl reached nothing, when no page answered although some were due: the most
+    /// common failure's message.
+    pub fn unreachable(&self) -> Option<String> {
+        if self.answered > 0 {
+            return None;
+        }
+        let (_, (_, msg)) = self.unreached.iter().max_by_key(|(_, (n, _))| *n)?;
+        Some(msg.clone())
+    }
 }
 
 pub(crate) struct StoreConfig {
     pub seeds: Vec<Job>,
     pub max_depth: u32,
-    pub max_chain: u32,
+    pub max_shape_urls: u32,
     pub max_redirects: u32,
     pub max_pages: Option<u64>,
     /// Outcomes archived between two commits: the requests in flight (`--concurrency`).
@@ -161,6 +199,9 @@ struct Store {
     queued: u64,
     dispatched: u64,
     counters: Counters,
+    /// (kind, key) of the failures this run has counted: each once, whether or not an earlier
+    /// crawl recorded it already (the summary tells what this run met, `stats` what stands).
+    counted: HashSet<(String, String)>,
 }
 
 /// Opens (or creates) the state database.
@@ -195,6 +236,7 @@ pub(crate) fn run(
         queued: 0,
         dispatched: 0,
         counters: Counters::default(),
+        counted: HashSet::new(),
     };
     let mut txn = store.db.begin_write()?;
     store.begin(&txn)?;
@@ -296,6 +338,7 @@ impl Store {
             self.crawl_id = id + 1;
             frontier.retain(|_, _| false)?;
             inflight.retain(|_, _| false)?;
+            txn.open_table(SHAPES)?.retain(|_, _| false)?;
             meta.insert("crawl_id", self.crawl_id.to_string().as_str())?;
             meta.insert("running", "1")?;
             meta.insert("started", Utc::now().to_rfc3339().as_str())?;
@@ -304,7 +347,7 @@ impl Store {
             drop(meta);
             let seeds = std::mem::take(&mut self.cfg.seeds);
             for s in seeds {
-                self.enqueue(txn, s, true)?;
+                self.enqueue(txn, s, Origin::Seed)?;
             }
             // Known pages are revisited (conditionally) even when no link leads to them any more:
             // that is how deletions are seen.
@@ -321,6 +364,7 @@ impl Store {
                                 key: k.value().to_string(),
                                 via: st.via.clone(),
                                 via_column: st.via_column.clone(),
+                                listed: st.listed,
                                 ..Job::default()
                             });
                         }
@@ -329,7 +373,7 @@ impl Store {
                 v
             };
             for j in known {
-                self.enqueue(txn, j, false)?;
+                self.enqueue(txn, j, Origin::Known)?;
             }
         }
         self.requeue_held(txn, running && id > 0)?;
@@ -416,56 +460,58 @@ impl Store {
         Ok(out)
     }
 
-    /// Queues a URL unless already seen in this crawl (or beyond the depth / trap limits).
-    fn enqueue(&mut self, txn: &WriteTransaction, job: Job, seed: bool) -> Result<()> {
-        if !seed && job.depth > self.cfg.max_depth {
+    /// Queues a URL unless already seen in this crawl (or beyond the depth, redirect or trap
+    /// limits).
+    fn enqueue(&mut self, txn: &WriteTransaction, job: Job, origin: Origin) -> Result<()> {
+        if origin == Origin::Found && job.depth > self.cfg.max_depth {
             return Ok(());
-        }
-        if job.chain > self.cfg.max_chain {
-            return self.fail(
-                txn,
-                "trap-limit",
-                &job.key,
-                &format!("{} similar URLs in a row", job.chain),
-            );
         }
         if job.redirects > self.cfg.max_redirects {
             return self.fail(txn, "redirect-limit", &job.key, "too many redirects");
         }
-        let mut urls = txn.open_table(URLS)?;
-        let mut st: UrlState = match urls.get(job.key.as_str())? {
-            Some(v) => get_json(v.value())?,
-            None => UrlState::default(),
+        let mut st: UrlState = {
+            let mut urls = txn.open_table(URLS)?;
+            let mut st: UrlState = match urls.get(job.key.as_str())? {
+                Some(v) => get_json(v.value())?,
+                None => UrlState::default(),
+            };
+            if st.seen_crawl == self.crawl_id {
+                if job.redirects > 0
+                    && st.done_crawl == self.crawl_id
+                    && st.status.is_some_and(is_redirect)
+                {
+                    drop(urls);
+                    return self.fail(
+                        txn,
+                        "redirect-loop",
+                        &job.key,
+                        "redirect back to a redirecting page",
+                    );
+                }
+                if job.via.is_some() && st.via.is_none() && st.done_crawl != self.crawl_id {
+                    st.via = job.via.clone();
+                    st.via_column = job.via_column.clone();
+                    urls.insert(job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
+                }
+                return Ok(());
+            }
+            st
         };
-        if st.seen_crawl == self.crawl_id {
-            if job.redirects > 0
-                && st.done_crawl == self.crawl_id
-                && st.status.is_some_and(|s| (300..400).contains(&s))
-            {
-                drop(urls);
-                return self.fail(
-                    txn,
-                    "redirect-loop",
-                    &job.key,
-                    "redirect back to a redirecting page",
-                );
+        if origin != Origin::Seed {
+            if let Some(why) = self.trap_limit(txn, &job, origin == Origin::Found)? {
+                return self.fail(txn, "trap-limit", &job.key, &why);
             }
-            if job.via.is_some() && st.via.is_none() && st.done_crawl != self.crawl_id {
-                st.via = job.via.clone();
-                st.via_column = job.via_column.clone();
-                urls.insert(job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
-            }
-            return Ok(());
         }
         st.seen_crawl = self.crawl_id;
+        st.listed |= job.listed;
         if job.via.is_some() {
             st.via = job.via.clone();
             st.via_column = job.via_column.clone();
         }
-        urls.insert(job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
-        drop(urls);
+        txn.open_table(URLS)?
+            .insert(job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
         let mut job = job;
-        job.seed = seed;
+        job.seed = origin == Origin::Seed;
         self.seq += 1;
         txn.open_table(FRONTIER)?
             .insert(self.seq, serde_json::to_vec(&job)?.as_slice())?;
@@ -473,16 +519,45 @@ impl Store {
         Ok(())
     }
 
+    /// Why a URL is a trap (`enforce`: a found URL, not a known page): its structure, or its
+    /// shape's budget already spent in this crawl. Otherwise the URL is counted in its shape's
+    /// budget, unless it is the site's own content: read from a list, or linked by a list page.
+    fn trap_limit(
+        &mut self,
+        txn: &WriteTransaction,
+        job: &Job,
+        enforce: bool,
+    ) -> Result<Option<String>> {
+        let Ok(url) = url::Url::parse(&job.url) else {
+            return Ok(None);
+        };
+        match trap::check(&url) {
+            trap::Check::Trap(why) if enforce => Ok(Some(why)),
+            trap::Check::Budget(shape) if !job.listed && job.via.is_none() => {
+                let mut shapes = txn.open_table(SHAPES)?;
+                let n = shapes.get(shape.as_str())?.map_or(0, |v| v.value());
+                let max = u64::from(self.cfg.max_shape_urls);
+                if enforce && n >= max {
+                    return Ok(Some(format!(
+                        "{max} URLs shaped {shape} already in this crawl"
+                    )));
+                }
+                shapes.insert(shape.as_str(), n + 1)?;
+                Ok(None)
+            }
+            _ => Ok(None),
+        }
+    }
+
     fn fail(&mut self, txn: &WriteTransaction, kind: &str, key: &str, msg: &str) -> Result<()> {
-        let mut failures = txn.open_table(FAILURES)?;
-        if failures.insert((kind, key), msg)?.is_none() {
+        txn.open_table(FAILURES)?.insert((kind, key), msg)?;
+        if self.counted.insert((kind.to_string(), key.to_string())) {
             *self
                 .counters
                 .failed_by_kind
                 .entry(kind.to_string())
                 .or_default() += 1;
         }
-        drop(failures);
         let mut urls = txn.open_table(URLS)?;
         let mut st: UrlState = match urls.get(key)? {
             Some(v) => get_json(v.value())?,
@@ -497,6 +572,20 @@ impl Store {
     }
 
     fn apply(&mut self, txn: &WriteTransaction, o: Outcome) -> Result<()> {
+        match o.status {
+            Some(s) if s < 500 => self.counters.answered += 1,
+            _ => {
+                let own = o.failures.iter().find(|(_, k, _)| *k == o.job.key);
+                if let Some((kind, _, msg)) = own.filter(|(k, _, _)| !NOT_DUE.contains(&k.as_str()))
+                {
+                    self.counters
+                        .unreached
+                        .entry(kind.clone())
+                        .or_insert_with(|| (0, msg.clone()))
+                        .0 += 1;
+                }
+            }
+        }
         for s in o.stored {
             self.store_exchange(txn, s)?;
         }
@@ -542,7 +631,7 @@ impl Store {
             urls.insert(o.job.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
         }
         for f in o.found {
-            self.enqueue(txn, f, false)?;
+            self.enqueue(txn, f, Origin::Found)?;
         }
         txn.open_table(INFLIGHT)?.remove(o.job.key.as_str())?;
         Ok(())
@@ -634,6 +723,35 @@ impl Store {
     }
 }
 
+/// The state opened for reading.
+enum ReadDb {
+    ReadOnly(redb::ReadOnlyDatabase),
+    Repaired(Database),
+}
+
+impl ReadDb {
+    /// Opens the state for reading. A state left by a killed crawl must be repaired first, which
+    /// a read-only open cannot do: it is then opened for writing once (no crawl holds it, or the
+    /// open would not have needed a repair), which repairs it.
+    fn open(path: &Path) -> Result<ReadDb> {
+        match redb::ReadOnlyDatabase::open(path) {
+            Ok(db) => Ok(ReadDb::ReadOnly(db)),
+            Err(redb::DatabaseError::RepairAborted) => {
+                tracing::info!(path = %path.display(), "repairing the state of an interrupted crawl");
+                Ok(ReadDb::Repaired(open_db(path)?))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn begin_read(&self) -> Result<redb::ReadTransaction> {
+        Ok(match self {
+            ReadDb::ReadOnly(db) => db.begin_read()?,
+            ReadDb::Repaired(db) => db.begin_read()?,
+        })
+    }
+}
+
 /// `jinan stats` for the crawl side. A corpus without state has empty stats.
 pub fn stats(corpus_dir: &Path) -> Result<CrawlStats> {
     let warc = jinan_corpus::warc_dir(corpus_dir);
@@ -647,7 +765,7 @@ pub fn stats(corpus_dir: &Path) -> Result<CrawlStats> {
     if !path.exists() {
         return Ok(out);
     }
-    let db = redb::ReadOnlyDatabase::open(&path)?;
+    let db = ReadDb::open(&path)?;
     let txn = db.begin_read()?;
     match txn.open_table(URLS) {
         Ok(urls) => {
@@ -709,7 +827,7 @@ pub fn history_of(corpus_dir: &Path, key: &str) -> Result<Vec<Capture>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let db = redb::ReadOnlyDatabase::open(&path)?;
+    let db = ReadDb::open(&path)?;
     let txn = db.begin_read()?;
     let table = match txn.open_table(CAPTURES) {
         Ok(t) => t,

@@ -60,7 +60,7 @@
 //! unknown list shapes still reaches every article.
 //!
 //! # Hazards (on by default, [`SiteConfig::hazards`])
-//! See [`special`] for the fixed paths and [`Server`] for behaviours that need state: once-only
+//! See [`special`] and [`traps`] for the fixed paths and [`Server`] for behaviours that need state: once-only
 //! 500/429/503 ([`ArticleInfo::once_status`]), the WAF cookie redirect ([`ArticleInfo::waf`]), the
 //! slow page, fault drills ([`Faults`], [`RefusalBurst`]), scripted once-only answers with a
 //! Retry-After ([`Server::answer_once`]), robots modes ([`RobotsMode`]) and the request log.
@@ -73,6 +73,7 @@ pub mod server;
 mod site;
 pub mod special;
 pub mod templates;
+pub mod traps;
 
 pub use content::{AddrGen, Kind, Template};
 pub use jinan_types::{Article, Lang};

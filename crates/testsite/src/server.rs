@@ -200,6 +200,11 @@ impl Server {
         self.state.log.entries()
     }
 
+    /// Requests being answered right now.
+    pub fn in_flight(&self) -> usize {
+        self.state.in_flight.load(Ordering::SeqCst)
+    }
+
     pub fn clear_log(&self) {
         self.state.log.clear();
     }

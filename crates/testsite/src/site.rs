@@ -5,6 +5,7 @@ use crate::content::{self, fnv, AddrGen, Kind, Meta, Rng, Template, SPECIALS};
 use crate::lists::{self, ListEngine, ProxyParams, Record, COLUMNS, ORDINARY};
 use crate::special::{self, RobotsMode};
 use crate::templates::{self, ArticlePage, Ctx, Link};
+use crate::traps;
 use crate::{Request, Response};
 use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, Utc};
 use jinan_types::{Article, Lang};
@@ -20,7 +21,7 @@ pub struct SiteConfig {
     /// How long the slow page ([`special::SLOW_PAGE`]) waits before answering (server only).
     pub slow_delay: std::time::Duration,
     /// Link and enable the hazards: trap pages on the home page (slow, 5 MB, gzip bomb, redirect
-    /// loop, calendar), once-only 500/429/503 answers and the WAF cookie redirect. Turn off for
+    /// loop, calendars and the other [`crate::traps`]), once-only 500/429/503 answers and the WAF cookie redirect. Turn off for
     /// benchmarks that want a plain site.
     pub hazards: bool,
 }
@@ -564,6 +565,11 @@ impl Site {
         }
         if path.starts_with("/picture/") {
             return Response::new(200, "image/gif", special::GIF.to_vec());
+        }
+        if self.cfg.hazards {
+            if let Some(h) = traps::page(ctx, req) {
+                return html(h);
+            }
         }
         if let Some(rest) = path.strip_prefix("/calendar/") {
             let parts: Vec<&str> = rest.split('/').collect();

@@ -126,6 +126,9 @@ pub fn home(ctx: &Ctx, featured: &[Featured], moved: &[(String, String)], hazard
             "<li><a href=\"{BIG_PAGE}\">Statistical yearbook</a></li>"
         );
         let _ = writeln!(h, "<li><a href=\"{GZIP_BOMB}\">News archive</a></li>");
+        for t in crate::traps::ENTRIES {
+            let _ = writeln!(h, "<li><a href=\"{}\">More</a></li>", esc(t));
+        }
     }
     h.push_str("</ul></div>\n<div class=\"links\"><ul>\n");
     for other in [

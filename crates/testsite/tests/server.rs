@@ -194,13 +194,34 @@ fn waf_cookie_redirect() {
     assert_eq!(ok.status, 200);
 }
 
+/// Polls `cond` every 5 ms until it holds; fails the test after a deadline generous enough for a
+/// loaded machine.
+fn wait_for(what: &str, cond: impl Fn() -> bool) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while !cond() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never happened: {what}"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 #[test]
 fn slow_page_and_in_flight_count() {
-    let server = std::sync::Arc::new(start(30));
+    // Slow enough that the quick request below surely starts while the slow one is answered.
+    let server = std::sync::Arc::new(
+        Server::start(Site::new(SiteConfig {
+            articles: 30,
+            slow_delay: Duration::from_secs(3),
+            ..SiteConfig::default()
+        }))
+        .expect("server starts"),
+    );
     let s2 = server.clone();
     let slow = std::thread::spawn(move || get(&s2, testsite::special::SLOW_PAGE).status);
-    // Wait until the slow request is in flight (it is logged only when it ends).
-    std::thread::sleep(Duration::from_millis(200));
+    // The slow request is logged only when it ends: wait until the server is answering it.
+    wait_for("the slow request in flight", || server.in_flight() == 1);
     assert_eq!(get(&server, "/robots.txt").status, 200);
     assert_eq!(slow.join().expect("thread"), 200);
     let log = server.log();
@@ -214,7 +235,7 @@ fn slow_page_and_in_flight_count() {
         .find(|e| e.path == testsite::special::SLOW_PAGE)
         .expect("slow");
     assert_eq!(s.fault.as_deref(), Some("slow"));
-    assert!(s.duration_ms >= 600);
+    assert!(s.duration_ms >= 3000);
 }
 
 #[test]
@@ -353,12 +374,12 @@ fn scripted_once_answers_carry_the_retry_after_asked_for() {
 #[test]
 fn refusal_burst_refuses_everything_for_a_while_then_ends() {
     let server = start(30);
-    server.set_refusal_burst(Some(RefusalBurst {
-        after: 2,
-        duration: Duration::from_millis(700),
-    }));
+    // Long enough for the six requests below on a loaded machine; its end is waited for.
+    let duration = Duration::from_secs(3);
+    server.set_refusal_burst(Some(RefusalBurst { after: 2, duration }));
     assert_eq!(get(&server, "/").status, 200);
     assert_eq!(get(&server, "/index.html").status, 200);
+    let first_refusal = std::time::Instant::now();
     let refused: Vec<u16> = (0..4).map(|_| get(&server, "/").status).collect();
     assert_eq!(refused, [403, 412, 418, 403]);
     assert_eq!(
@@ -366,14 +387,33 @@ fn refusal_burst_refuses_everything_for_a_while_then_ends() {
         200,
         "robots.txt is spared"
     );
-    std::thread::sleep(Duration::from_millis(800));
-    assert_eq!(get(&server, "/").status, 200, "the burst is over");
+    // Refusals go on (in the same 403, 412, 418 cycle) until the burst is over.
+    let mut more = 0;
+    loop {
+        let status = get(&server, "/").status;
+        if status == 200 {
+            break;
+        }
+        assert_eq!(
+            status,
+            [403, 412, 418][(4 + more) % 3],
+            "refusal {}",
+            5 + more
+        );
+        more += 1;
+        assert!(
+            first_refusal.elapsed() < duration + Duration::from_secs(30),
+            "the burst never ended"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(first_refusal.elapsed() >= duration, "the burst ended early");
     let log = server.log();
     assert_eq!(
         log.iter()
             .filter(|e| e.fault.as_deref() == Some("refuse"))
             .count(),
-        4
+        4 + more
     );
     server.set_refusal_burst(None);
     assert_eq!(get(&server, "/").status, 200);

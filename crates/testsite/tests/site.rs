@@ -697,6 +697,88 @@ fn hazard_pages() {
     assert_eq!(get(&s, &waf.path).status, 200, "render itself is pure");
 }
 
+/// The links of a page, entities decoded.
+fn hrefs(s: &Site, path: &str) -> Vec<String> {
+    page_text(s, path)
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|x| x.split('"').next())
+        .map(|h| h.replace("&amp;", "&"))
+        .collect()
+}
+
+#[test]
+fn trap_pages_are_endless_in_every_shape() {
+    use testsite::traps;
+    let s = site(40);
+    let home = page_text(&s, "/");
+    for t in traps::ENTRIES {
+        assert!(home.contains(&esc(t)), "{t} not linked from home");
+    }
+    // The query calendar: day, week and month views link each other, and time never ends.
+    let day = hrefs(&s, traps::QUERY_CALENDAR);
+    for want in [
+        "/calendar.html?date=2024-01-16",
+        "/calendar.html?date=2024-01-15&view=week",
+        "/calendar.html?month=2024-01",
+    ] {
+        assert!(day.iter().any(|h| h == want), "{want}: {day:?}");
+    }
+    let week = hrefs(&s, "/calendar.html?date=2024-01-15&view=week");
+    assert!(week
+        .iter()
+        .any(|h| h == "/calendar.html?date=2024-01-22&view=week"));
+    assert!(week.iter().any(|h| h == "/calendar.html?date=2024-01-21"));
+    let month = hrefs(&s, "/calendar.html?month=9999-12");
+    assert!(month
+        .iter()
+        .any(|h| h == "/calendar.html?date=9999-12-08&view=week"));
+    // Session ids: every view of a page hands out new ones, in the path and in the query.
+    let a = hrefs(&s, traps::SESSION_INDEX);
+    let b = hrefs(
+        &s,
+        &a[a.iter().position(|h| h.contains("jsessionid")).unwrap()],
+    );
+    assert!(a.iter().any(|h| h.contains(";jsessionid=")));
+    assert!(a.iter().any(|h| h.contains("&sid=")) && a.iter().any(|h| h.contains("PHPSESSID=")));
+    assert!(a
+        .iter()
+        .filter(|h| h.contains("item.jsp"))
+        .all(|h| !b.contains(h)));
+    assert_eq!(
+        get(
+            &s,
+            &format!("/eservice/item.jsp?id={}", traps::SESSION_ITEMS + 1)
+        )
+        .status,
+        404
+    );
+    // Repeated segments and ever-deeper relative links: each page links one level further.
+    assert!(hrefs(&s, traps::REPEATED_PAIR).contains(&"zt/jinan/index.html".to_string()));
+    assert_eq!(
+        get(&s, "/zt/jinan/zt/jinan/zt/jinan/index.html").status,
+        200
+    );
+    assert_eq!(get(&s, "/topics/topics/topics/index.html").status, 200);
+    assert!(hrefs(&s, "/docs/p1/p2/p3/index.html").contains(&"p4/index.html".to_string()));
+    assert_eq!(get(&s, "/docs/p1/p3/index.html").status, 404);
+    // Search results: always a next page, and every sort order in two parameter orders.
+    let results = hrefs(&s, "/search/results.jsp?q=jinan&page=70");
+    assert!(results
+        .iter()
+        .any(|h| h == "/search/results.jsp?q=jinan&page=71"));
+    assert!(results
+        .iter()
+        .any(|h| h == "/search/results.jsp?order=asc&sort=title&page=70&q=jinan"));
+    // A plain site has none of them.
+    let plain = Site::new(SiteConfig {
+        articles: 40,
+        hazards: false,
+        ..SiteConfig::default()
+    });
+    assert_eq!(get(&plain, traps::QUERY_CALENDAR).status, 404);
+}
+
 #[test]
 fn large_site_stays_cheap() {
     // 100,000 articles: construction and rendering work without materialising the text.
