@@ -125,7 +125,16 @@ pub fn clap_line(e: &clap::Error, args: &[String]) -> String {
                 .collect::<Vec<_>>()
                 .join(" ")
         })
-        .unwrap_or_default();
+        .unwrap_or_else(|| {
+            // No usage line (e.g. an invalid value): the subcommand named on the command line.
+            use clap::CommandFactory;
+            let cli = crate::flags::Cli::command();
+            args.iter()
+                .skip(1)
+                .find(|a| cli.get_subcommands().any(|c| c.get_name() == a.as_str()))
+                .map(|sub| format!("jinan {sub}"))
+                .unwrap_or_default()
+        });
     let command = if command.is_empty() {
         "jinan".to_string()
     } else {

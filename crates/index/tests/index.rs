@@ -214,7 +214,7 @@ fn query_errors_are_user_errors() {
         "foo:bar",
         "NOT",
         "...",
-        &"x ".repeat(700),
+        &"x ".repeat(jinan_types::MAX_QUERY_BYTES / 2 + 1),
     ] {
         let e = s.search(&req(q)).unwrap_err();
         assert!(matches!(e, Error::Query(_)), "{q:?}: {e}");
