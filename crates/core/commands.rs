@@ -49,6 +49,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Export(args) => export(&places, args),
         Command::History(args) => history(&places, args),
         Command::Stats(args) => stats_cmd(&places, args),
+        Command::Verify(args) => {
+            crate::handover::verify(&places.corpus, args.format == TextOrJson::Json)
+        }
     }
 }
 
@@ -111,6 +114,21 @@ fn crawl_config(args: &CrawlArgs) -> anyhow::Result<jinan_crawler::CrawlConfig> 
             return Err(usage("--user-agent must be non-empty printable text"));
         }
         cfg.user_agent = ua.clone();
+    }
+    let text = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<String>> {
+        match v {
+            Some(v) if v.trim().is_empty() || v.chars().any(|c| c.is_control()) => {
+                Err(usage(format!("{flag} must be non-empty printable text")))
+            }
+            Some(v) => Ok(Some(v.trim().to_string())),
+            None => Ok(None),
+        }
+    };
+    if let Some(op) = text("--operator", &args.operator)? {
+        cfg.operator = Some(op);
+    }
+    if let Some(c) = text("--collection", &args.collection)? {
+        cfg.collection = c;
     }
     Ok(cfg)
 }
@@ -384,6 +402,14 @@ async fn shutdown_signal() {
 }
 
 fn export(places: &Places, args: ExportArgs) -> anyhow::Result<()> {
+    if args.format == flags::ExportFormat::Cdxj {
+        return crate::handover::export_cdxj(&places.corpus);
+    }
+    if args.format != flags::ExportFormat::Wacz && args.output.is_some() {
+        return Err(usage(
+            "--output is for --format wacz (other formats go to stdout)",
+        ));
+    }
     let searcher = open_searcher(&places.index)?;
     let docs = searcher.documents()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -394,6 +420,11 @@ fn export(places: &Places, args: ExportArgs) -> anyhow::Result<()> {
         flags::ExportFormat::Jsonl => output::export_jsonl(docs, &mut out)?,
         flags::ExportFormat::Csv => output::export_csv(docs, &mut out)?,
         flags::ExportFormat::Bulk => output::export_bulk(docs, &args.bulk_index, &mut out)?,
+        flags::ExportFormat::Wacz => {
+            crate::handover::export_wacz(&places.corpus, docs.collect(), args.output.as_deref())?
+        }
+        // Written above, from the WARC files alone.
+        flags::ExportFormat::Cdxj => {}
     }
     out.flush()?;
     Ok(())

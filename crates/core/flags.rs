@@ -53,6 +53,14 @@ pub enum Command {
     History(HistoryArgs),
     /// Pages fetched, articles indexed, failures, sizes
     Stats(StatsArgs),
+    /// Re-read every WARC record and check its digests (fixity); exit 1 if any is damaged
+    Verify(VerifyArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
 }
 
 #[derive(Args, Debug, Default, Clone)]
@@ -81,6 +89,12 @@ pub struct CrawlArgs {
     /// User-Agent header [default: jinan/VERSION (+homepage)]
     #[arg(long, value_name = "S")]
     pub user_agent: Option<String>,
+    /// Who runs the crawl (name and contact), written into each WARC file's warcinfo
+    #[arg(long, value_name = "S")]
+    pub operator: Option<String>,
+    /// Collection name written into each WARC file's warcinfo (isPartOf) [default: jinan]
+    #[arg(long, value_name = "NAME")]
+    pub collection: Option<String>,
     /// Summary format
     #[arg(long, value_enum)]
     pub format: Option<SummaryFormat>,
@@ -160,6 +174,9 @@ pub struct ExportArgs {
     /// Leave out articles deleted from the site
     #[arg(long)]
     pub live: bool,
+    /// File to write (`--format wacz`)
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -210,6 +227,8 @@ pub enum ExportFormat {
     Jsonl,
     Csv,
     Bulk,
+    Cdxj,
+    Wacz,
 }
 
 /// `jinan.toml`: every option the flags have, grouped by command.
@@ -239,6 +258,8 @@ pub struct CrawlConfigFile {
     pub rate: Option<f64>,
     pub timeout: Option<f64>,
     pub user_agent: Option<String>,
+    pub operator: Option<String>,
+    pub collection: Option<String>,
     pub format: Option<SummaryFormat>,
 }
 
@@ -303,6 +324,8 @@ impl CrawlArgs {
         self.rate = self.rate.or(file.rate);
         self.timeout = self.timeout.or(file.timeout);
         self.user_agent = self.user_agent.or_else(|| file.user_agent.clone());
+        self.operator = self.operator.or_else(|| file.operator.clone());
+        self.collection = self.collection.or_else(|| file.collection.clone());
         self.format = self.format.or(file.format);
         self
     }

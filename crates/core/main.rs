@@ -3,6 +3,7 @@
 
 mod commands;
 mod flags;
+mod handover;
 mod lock;
 mod messages;
 mod output;
