@@ -9,7 +9,6 @@ mod messages;
 mod output;
 mod progress;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -18,8 +17,8 @@ fn main() -> ExitCode {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let cli = match flags::Cli::try_parse_from(&raw) {
-        Ok(cli) => cli,
+    let (cli, matches) = match flags::parse_from(&raw) {
+        Ok(parsed) => parsed,
         Err(e) => {
             use clap::error::ErrorKind;
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
@@ -34,7 +33,7 @@ fn main() -> ExitCode {
         }
     };
     init_logging();
-    match commands::run(cli) {
+    match commands::run(cli, &matches) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed stdout (`jinan export | head -1`) means the reader has all it wants.
         Err(err) if messages::is_broken_pipe(&err) => ExitCode::SUCCESS,
