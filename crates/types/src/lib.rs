@@ -274,7 +274,8 @@ pub struct IndexStats {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Stats {
     pub crawl: CrawlStats,
-    pub index: IndexStats,
+    /// `None` (JSON `null`) while no index exists yet: a corpus that was crawled but never indexed.
+    pub index: Option<IndexStats>,
 }
 
 #[cfg(test)]
