@@ -3,6 +3,7 @@
 
 mod pywb;
 mod util;
+mod web;
 
 mod archive;
 mod cli;
@@ -10,5 +11,7 @@ mod crawl;
 mod drill;
 mod history;
 mod index;
+mod replay;
+mod replay_browser;
 mod ingest;
 mod slice;
