@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use chrono::{DateTime, Utc};
 
 use crate::util::{fast, site, Workspace};
-use crate::web::{get, parse_links, serve, Answer, Link};
+use crate::web::{get, parse_links, Answer, Link};
 
 /// The body of a fixture page as it answers the crawler (same Host header), decoded when the
 /// fixture compressed it.
@@ -61,7 +61,10 @@ fn padded(prefix: &str) -> DateTime<Utc> {
             return t.and_utc();
         }
         let day: u32 = full[6..8].parse().unwrap();
-        assert!(prefix.len() < 8 && day > 28, "{prefix} does not pad to a time");
+        assert!(
+            prefix.len() < 8 && day > 28,
+            "{prefix} does not pad to a time"
+        );
         full.replace_range(6..8, &format!("{:02}", day - 1));
     }
 }
@@ -89,7 +92,8 @@ fn crawled_twice() -> Crawled {
     let base = server.base_url();
     let ws = Workspace::new();
     ws.ok(&fast("ingest", &base));
-    let paths: Vec<String> = server.with_site(|s| s.articles().into_iter().map(|a| a.path).collect());
+    let paths: Vec<String> =
+        server.with_site(|s| s.articles().into_iter().map(|a| a.path).collect());
     let before = paths
         .iter()
         .map(|p| (p.clone(), live_bytes(server.addr(), p)))
@@ -117,7 +121,7 @@ fn edit_marker(lang: jinan_types::Lang) -> &'static str {
 #[test]
 fn every_version_at_every_capture_time() {
     let c = crawled_twice();
-    let served = serve(&c.ws);
+    let served = c.ws.serve();
     let addr = served.addr;
     let articles = c.server.with_site(|s| s.articles());
     let mut checked_revisit = false;
@@ -127,7 +131,11 @@ fn every_version_at_every_capture_time() {
         let list = mementos(&links);
         assert!(list.len() >= 2, "{url}: {} mementos", list.len());
         let stamps: std::collections::HashSet<_> = list.iter().map(|m| &m.0).collect();
-        assert_eq!(stamps.len(), list.len(), "two captures in one second: {list:?}");
+        assert_eq!(
+            stamps.len(),
+            list.len(),
+            "two captures in one second: {list:?}"
+        );
         let edited = c.edited.contains(&art.path);
         for (i, (ts, path, dt)) in list.iter().enumerate() {
             // The banner page frames the rewritten copy of the same capture.
@@ -136,7 +144,10 @@ fn every_version_at_every_capture_time() {
             let page = framed.text();
             assert!(page.contains(&format!("src=\"/web/{ts}mp_/")), "{page}");
             assert!(page.contains("/timeline?url="), "no timeline link: {page}");
-            assert!(page.contains(&format!("/web/{ts}id_/")), "no raw link: {page}");
+            assert!(
+                page.contains(&format!("/web/{ts}id_/")),
+                "no raw link: {page}"
+            );
             assert_eq!(
                 framed.header("memento-datetime"),
                 Some(dt.format("%a, %d %b %Y %H:%M:%S GMT").to_string().as_str())
@@ -156,13 +167,19 @@ fn every_version_at_every_capture_time() {
             // The raw copy is what the fixture sent: the old bytes before the edit, the new after.
             let raw = get(addr, &format!("/web/{ts}id_/{url}"), &[]);
             assert_eq!(raw.status, 200);
-            assert!(raw.header("content-type").unwrap_or("").starts_with("text/html"));
+            assert!(raw
+                .header("content-type")
+                .unwrap_or("")
+                .starts_with("text/html"));
             let expected = if new_version {
                 live_bytes(c.server.addr(), &art.path)
             } else {
                 c.before[&art.path].clone()
             };
-            assert!(decoded(&raw) == expected, "{url} at {ts}: id_ differs from the fixture's bytes");
+            assert!(
+                decoded(&raw) == expected,
+                "{url} at {ts}: id_ differs from the fixture's bytes"
+            );
             if !edited && i > 0 {
                 checked_revisit = true;
             }
@@ -180,7 +197,13 @@ fn every_version_at_every_capture_time() {
                 assert_eq!(a.status, 200, "/web/{prefix}/{url}");
                 assert_eq!(
                     a.header("memento-datetime"),
-                    Some(nearest.2.format("%a, %d %b %Y %H:%M:%S GMT").to_string().as_str()),
+                    Some(
+                        nearest
+                            .2
+                            .format("%a, %d %b %Y %H:%M:%S GMT")
+                            .to_string()
+                            .as_str()
+                    ),
                     "/web/{prefix}/{url}"
                 );
             }
@@ -198,29 +221,48 @@ fn every_version_at_every_capture_time() {
 #[test]
 fn memento_timegate_and_timemap_as_a_client_reads_them() {
     let c = crawled_twice();
-    let served = serve(&c.ws);
+    let served = c.ws.serve();
     let addr = served.addr;
     let url = format!("{}{}", c.base.trim_end_matches('/'), c.edited[0]);
     let links = timemap(addr, &url);
-    assert!(links.iter().any(|l| l.has_rel("original") && l.target == url), "{links:?}");
-    assert!(links.iter().any(|l| l.has_rel("self") && l.param("type") == Some("application/link-format")));
-    let gate = links.iter().find(|l| l.has_rel("timegate")).expect("timegate link");
+    assert!(
+        links
+            .iter()
+            .any(|l| l.has_rel("original") && l.target == url),
+        "{links:?}"
+    );
+    assert!(links
+        .iter()
+        .any(|l| l.has_rel("self") && l.param("type") == Some("application/link-format")));
+    let gate = links
+        .iter()
+        .find(|l| l.has_rel("timegate"))
+        .expect("timegate link");
     let list = mementos(&links);
     assert_eq!(links.iter().filter(|l| l.has_rel("first")).count(), 1);
     assert_eq!(links.iter().filter(|l| l.has_rel("last")).count(), 1);
     assert!(links.iter().find(|l| l.has_rel("first")).unwrap().target == list[0].1);
     assert!(links.iter().find(|l| l.has_rel("last")).unwrap().target == list.last().unwrap().1);
-    assert!(list.windows(2).all(|w| w[0].2 < w[1].2), "mementos not in time order");
+    assert!(
+        list.windows(2).all(|w| w[0].2 < w[1].2),
+        "mementos not in time order"
+    );
 
     // Without Accept-Datetime the TimeGate sends the latest; with it, the nearest.
     let a = get(addr, &gate.target, &[]);
     assert_eq!(a.status, 302);
-    assert_eq!(a.header("vary").map(str::to_ascii_lowercase).as_deref(), Some("accept-datetime"));
+    assert_eq!(
+        a.header("vary").map(str::to_ascii_lowercase).as_deref(),
+        Some("accept-datetime")
+    );
     assert_eq!(a.header("location"), Some(list.last().unwrap().1.as_str()));
     for (want, expect) in [
         (list[0].2 - chrono::Duration::days(400), &list[0]),
         (list[0].2, &list[0]),
-        (list.last().unwrap().2 + chrono::Duration::days(1), list.last().unwrap()),
+        (
+            list.last().unwrap().2 + chrono::Duration::days(1),
+            list.last().unwrap(),
+        ),
     ] {
         let ad = want.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
         let a = get(addr, &gate.target, &[("Accept-Datetime", &ad)]);
@@ -233,10 +275,20 @@ fn memento_timegate_and_timemap_as_a_client_reads_them() {
         let m = get(addr, a.header("location").unwrap(), &[]);
         assert_eq!(m.status, 200);
         let md = m.header("memento-datetime").expect("Memento-Datetime");
-        assert_eq!(DateTime::parse_from_rfc2822(md).unwrap().with_timezone(&Utc), expect.2);
+        assert_eq!(
+            DateTime::parse_from_rfc2822(md)
+                .unwrap()
+                .with_timezone(&Utc),
+            expect.2
+        );
         let ml = parse_links(m.header("link").expect("Link on the memento"));
-        assert!(ml.iter().any(|l| l.has_rel("original") && l.target == url), "{ml:?}");
-        assert!(ml.iter().any(|l| l.has_rel("timegate") && l.target == gate.target));
+        assert!(
+            ml.iter().any(|l| l.has_rel("original") && l.target == url),
+            "{ml:?}"
+        );
+        assert!(ml
+            .iter()
+            .any(|l| l.has_rel("timegate") && l.target == gate.target));
         assert!(ml.iter().any(|l| l.has_rel("timemap")));
     }
     let a = get(addr, &gate.target, &[("Accept-Datetime", "last Tuesday")]);
@@ -248,7 +300,7 @@ fn memento_timegate_and_timemap_as_a_client_reads_them() {
 #[test]
 fn hits_carry_archive_urls_of_the_indexed_version() {
     let c = crawled_twice();
-    let served = serve(&c.ws);
+    let served = c.ws.serve();
     let addr = served.addr;
     let arts = c.server.with_site(|s| s.articles());
     for path in c.edited.iter().chain(&c.deleted) {
@@ -263,7 +315,12 @@ fn hits_carry_archive_urls_of_the_indexed_version() {
             .find(|h| h["url"] == url.as_str())
             .unwrap_or_else(|| panic!("{url} not found by its title: {v}"));
         let archive = hit["archive_url"].as_str().expect("archive_url");
-        let ts = archive.strip_prefix("/web/").unwrap().split('/').next().unwrap();
+        let ts = archive
+            .strip_prefix("/web/")
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap();
         assert_eq!(ts.len(), 14, "{archive}");
         assert_eq!(archive, format!("/web/{ts}/{url}"));
         let list = mementos(&timemap(addr, &url));
@@ -277,13 +334,26 @@ fn hits_carry_archive_urls_of_the_indexed_version() {
             // A deleted article opens its last capture with the page (not the 404).
             assert_eq!(ts, list[list.len() - 2].0, "{archive}");
             let raw = get(addr, &format!("/web/{ts}id_/{url}"), &[]);
-            assert!(decoded(&raw) == c.before[path], "{archive} is not the page as it was");
+            assert!(
+                decoded(&raw) == c.before[path],
+                "{archive} is not the page as it was"
+            );
         }
         // The API and the page give the same address.
         let api = get(addr, &format!("/api/search?q={}", enc(&q)), &[]).json();
-        assert!(api["hits"].as_array().unwrap().iter().any(|h| h["archive_url"] == archive), "{api}");
+        assert!(
+            api["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["archive_url"] == archive),
+            "{api}"
+        );
         let page = get(addr, &format!("/?q={}", enc(&q)), &[]).text();
-        assert!(page.contains(&format!("href=\"{archive}\"")), "search page lacks {archive}");
+        assert!(
+            page.contains(&format!("href=\"{archive}\"")),
+            "search page lacks {archive}"
+        );
     }
 }
 
@@ -295,7 +365,13 @@ fn enc(s: &str) -> String {
 fn bad_replay_requests_get_json_4xx(c: &Crawled, addr: SocketAddr) {
     let known = format!("{}{}", c.base.trim_end_matches('/'), c.edited[0]);
     let cases: Vec<(String, u16)> = vec![
-        (format!("/web/2024/{}/art/nowhere.html", c.base.trim_end_matches('/')), 404),
+        (
+            format!(
+                "/web/2024/{}/art/nowhere.html",
+                c.base.trim_end_matches('/')
+            ),
+            404,
+        ),
         ("/web/2024/http://evil.example/".into(), 404),
         ("/web/2024/file:///etc/passwd".into(), 404),
         ("/web/2024id_/file:///etc/passwd".into(), 404),
@@ -311,7 +387,10 @@ fn bad_replay_requests_get_json_4xx(c: &Crawled, addr: SocketAddr) {
         let a = get(addr, &path, &[]);
         assert_eq!(a.status, status, "{path}: {}", a.text());
         let v = a.json();
-        assert!(v["error"].as_str().is_some_and(|e| !e.is_empty()), "{path}: {v}");
+        assert!(
+            v["error"].as_str().is_some_and(|e| !e.is_empty()),
+            "{path}: {v}"
+        );
         assert!(v["code"].is_string(), "{path}: {v}");
     }
 }

@@ -13,7 +13,7 @@ use fantoccini::{Client, ClientBuilder};
 use serde_json::json;
 
 use crate::util::{site, Workspace};
-use crate::web::{get, serve};
+use crate::web::get;
 
 const FLAGS: [&str; 8] = [
     "--headless",
@@ -44,7 +44,11 @@ fn outside() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
         for mut s in l.incoming().flatten() {
             let mut buf = [0u8; 4096];
             let n = s.read(&mut buf).unwrap_or(0);
-            let line = String::from_utf8_lossy(&buf[..n]).lines().next().unwrap_or("").to_string();
+            let line = String::from_utf8_lossy(&buf[..n])
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string();
             log.lock().unwrap().push(line);
             let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 7\r\nConnection: close\r\n\r\noutside");
         }
@@ -63,8 +67,9 @@ fn archived_pages_run_nothing_and_render() {
     let chromium = find_exe(&["chromium", "chromium-browser"]).unwrap_or_else(|| {
         panic!("chromium is not installed; this test needs it: bash scripts/setup.sh (apt-get install -y chromium chromium-driver)")
     });
-    let driver = find_exe(&["chromedriver"])
-        .unwrap_or_else(|| panic!("chromedriver is not installed: apt-get install -y chromium-driver"));
+    let driver = find_exe(&["chromedriver"]).unwrap_or_else(|| {
+        panic!("chromedriver is not installed: apt-get install -y chromium-driver")
+    });
     let (out_addr, out_log) = outside();
     let server = site(20);
     let base = server.base_url();
@@ -74,13 +79,27 @@ fn archived_pages_run_nothing_and_render() {
         .map(|p| format!("{}{p}?outside={o}", base.trim_end_matches('/')))
         .collect();
     let ws = Workspace::new();
-    let mut args = vec!["ingest", "--seed", &base, "--rate", "0", "--concurrency", "8", "--timeout", "2"];
+    let mut args = vec![
+        "ingest",
+        "--seed",
+        &base,
+        "--rate",
+        "0",
+        "--concurrency",
+        "8",
+        "--timeout",
+        "2",
+    ];
     for h in &hostile {
         args.extend(["--seed", h.as_str()]);
     }
     ws.ok(&args);
-    assert!(out_log.lock().unwrap().is_empty(), "the crawler itself went outside: {:?}", out_log.lock().unwrap());
-    let served = serve(&ws);
+    assert!(
+        out_log.lock().unwrap().is_empty(),
+        "the crawler itself went outside: {:?}",
+        out_log.lock().unwrap()
+    );
+    let served = ws.serve();
     let addr = served.addr;
 
     // Archived copies of one English and one Chinese article, from search hits.
@@ -101,10 +120,18 @@ fn archived_pages_run_nothing_and_render() {
             .find(|h| h["url"] == art.url.as_str())
             .unwrap_or_else(|| panic!("{} not found by its title: {v}", art.url))
             .clone();
-        shots.push((lang, hit["archive_url"].as_str().unwrap().to_string(), art.title.clone()));
+        shots.push((
+            lang,
+            hit["archive_url"].as_str().unwrap().to_string(),
+            art.title.clone(),
+        ));
     }
 
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let mut chromedriver = std::process::Command::new(&driver)
         .arg(format!("--port={port}"))
         .stdout(std::process::Stdio::null())
@@ -118,7 +145,12 @@ fn archived_pages_run_nothing_and_render() {
         .build()
         .unwrap();
     let outcome = rt.block_on(async {
-        let client = connect(&format!("http://127.0.0.1:{port}"), &chromium, profile.path()).await;
+        let client = connect(
+            &format!("http://127.0.0.1:{port}"),
+            &chromium,
+            profile.path(),
+        )
+        .await;
         let r = drive(&client, addr, &server, &out_log, &hostile, &shots).await;
         let _ = client.close().await;
         r
@@ -138,9 +170,15 @@ async fn connect(webdriver: &str, chromium: &Path, profile: &Path) -> Client {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let conn = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(conn).capabilities(caps.clone()).connect(webdriver).await {
+        match ClientBuilder::new(conn)
+            .capabilities(caps.clone())
+            .connect(webdriver)
+            .await
+        {
             Ok(c) => return c,
-            Err(_) if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(200)).await,
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await
+            }
             Err(e) => panic!("cannot start a chromium session through chromedriver: {e}"),
         }
     }
@@ -151,12 +189,17 @@ async fn wait_loaded(c: &Client, part: &str) -> Res {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let url = c.current_url().await.map_err(e("current url"))?;
-        let ready = c.execute("return document.readyState", vec![]).await.map_err(e("readyState"))?;
+        let ready = c
+            .execute("return document.readyState", vec![])
+            .await
+            .map_err(e("readyState"))?;
         if url.as_str().contains(part) && ready == "complete" {
             return Ok(());
         }
         if Instant::now() > deadline {
-            return Err(format!("the browser never loaded a URL containing {part:?} (at {url})"));
+            return Err(format!(
+                "the browser never loaded a URL containing {part:?} (at {url})"
+            ));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -190,7 +233,10 @@ async fn nothing_escaped(
     }
     let live = server.log();
     if !live.is_empty() {
-        return Err(format!("requests reached the live site: {:?}", live.iter().take(5).collect::<Vec<_>>()));
+        return Err(format!(
+            "requests reached the live site: {:?}",
+            live.iter().take(5).collect::<Vec<_>>()
+        ));
     }
     Ok(())
 }
@@ -207,17 +253,31 @@ async fn drive(
     server.clear_log();
     for url in hostile {
         // Through the TimeGate, as a reader following a link would.
-        c.goto(&format!("{root}/web/{url}")).await.map_err(e("open the hostile page"))?;
+        c.goto(&format!("{root}/web/{url}"))
+            .await
+            .map_err(e("open the hostile page"))?;
         wait_loaded(c, "/web/2").await?;
         let at = c.current_url().await.map_err(e("url"))?.to_string();
-        c.clone().enter_frame(Some(0)).await.map_err(e("enter the archived document's frame"))?;
+        c.clone()
+            .enter_frame(Some(0))
+            .await
+            .map_err(e("enter the archived document's frame"))?;
         let inner = c
             .execute("return [document.body ? document.body.innerText : '', document.scripts.length, document.forms.length ? document.forms[0].getAttribute('action') : null]", vec![])
             .await
             .map_err(e("frame check"))?;
-        c.clone().enter_parent_frame().await.map_err(e("leave the frame"))?;
-        if !inner[0].as_str().unwrap_or("").contains(testsite::hostile::MARKER) {
-            return Err(format!("the archived page is not shown in the frame: {inner}"));
+        c.clone()
+            .enter_parent_frame()
+            .await
+            .map_err(e("leave the frame"))?;
+        if !inner[0]
+            .as_str()
+            .unwrap_or("")
+            .contains(testsite::hostile::MARKER)
+        {
+            return Err(format!(
+                "the archived page is not shown in the frame: {inner}"
+            ));
         }
         if inner[1] != 0 || !inner[2].is_null() {
             return Err(format!("scripts or a form action survived: {inner}"));
@@ -230,7 +290,12 @@ async fn drive(
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         // The raw copy opened directly runs nothing either (same sandbox), on our origin or not.
-        let ts = at.split("/web/").nth(1).and_then(|r| r.split('/').next()).unwrap_or_default().to_string();
+        let ts = at
+            .split("/web/")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .unwrap_or_default()
+            .to_string();
         let raw = format!("{root}/web/{ts}id_/{url}");
         c.goto(&raw).await.map_err(e("open the raw copy"))?;
         wait_loaded(c, "id_/").await?;
@@ -249,29 +314,48 @@ async fn drive(
             return Err(format!("the raw copy runs on a real origin: {shared}"));
         }
         if !out_log.lock().unwrap().is_empty() || !server.log().is_empty() {
-            return Err(format!("the raw copy reached out: {:?}", out_log.lock().unwrap()));
+            return Err(format!(
+                "the raw copy reached out: {:?}",
+                out_log.lock().unwrap()
+            ));
         }
     }
     // The archive sent no request to the live site for any of it.
     let _ = get(addr, "/healthz", &[]);
     for (lang, archive_url, title) in shots {
-        c.goto(&format!("{root}{archive_url}")).await.map_err(e("open a hit's archived copy"))?;
+        c.goto(&format!("{root}{archive_url}"))
+            .await
+            .map_err(e("open a hit's archived copy"))?;
         wait_loaded(c, "/web/").await?;
-        c.clone().enter_frame(Some(0)).await.map_err(e("enter frame"))?;
+        c.clone()
+            .enter_frame(Some(0))
+            .await
+            .map_err(e("enter frame"))?;
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
-            let shown = c.execute("return document.readyState == 'complete' ? document.title : ''", vec![]).await.map_err(e("frame title"))?;
+            let shown = c
+                .execute(
+                    "return document.readyState == 'complete' ? document.title : ''",
+                    vec![],
+                )
+                .await
+                .map_err(e("frame title"))?;
             let shown = shown.as_str().unwrap_or("").to_string();
             let head: String = title.chars().take(8).collect();
             if shown.contains(&head) {
                 break;
             }
             if Instant::now() > deadline {
-                return Err(format!("the archived copy of {title:?} never showed (title {shown:?})"));
+                return Err(format!(
+                    "the archived copy of {title:?} never showed (title {shown:?})"
+                ));
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        c.clone().enter_parent_frame().await.map_err(e("leave frame"))?;
+        c.clone()
+            .enter_parent_frame()
+            .await
+            .map_err(e("leave frame"))?;
         let png = c.screenshot().await.map_err(e("screenshot"))?;
         let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jinan-replay-{lang}.png"));
         std::fs::write(&path, &png).map_err(e("save screenshot"))?;

@@ -11,7 +11,7 @@ mod crawl;
 mod drill;
 mod history;
 mod index;
+mod ingest;
 mod replay;
 mod replay_browser;
-mod ingest;
 mod slice;

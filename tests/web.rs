@@ -1,13 +1,10 @@
-//! Helpers for tests that talk HTTP to `jinan serve` (run as the built binary) and to the fixture:
-//! a plain HTTP/1.1 client over `TcpStream` (raw paths, any header, bodies as bytes) and a server
-//! handle that stops the process on drop.
+//! Helpers for replay tests that talk HTTP to `jinan serve` (`Workspace::serve`) and to the
+//! fixture: a plain HTTP/1.1 client over `TcpStream` that sends any header and keeps the answer's
+//! headers and bytes, and the RFC 8288 link parser a Memento client needs.
 
 use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-use crate::util::Workspace;
+use std::net::{SocketAddr, TcpStream};
+use std::time::Duration;
 
 /// One HTTP answer.
 #[derive(Debug)]
@@ -47,7 +44,12 @@ pub fn get(addr: SocketAddr, target: &str, headers: &[(&str, &str)]) -> Answer {
     s.write_all(req.as_bytes()).unwrap();
     let mut raw = Vec::new();
     s.read_to_end(&mut raw).unwrap();
-    parse(&raw).unwrap_or_else(|| panic!("bad HTTP answer to {target}: {:?}", String::from_utf8_lossy(&raw)))
+    parse(&raw).unwrap_or_else(|| {
+        panic!(
+            "bad HTTP answer to {target}: {:?}",
+            String::from_utf8_lossy(&raw)
+        )
+    })
 }
 
 fn parse(raw: &[u8]) -> Option<Answer> {
@@ -77,7 +79,11 @@ fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     loop {
         let nl = b.windows(2).position(|w| w == b"\r\n")?;
-        let size = std::str::from_utf8(&b[..nl]).ok()?.split(';').next()?.trim();
+        let size = std::str::from_utf8(&b[..nl])
+            .ok()?
+            .split(';')
+            .next()?
+            .trim();
         let n = usize::from_str_radix(size, 16).ok()?;
         b = &b[nl + 2..];
         if n == 0 {
@@ -85,57 +91,6 @@ fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
         }
         out.extend_from_slice(b.get(..n)?);
         b = b.get(n + 2..)?;
-    }
-}
-
-/// `jinan serve` on a free loopback port, stopped on drop.
-pub struct Served {
-    pub addr: SocketAddr,
-    child: Child,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Starts `jinan serve` over the workspace and waits until `/healthz` answers.
-pub fn serve(ws: &Workspace) -> Served {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_jinan"))
-        .current_dir(ws.dir.path())
-        .arg("--corpus")
-        .arg(ws.corpus())
-        .arg("--index")
-        .arg(ws.index())
-        .args(["serve", "--addr", &addr.to_string()])
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn jinan serve");
-    let mut served = Served { addr, child };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok(mut s) = TcpStream::connect(addr) {
-            let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-            let mut raw = Vec::new();
-            let _ = s.read_to_end(&mut raw);
-            if raw.starts_with(b"HTTP/1.1 200") {
-                return served;
-            }
-        }
-        if let Ok(Some(status)) = served.child.try_wait() {
-            panic!("jinan serve exited early: {status}");
-        }
-        assert!(Instant::now() < deadline, "jinan serve did not answer /healthz within 60 s");
-        std::thread::sleep(Duration::from_millis(50));
     }
 }
 
@@ -167,7 +122,10 @@ pub fn parse_links(s: &str) -> Vec<Link> {
     let mut out = Vec::new();
     let mut rest = s.trim();
     while let Some(open) = rest.find('<') {
-        let close = rest[open..].find('>').map(|c| open + c).expect("unclosed <");
+        let close = rest[open..]
+            .find('>')
+            .map(|c| open + c)
+            .expect("unclosed <");
         let target = rest[open + 1..close].to_string();
         rest = &rest[close + 1..];
         let mut params = Vec::new();

@@ -28,7 +28,10 @@ fn outside(req: &Request) -> String {
         .into_iter()
         .find(|(k, _)| k == "outside")
         .map(|(_, v)| v)
-        .filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c)))
+        .filter(|v| {
+            v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || ".:-[]".contains(c))
+        })
         .unwrap_or_else(|| "127.0.0.1:9".to_string())
 }
 
@@ -70,7 +73,7 @@ fn html(ctype: &str, body: Vec<u8>) -> Response {
 
 fn scripts_page(o: &str, q: &str, host: &str) -> String {
     format!(
-        r#"<!DOCTYPE html>
+        r##"<!DOCTYPE html>
 <html><head>
 <meta charset="utf-8">
 <base href="http://{o}/base/">
@@ -106,24 +109,24 @@ fn scripts_page(o: &str, q: &str, host: &str) -> String {
 <noscript><img src="http://{o}/noscript.gif" alt=""></noscript>
 <div onclick="alert('click')" onmouseover="alert('hover')">hover me</div>
 </body></html>
-"#
+"##
     )
 }
 
 fn frame_page(o: &str) -> String {
     format!(
-        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>{MARKER}: frame</title>
+        r##"<!DOCTYPE html><html><head><meta charset="utf-8"><title>{MARKER}: frame</title>
 <META HTTP-EQUIV="Refresh" CONTENT="0; URL='http://{o}/frame-refresh'">
 <script>alert('frame'); parent.document.body.innerHTML = 'pwned';</script></head>
 <body><p>{MARKER} in a frame.</p><form action="http://{o}/frame-form"><input name="a"></form>
 <script>document.forms[0].submit();</script></body></html>
-"#
+"##
     )
 }
 
 fn gbk_page(o: &str) -> String {
     format!(
-        r#"<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
+        r##"<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312">
 <title>{MARKER}：济南</title>
 <script language="javascript" src="http://{o}/hanweb.js"></script>
 <script language="javascript">document.write('<script src="http://{o}/written.js"><\/script>'); window.open('http://{o}/popup');</script>
@@ -134,6 +137,6 @@ fn gbk_page(o: &str) -> String {
 <img src="http://{o}/gbk-pixel.gif" onload="alert('img')">
 <form name="search" action="http://{o}/search" target="_blank"><input name="kw"></form>
 </body></html>
-"#
+"##
     )
 }

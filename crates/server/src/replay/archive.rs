@@ -52,7 +52,10 @@ pub type Error = jinan_corpus::Error;
 
 /// Entries of every capture after `from` (the start when `None`), and the cursor after the last
 /// complete one. A torn tail of a file being written is left for the next call.
-pub fn entries_since(warc_dir: &Path, from: Option<&Cursor>) -> Result<(Vec<Entry>, Cursor), Error> {
+pub fn entries_since(
+    warc_dir: &Path,
+    from: Option<&Cursor>,
+) -> Result<(Vec<Entry>, Cursor), Error> {
     let mut reader = CaptureReader::open(warc_dir, from)?;
     let mut out = Vec::new();
     for item in reader.by_ref() {

@@ -201,7 +201,11 @@ mod tests {
 
     #[test]
     fn nearest_wins_and_earlier_wins_a_tie() {
-        let l = vec![e(1, 200, false, "a"), e(11, 200, false, "b"), e(21, 404, false, "c")];
+        let l = vec![
+            e(1, 200, false, "a"),
+            e(11, 200, false, "b"),
+            e(21, 404, false, "c"),
+        ];
         let at = |d| Utc.with_ymd_and_hms(2024, 1, d, 0, 0, 0).unwrap();
         assert_eq!(nearest(&l, at(2)).unwrap().location.offset, 1);
         assert_eq!(nearest(&l, at(6)).unwrap().location.offset, 1);

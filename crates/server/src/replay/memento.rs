@@ -42,7 +42,8 @@ pub fn link_header(original: &str, list: &[Entry]) -> String {
 /// The TimeMap of `original` (`application/link-format`): every memento, oldest first.
 pub fn timemap(original: &str, list: &[Entry]) -> String {
     let mut lines = vec![format!("<{original}>; rel=\"original\"")];
-    let mut me = format!("</timemap/link/{original}>; rel=\"self\"; type=\"application/link-format\"");
+    let mut me =
+        format!("</timemap/link/{original}>; rel=\"self\"; type=\"application/link-format\"");
     if let (Some(first), Some(last)) = (list.first(), list.last()) {
         me.push_str(&format!(
             "; from=\"{}\"; until=\"{}\"",

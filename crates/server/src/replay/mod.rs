@@ -104,7 +104,8 @@ fn path_rest<'a>(req: &'a Request, prefix: &str) -> &'a str {
 }
 
 fn header_value(s: &str) -> Result<HeaderValue, ApiError> {
-    HeaderValue::from_str(s).map_err(|_| ApiError::NotFound("this address cannot be replayed".into()))
+    HeaderValue::from_str(s)
+        .map_err(|_| ApiError::NotFound("this address cannot be replayed".into()))
 }
 
 /// `GET /web/...`.
@@ -117,7 +118,11 @@ pub async fn web(State(st): State<AppState>, req: Request) -> Result<Response, A
     }
 }
 
-async fn timegate(replay: Arc<Replay>, url: Url, headers: &HeaderMap) -> Result<Response, ApiError> {
+async fn timegate(
+    replay: Arc<Replay>,
+    url: Url,
+    headers: &HeaderMap,
+) -> Result<Response, ApiError> {
     let wanted = match headers.get("accept-datetime") {
         None => None,
         Some(v) => Some(
@@ -134,18 +139,31 @@ async fn timegate(replay: Arc<Replay>, url: Url, headers: &HeaderMap) -> Result<
     };
     let (list, chosen) = with_captures(replay, move |c| {
         let list = c.list(&url);
-        let at = wanted.or_else(|| list.iter().map(|e| e.at).max()).ok_or_else(|| not_archived(&url))?;
-        let chosen = captures::nearest(&list, at).cloned().ok_or_else(|| not_archived(&url))?;
+        let at = wanted
+            .or_else(|| list.iter().map(|e| e.at).max())
+            .ok_or_else(|| not_archived(&url))?;
+        let chosen = captures::nearest(&list, at)
+            .cloned()
+            .ok_or_else(|| not_archived(&url))?;
         Ok((list, chosen))
     })
     .await?;
     let original = &chosen.url;
     let mut res = StatusCode::FOUND.into_response();
     let h = res.headers_mut();
-    h.insert(header::LOCATION, header_value(&archive_url(original, &chosen.at))?);
+    h.insert(
+        header::LOCATION,
+        header_value(&archive_url(original, &chosen.at))?,
+    );
     h.insert(header::VARY, HeaderValue::from_static("accept-datetime"));
-    h.insert(header::LINK, header_value(&memento::link_header(original, &list))?);
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+    h.insert(
+        header::LINK,
+        header_value(&memento::link_header(original, &list))?,
+    );
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     Ok(res)
 }
 
@@ -156,12 +174,19 @@ struct Resolved {
     record: Option<archive::Record>,
 }
 
-async fn memento(replay: Arc<Replay>, url: Url, at: chrono::DateTime<chrono::Utc>, mode: Mode) -> Result<Response, ApiError> {
+async fn memento(
+    replay: Arc<Replay>,
+    url: Url,
+    at: chrono::DateTime<chrono::Utc>,
+    mode: Mode,
+) -> Result<Response, ApiError> {
     let replay2 = replay.clone();
     let read_record = mode != Mode::Framed;
     let resolved = with_captures(replay, move |c| {
         let list = c.list(&url);
-        let chosen = captures::nearest(&list, at).cloned().ok_or_else(|| not_archived(&url))?;
+        let chosen = captures::nearest(&list, at)
+            .cloned()
+            .ok_or_else(|| not_archived(&url))?;
         let record = if read_record {
             let source = if chosen.revisit {
                 captures::revisited(&list, &chosen).ok_or_else(|| {
@@ -174,34 +199,56 @@ async fn memento(replay: Arc<Replay>, url: Url, at: chrono::DateTime<chrono::Utc
                 &chosen
             };
             let rec = archive::read(c.warc_dir(), &source.location).map_err(|e| {
-                ApiError::Internal(format!("reading {}@{}: {e}", source.location.file, source.location.offset))
+                ApiError::Internal(format!(
+                    "reading {}@{}: {e}",
+                    source.location.file, source.location.offset
+                ))
             })?;
             Some(rec)
         } else {
             None
         };
-        Ok(Resolved { list, chosen, record })
+        Ok(Resolved {
+            list,
+            chosen,
+            record,
+        })
     })
     .await?;
-    let Resolved { list, chosen, record } = resolved;
+    let Resolved {
+        list,
+        chosen,
+        record,
+    } = resolved;
     let mut res = match (mode, record) {
         (Mode::Framed, _) | (_, None) => {
             let page = banner::page(&chosen.url, &chosen.at, chosen.status, chosen.revisit);
             let mut r = (
-                [(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"))],
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                )],
                 page.into_string(),
             )
                 .into_response();
-            r.headers_mut()
-                .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(BANNER_CSP));
+            r.headers_mut().insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(BANNER_CSP),
+            );
             r
         }
         (Mode::Raw, Some(rec)) => raw(&chosen, rec)?,
         (Mode::Rewritten, Some(rec)) => rewritten(&replay2, &chosen, rec).await?,
     };
     let h = res.headers_mut();
-    h.insert(MEMENTO_DATETIME, header_value(&target::http_date(&chosen.at))?);
-    h.insert(header::LINK, header_value(&memento::link_header(&chosen.url, &list))?);
+    h.insert(
+        MEMENTO_DATETIME,
+        header_value(&target::http_date(&chosen.at))?,
+    );
+    h.insert(
+        header::LINK,
+        header_value(&memento::link_header(&chosen.url, &list))?,
+    );
     Ok(res)
 }
 
@@ -212,8 +259,10 @@ fn replay_status(chosen: &Entry, rec: &archive::Record) -> StatusCode {
 }
 
 fn archived_csp(res: &mut Response) {
-    res.headers_mut()
-        .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(ARCHIVED_CSP));
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(ARCHIVED_CSP),
+    );
 }
 
 /// `id_`: the payload as stored, with its archived `Content-Type` (and `Content-Encoding`, which
@@ -224,7 +273,10 @@ fn raw(chosen: &Entry, rec: archive::Record) -> Result<Response, ApiError> {
     let h = res.headers_mut();
     h.remove(header::CONTENT_TYPE);
     for name in [header::CONTENT_TYPE, header::CONTENT_ENCODING] {
-        if let Some(v) = rec.header(name.as_str()).and_then(|v| HeaderValue::from_str(v).ok()) {
+        if let Some(v) = rec
+            .header(name.as_str())
+            .and_then(|v| HeaderValue::from_str(v).ok())
+        {
             h.insert(name, v);
         }
     }
@@ -252,18 +304,26 @@ fn archived_location(page: &str, location: &str, ts: &str, mode: Mode) -> String
 }
 
 /// `mp_`: the copy rewritten to stay inside the archive.
-async fn rewritten(replay: &Arc<Replay>, chosen: &Entry, rec: archive::Record) -> Result<Response, ApiError> {
+async fn rewritten(
+    replay: &Arc<Replay>,
+    chosen: &Entry,
+    rec: archive::Record,
+) -> Result<Response, ApiError> {
     let status = replay_status(chosen, &rec);
     let ts = timestamp14(&chosen.at);
     let ctype = rec.header("content-type").map(str::to_string);
     let archived_type = ctype.as_deref().and_then(|m| HeaderValue::from_str(m).ok());
-    let page = Url::parse(&chosen.url).map_err(|_| ApiError::NotFound("this address cannot be replayed".into()))?;
+    let page = Url::parse(&chosen.url)
+        .map_err(|_| ApiError::NotFound("this address cannot be replayed".into()))?;
     let location = rec
         .header("location")
         .map(|l| archived_location(&chosen.url, l, &ts, Mode::Rewritten));
     let kind = if jinan_extract::page::is_html(ctype.as_deref(), &rec.body) {
         Some(true)
-    } else if ctype.as_deref().is_some_and(|m| m.to_ascii_lowercase().contains("text/css")) {
+    } else if ctype
+        .as_deref()
+        .is_some_and(|m| m.to_ascii_lowercase().contains("text/css"))
+    {
         Some(false)
     } else {
         None
@@ -328,7 +388,10 @@ pub async fn timemap(State(st): State<AppState>, req: Request) -> Result<Respons
     .await?;
     let original = list.last().map(|e| e.url.clone()).unwrap_or_default();
     Ok((
-        [(header::CONTENT_TYPE, HeaderValue::from_static("application/link-format"))],
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/link-format"),
+        )],
         memento::timemap(&original, &list),
     )
         .into_response())

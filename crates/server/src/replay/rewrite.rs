@@ -51,8 +51,18 @@ impl Context<'_> {
         match self.resolve(base, raw) {
             Some(u) if (self.archived)(&u) => Ok(format!("/web/{}/{}", self.timestamp, u)),
             Some(u) => Err(u.to_string()),
-            None => Err(raw.trim().to_string()),
+            None => Err(describe(base, raw)),
         }
+    }
+}
+
+/// How a cut address that is not a web address is named in the page: by its scheme only (a
+/// `javascript:` body is not kept, not even in an attribute).
+fn describe(base: &Url, raw: &str) -> String {
+    match base.join(raw.trim()) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") => u.to_string(),
+        Ok(u) => format!("a {}: address", u.scheme()),
+        Err(_) => "an unreadable address".to_string(),
     }
 }
 
@@ -116,8 +126,20 @@ pub fn html(page: &str, cx: &Context<'_>) -> Result<String, lol_html::errors::Re
             Ok(())
         }),
         element!("link[rel]", |el| {
-            let rel = el.get_attribute("rel").unwrap_or_default().to_ascii_lowercase();
-            let loads = ["preload", "prefetch", "preconnect", "dns-prefetch", "prerender", "modulepreload", "manifest", "import"];
+            let rel = el
+                .get_attribute("rel")
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            let loads = [
+                "preload",
+                "prefetch",
+                "preconnect",
+                "dns-prefetch",
+                "prerender",
+                "modulepreload",
+                "manifest",
+                "import",
+            ];
             if rel.split_ascii_whitespace().any(|r| loads.contains(&r)) {
                 el.remove();
             }
@@ -127,7 +149,17 @@ pub fn html(page: &str, cx: &Context<'_>) -> Result<String, lol_html::errors::Re
             let names: Vec<String> = el.attributes().iter().map(|a| a.name()).collect();
             for n in names {
                 if n.starts_with("on")
-                    || matches!(n.as_str(), "ping" | "srcdoc" | "srcset" | "imagesrcset" | "formaction" | "xlink:href" | "integrity" | "nonce")
+                    || matches!(
+                        n.as_str(),
+                        "ping"
+                            | "srcdoc"
+                            | "srcset"
+                            | "imagesrcset"
+                            | "formaction"
+                            | "xlink:href"
+                            | "integrity"
+                            | "nonce"
+                    )
                 {
                     el.remove_attribute(&n);
                 }
@@ -191,22 +223,18 @@ pub fn html(page: &str, cx: &Context<'_>) -> Result<String, lol_html::errors::Re
                     let _ = el.set_attribute(attr, &archived);
                 }
                 None => {
-                    let what = cx
-                        .resolve(&b, &v)
-                        .map_or_else(|| v.trim().to_string(), |u| u.to_string());
-                    mark_missing(el, attr, &what);
+                    mark_missing(el, attr, &describe(&b, &v));
                 }
             }
             Ok(())
         }));
     }
-    rewrite_str(
-        page,
-        RewriteStrSettings {
-            element_content_handlers: handlers,
-            ..RewriteStrSettings::new()
-        },
-    )
+    let settings = RewriteStrSettings {
+        element_content_handlers: handlers,
+        ..RewriteStrSettings::new()
+    };
+    let out = rewrite_str(page, settings);
+    out
 }
 
 /// Rewrites the addresses of a stylesheet (or a `style=` value): archived `url()` and `@import`
@@ -241,7 +269,9 @@ pub fn css(text: &str, base: &Url, cx: &Context<'_>) -> String {
             let close = text[open..].find(')').map_or(text.len(), |p| open + p);
             let inner = text[open..close].trim().trim_matches(['"', '\'']).trim();
             match cx.resource(base, inner) {
-                Some(archived) if !inner.is_empty() => out.push_str(&format!("url(\"{archived}\")")),
+                Some(archived) if !inner.is_empty() => {
+                    out.push_str(&format!("url(\"{archived}\")"))
+                }
                 _ => out.push_str("none"),
             }
             i = (close + 1).min(text.len());
@@ -277,7 +307,8 @@ mod tests {
 
     fn run(page: &str) -> String {
         let url = Url::parse("http://site.example/art/a.html").unwrap();
-        let archived = |u: &Url| u.host_str() == Some("site.example") && !u.path().contains("missing");
+        let archived =
+            |u: &Url| u.host_str() == Some("site.example") && !u.path().contains("missing");
         let cx = Context {
             page: &url,
             timestamp: "20240101000000",
@@ -288,23 +319,51 @@ mod tests {
 
     #[test]
     fn links_point_at_archived_copies_or_are_cut() {
-        let out = run(r#"<html><head></head><body><a href="b.html">b</a><a href="http://other.example/">o</a><a href="javascript:alert(1)">j</a><a href="#top">t</a><img src="/missing.png"><img src="/p.gif"></body></html>"#);
-        assert!(out.contains(r#"href="/web/20240101000000/http://site.example/art/b.html""#), "{out}");
-        assert!(out.contains(r#"data-jinan-missing="http://other.example/""#), "{out}");
-        assert!(!out.contains("javascript:"), "{out}");
+        let out = run(
+            r##"<html><head></head><body><a href="b.html">b</a><a href="http://other.example/">o</a><a href="javascript:alert(1)">j</a><a href="#top">t</a><img src="/missing.png"><img src="/p.gif"></body></html>"##,
+        );
+        assert!(
+            out.contains(r#"href="/web/20240101000000/http://site.example/art/b.html""#),
+            "{out}"
+        );
+        assert!(
+            out.contains(r#"data-jinan-missing="http://other.example/""#),
+            "{out}"
+        );
+        assert!(!out.contains("alert(1)"), "{out}");
         assert!(out.contains(r##"href="#top""##), "{out}");
-        assert!(out.contains(r#"src="/web/20240101000000mp_/http://site.example/p.gif""#), "{out}");
-        assert!(!out.contains("/missing.png\""), "{out}");
+        assert!(
+            out.contains(r#"src="/web/20240101000000mp_/http://site.example/p.gif""#),
+            "{out}"
+        );
+        assert!(!out.contains("src=\"/missing.png"), "{out}");
+        assert!(
+            out.contains(r#"data-jinan-missing="http://site.example/missing.png""#),
+            "{out}"
+        );
     }
 
     #[test]
     fn scripts_handlers_refresh_and_base_are_removed() {
-        let out = run(r#"<html><head><base href="http://evil.example/"><meta http-equiv="refresh" content="0;url=http://evil.example/"><script>alert(1)</script><script src="http://evil.example/x.js"></script></head><body onload="alert(2)"><div onclick="x()">d</div><form action="http://evil.example/post"><input></form><iframe src="http://evil.example/"></iframe><a href="c.html" ping="http://evil.example/ping">c</a></body></html>"#);
-        for bad in ["<script", "onload", "onclick", "refresh", "<base", "evil.example/post", "ping="] {
+        let out = run(
+            r#"<html><head><base href="http://evil.example/"><meta http-equiv="refresh" content="0;url=http://evil.example/"><script>alert(1)</script><script src="http://evil.example/x.js"></script></head><body onload="alert(2)"><div onclick="x()">d</div><form action="http://evil.example/post"><input></form><iframe src="http://evil.example/"></iframe><a href="c.html" ping="http://evil.example/ping">c</a></body></html>"#,
+        );
+        for bad in [
+            "<script",
+            "onload",
+            "onclick",
+            "refresh",
+            "<base",
+            "evil.example/post",
+            "ping=",
+        ] {
             assert!(!out.contains(bad), "{bad} left in {out}");
         }
         // The base pointed elsewhere, so relative links resolve against it and are not archived.
-        assert!(out.contains(r#"data-jinan-missing="http://evil.example/c.html""#), "{out}");
+        assert!(
+            out.contains(r#"data-jinan-missing="http://evil.example/c.html""#),
+            "{out}"
+        );
     }
 
     #[test]
@@ -322,8 +381,14 @@ mod tests {
             &cx,
         );
         assert!(!out.contains("evil.example"), "{out}");
-        assert!(out.contains("@import url(\"/web/2024mp_/http://site.example/css/b.css\");"), "{out}");
-        assert!(out.contains("url(\"/web/2024mp_/http://site.example/css/bg.png\") no-repeat"), "{out}");
+        assert!(
+            out.contains("@import url(\"/web/2024mp_/http://site.example/css/b.css\");"),
+            "{out}"
+        );
+        assert!(
+            out.contains("url(\"/web/2024mp_/http://site.example/css/bg.png\") no-repeat"),
+            "{out}"
+        );
         assert!(out.contains("background:none"), "{out}");
     }
 }

@@ -62,7 +62,9 @@ pub fn parse(rest: &str) -> Result<WebRequest, TargetError> {
         && !first.contains(['.', ':', '?'])
         && !after.is_empty();
     if !looks_like_stamp {
-        return Ok(WebRequest::TimeGate { url: target_url(rest)? });
+        return Ok(WebRequest::TimeGate {
+            url: target_url(rest)?,
+        });
     }
     let digits_end = first
         .find(|c: char| !c.is_ascii_digit())
@@ -135,7 +137,9 @@ fn last_day(year: i32, month: u32) -> u32 {
 pub fn target_url(raw: &str) -> Result<Url, TargetError> {
     let not = |why: String| TargetError::NotArchivable(why);
     if raw.is_empty() {
-        return Err(not("give an archived address: /web/<timestamp>/<url>".into()));
+        return Err(not(
+            "give an archived address: /web/<timestamp>/<url>".into()
+        ));
     }
     if raw.len() > MAX_URL_BYTES {
         return Err(not(format!(
@@ -150,9 +154,18 @@ pub fn target_url(raw: &str) -> Result<Url, TargetError> {
         .iter()
         .find_map(|p| lower.starts_with(p).then(|| &raw[p.len()..]))
     {
-        let scheme = if lower.starts_with("https") { "https" } else { "http" };
+        let scheme = if lower.starts_with("https") {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{rest}")
-    } else if raw.contains("://") || raw.split(['/', '?']).next().is_some_and(|h| h.contains(':') && !h.contains('.')) {
+    } else if raw.contains("://")
+        || raw
+            .split(['/', '?'])
+            .next()
+            .is_some_and(|h| h.contains(':') && !h.contains('.'))
+    {
         return Err(not(format!(
             "{raw:?} is not a web address this archive can hold (http or https only)"
         )));
@@ -229,12 +242,27 @@ mod tests {
         ));
         assert!(matches!(
             parse("20180101/http:/h.example/").unwrap(),
-            WebRequest::Memento { mode: Mode::Framed, .. }
+            WebRequest::Memento {
+                mode: Mode::Framed,
+                ..
+            }
         ));
-        assert!(matches!(parse("2018xx_/http://h/"), Err(TargetError::BadTimestamp(_))));
-        assert!(matches!(parse("2018/file:///etc/passwd"), Err(TargetError::NotArchivable(_))));
-        assert!(matches!(parse("2018/data:text/html,hi"), Err(TargetError::NotArchivable(_))));
-        assert!(matches!(parse("javascript:alert(1)"), Err(TargetError::NotArchivable(_))));
+        assert!(matches!(
+            parse("2018xx_/http://h/"),
+            Err(TargetError::BadTimestamp(_))
+        ));
+        assert!(matches!(
+            parse("2018/file:///etc/passwd"),
+            Err(TargetError::NotArchivable(_))
+        ));
+        assert!(matches!(
+            parse("2018/data:text/html,hi"),
+            Err(TargetError::NotArchivable(_))
+        ));
+        assert!(matches!(
+            parse("javascript:alert(1)"),
+            Err(TargetError::NotArchivable(_))
+        ));
     }
 
     #[test]
