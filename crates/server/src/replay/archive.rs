@@ -97,14 +97,11 @@ pub fn fingerprint(warc_dir: &Path) -> Result<Vec<(String, u64)>, Error> {
 /// Reads the record of the capture at `at`.
 pub fn read(warc_dir: &Path, at: &WarcLocation) -> Result<Record, Error> {
     let sc = jinan_corpus::read_capture(warc_dir, at)?;
+    let body = sc.body()?.into_owned();
     Ok(Record {
         status: sc.capture.status,
-        payload: sc.body.clone(),
-        body: sc.body,
-        headers: sc
-            .http_headers
-            .into_iter()
-            .filter(|(n, _)| !n.to_ascii_lowercase().starts_with("x-archive-orig-"))
-            .collect(),
+        payload: sc.payload,
+        body,
+        headers: sc.http_headers,
     })
 }
