@@ -331,6 +331,7 @@ impl Searcher {
             let d: TantivyDocument = searcher.doc(addr)?;
             let doc = schema::from_tantivy(fields, &d)?;
             let snippet = snippet::snippet(analyzer, units, &doc.article.title, &doc.article.body);
+            let archive_url = jinan_types::archive_url(&doc.article.url, &doc.captured_at);
             let a = doc.article;
             Ok::<Hit, Error>(Hit {
                 url: a.url,
@@ -341,6 +342,7 @@ impl Searcher {
                 score,
                 deleted_at: doc.deleted_at,
                 snippet,
+                archive_url,
             })
         };
         let hits: Vec<Hit> = match search_executor() {

@@ -153,7 +153,7 @@ fn results_view(
             @for hit in &r.hits {
                 li.hit {
                     div.htitle {
-                        a.title href=(safe_href(&hit.url)) { (if hit.title.trim().is_empty() { &hit.url } else { &hit.title }) }
+                        a.title href=(archive_href(&hit.archive_url)) title="the archived copy of this version" { (if hit.title.trim().is_empty() { &hit.url } else { &hit.title }) }
                         @if let Some(d) = hit.deleted_at {
                             " " span.deleted title="removed from the site; kept in the archive" {
                                 "deleted " (d.format("%Y-%m-%d"))
@@ -164,7 +164,7 @@ fn results_view(
                         @if let Some(d) = hit.date { time datetime=(d) { (d) } " · " }
                         @if let Some(c) = &hit.column { span.column { (c) } " · " }
                         span.lang { (hit.lang) } " · "
-                        span.url { (hit.url) }
+                        a.url.live href=(safe_href(&hit.url)) rel="noreferrer" title="the page on the live site" { (hit.url) }
                     }
                     p.snippet { (PreEscaped(safe_snippet(&hit.snippet))) }
                 }
@@ -293,6 +293,15 @@ fn safe_href(url: &str) -> &str {
         .to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         url
+    } else {
+        "#"
+    }
+}
+
+/// A hit's archived copy: a path on this server (`/web/...`), never anything else.
+fn archive_href(path: &str) -> &str {
+    if path.starts_with("/web/") {
+        path
     } else {
         "#"
     }

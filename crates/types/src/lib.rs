@@ -145,6 +145,16 @@ pub fn article_id(url: &str) -> String {
     format!("{h:016x}")
 }
 
+/// `YYYYMMDDhhmmss` (UTC) of a capture time: the timestamp of replay paths, TimeMaps and CDXJ.
+pub fn timestamp14(t: &DateTime<Utc>) -> String {
+    t.format("%Y%m%d%H%M%S").to_string()
+}
+
+/// Path of the archived copy of `url` captured at `t` on `jinan serve`: `/web/<14 digits>/<url>`.
+pub fn archive_url(url: &str, t: &DateTime<Utc>) -> String {
+    format!("/web/{}/{url}", timestamp14(t))
+}
+
 /// Order of search results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -224,6 +234,8 @@ pub struct Hit {
     pub deleted_at: Option<DateTime<Utc>>,
     /// HTML-escaped text with matches wrapped in `<b>`…`</b>`.
     pub snippet: String,
+    /// The archived copy of the version that was indexed ([`archive_url`]).
+    pub archive_url: String,
 }
 
 /// The answer to a [`SearchRequest`] (Search JSON of INTERFACE.md).
