@@ -336,8 +336,18 @@ pub fn stats_text(s: &Stats, out: &mut impl Write) -> std::io::Result<()> {
         .failures
         .iter()
         .map(|f| f.kind.width() + 4)
-        .chain(s.index.iter().flat_map(|i| i.by_column.keys()).map(|k| k.width() + 4))
-        .chain(s.index.iter().flat_map(|i| i.by_lang.keys()).map(|k| k.width() + 4))
+        .chain(
+            s.index
+                .iter()
+                .flat_map(|i| i.by_column.keys())
+                .map(|k| k.width() + 4),
+        )
+        .chain(
+            s.index
+                .iter()
+                .flat_map(|i| i.by_lang.keys())
+                .map(|k| k.width() + 4),
+        )
         .chain(c.pages_by_status.keys().map(|k| k.width() + 4))
         .max()
         .unwrap_or(0);
@@ -400,7 +410,12 @@ pub fn stats_text(s: &Stats, out: &mut impl Write) -> std::io::Result<()> {
     }
     writeln!(out, "index")?;
     let Some(i) = &s.index else {
-        return row(out, 2, "articles", "none: no index yet (run `jinan index`)".into());
+        return row(
+            out,
+            2,
+            "articles",
+            "none: no index yet (run `jinan index`)".into(),
+        );
     };
     row(
         out,
