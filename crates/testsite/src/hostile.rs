@@ -49,7 +49,8 @@ pub fn route(path: &str, req: &Request, host: &str) -> Option<Response> {
             frame_page(&o).into_bytes(),
         )),
         GBK_PAGE => {
-            let (bytes, _, _) = encoding_rs::GBK.encode(&gbk_page(&o));
+            let page = gbk_page(&o);
+            let (bytes, _, _) = encoding_rs::GBK.encode(&page);
             Some(html("text/html; charset=gbk", bytes.into_owned()))
         }
         STYLESHEET => Some(html(
