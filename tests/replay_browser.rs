@@ -259,7 +259,7 @@ async fn drive(
         wait_loaded(c, "/web/2").await?;
         let at = c.current_url().await.map_err(e("url"))?.to_string();
         c.clone()
-            .enter_frame(Some(0))
+            .enter_frame(0)
             .await
             .map_err(e("enter the archived document's frame"))?;
         let inner = c
@@ -327,10 +327,7 @@ async fn drive(
             .await
             .map_err(e("open a hit's archived copy"))?;
         wait_loaded(c, "/web/").await?;
-        c.clone()
-            .enter_frame(Some(0))
-            .await
-            .map_err(e("enter frame"))?;
+        c.clone().enter_frame(0).await.map_err(e("enter frame"))?;
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let shown = c

@@ -596,7 +596,7 @@ pub async fn serve_listener(
     let refresher = tokio::spawn(state.live.clone().refresh_loop());
     if let Some(r) = state.replay.clone() {
         // Read the capture index now, so that the first replay does not wait for it.
-        let _ = tokio::task::spawn_blocking(move || r.load());
+        drop(tokio::task::spawn_blocking(move || r.load()));
     }
     let router = app(state);
     let mut builder = Builder::new(TokioExecutor::new());

@@ -171,8 +171,7 @@ pub fn revisited<'a>(list: &'a [Entry], revisit: &Entry) -> Option<&'a Entry> {
     let same = |e: &&Entry| !e.revisit && e.digest.as_deref() == Some(digest);
     list.iter()
         .filter(same)
-        .filter(|e| e.at <= revisit.at)
-        .next_back()
+        .rfind(|e| e.at <= revisit.at)
         .or_else(|| list.iter().find(same))
 }
 

@@ -233,8 +233,7 @@ pub fn html(page: &str, cx: &Context<'_>) -> Result<String, lol_html::errors::Re
         element_content_handlers: handlers,
         ..RewriteStrSettings::new()
     };
-    let out = rewrite_str(page, settings);
-    out
+    rewrite_str(page, settings)
 }
 
 /// Rewrites the addresses of a stylesheet (or a `style=` value): archived `url()` and `@import`
