@@ -1,6 +1,6 @@
 //! Replay in a real browser (headless chromium through chromedriver): hostile archived pages run
 //! nothing and reach nothing outside the archive, and archived articles (English and Chinese)
-//! render, checked by screenshots that must not be blank. Without chromium the test fails, saying
+//! render, and so do their timelines, checked by screenshots that must not be blank. Without chromium the test fails, saying
 //! how to install it (scripts/setup.sh does).
 
 use std::io::{Read, Write};
@@ -355,6 +355,38 @@ async fn drive(
             .map_err(e("leave frame"))?;
         let png = c.screenshot().await.map_err(e("screenshot"))?;
         let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jinan-replay-{lang}.png"));
+        std::fs::write(&path, &png).map_err(e("save screenshot"))?;
+        check_not_blank(&png).map_err(|m| format!("screenshot {}: {m}", path.display()))?;
+        // The banner's timeline link, followed as a reader would: every capture of the URL.
+        c.find(fantoccini::Locator::Css("a[href^='/timeline?url=']"))
+            .await
+            .map_err(e("the banner's timeline link"))?
+            .click()
+            .await
+            .map_err(e("click the timeline link"))?;
+        wait_loaded(c, "/timeline?url=").await?;
+        let listed = c
+            .execute(
+                "return [document.body.innerText, document.querySelectorAll(\"a[href^='/web/']\").length]",
+                vec![],
+            )
+            .await
+            .map_err(e("timeline check"))?;
+        let captured_at = archive_url
+            .trim_start_matches("/web/")
+            .split('/')
+            .next()
+            .unwrap_or_default();
+        let year = captured_at.get(..4).unwrap_or_default();
+        if !listed[0].as_str().unwrap_or("").contains(year) || listed[1].as_u64().unwrap_or(0) == 0
+        {
+            return Err(format!(
+                "the timeline of {archive_url} lists no capture: {listed}"
+            ));
+        }
+        let png = c.screenshot().await.map_err(e("screenshot"))?;
+        let path =
+            Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jinan-timeline-{lang}.png"));
         std::fs::write(&path, &png).map_err(e("save screenshot"))?;
         check_not_blank(&png).map_err(|m| format!("screenshot {}: {m}", path.display()))?;
     }
