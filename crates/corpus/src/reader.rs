@@ -10,7 +10,6 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
 use jinan_types::{Capture, CaptureKind, WarcLocation};
 use serde::{Deserialize, Serialize};
 
