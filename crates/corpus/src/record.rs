@@ -326,7 +326,9 @@ pub(crate) fn read_member_head<R: BufRead>(
     };
     let mut dec = flate2::bufread::GzDecoder::new(&mut *r);
     let mut data = Vec::with_capacity(4096);
-    let mut buf = [0u8; 8192];
+    // Small steps: the heads are the first few hundred bytes of a record, and with a length hint
+    // nothing after them needs inflating.
+    let mut buf = [0u8; 2048];
     // Read until the WARC head has ended and `keep` block bytes are in (or the member ends); when
     // the member says its length, only until the block's HTTP head has ended too.
     let mut body_start: Option<usize> = None;
@@ -483,17 +485,13 @@ pub(crate) fn parse_fields<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(Str
 
 /// End of a header section: index where it ends and where the content starts.
 pub(crate) fn find_head_end(data: &[u8]) -> Option<(usize, usize)> {
-    let crlf = data
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| (i, i + 4));
-    let lf = data
-        .windows(2)
-        .position(|w| w == b"\n\n")
-        .map(|i| (i, i + 2));
-    match (crlf, lf) {
-        (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
-        (a, b) => a.or(b),
+    let crlf = memchr::memmem::find(data, b"\r\n\r\n");
+    // A bare-LF end counts only if it comes first: look for it before the CRLF end only.
+    let lf_zone = crlf.map_or(data, |i| &data[..(i + 1).min(data.len())]);
+    match (memchr::memmem::find(lf_zone, b"\n\n"), crlf) {
+        (Some(i), _) => Some((i, i + 2)),
+        (None, Some(i)) => Some((i, i + 4)),
+        (None, None) => None,
     }
 }
 
