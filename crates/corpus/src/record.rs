@@ -14,16 +14,35 @@ use sha1::{Digest, Sha1};
 /// Largest decoded record the reader accepts; bigger means damaged data (or a decompression bomb).
 pub(crate) const MAX_RECORD_BYTES: u64 = 1 << 30;
 
-/// The gzip extra subfield (RFC 1952 `FEXTRA`, id `JL`, 8 bytes little-endian) in which the
-/// writer stores each member's own compressed length, so that the capture index can jump from
-/// member to member and inflate only the heads instead of every record. Gzip readers ignore it;
-/// members without it (other tools' files, our older ones) are inflated to their end as before.
+/// The gzip extra subfield (RFC 1952 `FEXTRA`, id `JL`, 9 bytes: the member's compressed length,
+/// 8 bytes little-endian, then a code of its `WARC-Type`) in which the writer says what each
+/// member is, so that the capture index can jump from member to member, skip the records that are
+/// no captures without inflating them, and inflate only the heads of the others. Gzip readers
+/// ignore it; members without it (other tools' files, our older ones) are inflated as before.
 const LENGTH_SUBFIELD: [u8; 2] = *b"JL";
 /// Where the length sits in a member we write: 10 header bytes, `XLEN`, then `SI1 SI2 LEN`.
 const LENGTH_AT: usize = 16;
+/// The `WARC-Type` codes of the subfield's last byte.
+const TYPE_CODES: [(&str, u8); 8] = [
+    ("warcinfo", b'w'),
+    ("response", b's'),
+    ("resource", b'c'),
+    ("request", b'q'),
+    ("metadata", b'm'),
+    ("revisit", b'v'),
+    ("conversion", b'n'),
+    ("continuation", b't'),
+];
 
-/// The length a member starting with `start` says it has (our `JL` subfield), if it says one.
-fn member_len_hint(start: &[u8]) -> Option<u64> {
+/// What a member we wrote says of itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MemberHint {
+    len: u64,
+    warc_type: Option<&'static str>,
+}
+
+/// The hint of a member starting with `start` (our `JL` subfield), if it carries one.
+fn member_hint(start: &[u8]) -> Option<MemberHint> {
     const FEXTRA: u8 = 4;
     if start.len() < 12 || start[..3] != [0x1f, 0x8b, 8] || start[3] & FEXTRA == 0 {
         return None;
@@ -33,13 +52,57 @@ fn member_len_hint(start: &[u8]) -> Option<u64> {
     while sub.len() >= 4 {
         let len = u16::from_le_bytes([sub[2], sub[3]]) as usize;
         let data = sub.get(4..4 + len)?;
-        if sub[..2] == LENGTH_SUBFIELD && len == 8 {
-            let n = u64::from_le_bytes(data.try_into().ok()?);
-            return (n > 0).then_some(n);
+        if sub[..2] == LENGTH_SUBFIELD && (len == 8 || len == 9) {
+            let n = u64::from_le_bytes(data[..8].try_into().ok()?);
+            let warc_type = data
+                .get(8)
+                .and_then(|c| TYPE_CODES.iter().find(|(_, k)| k == c))
+                .map(|(t, _)| *t);
+            return (n > 0).then_some(MemberHint { len: n, warc_type });
         }
         sub = &sub[4 + len..];
     }
     None
+}
+
+/// The length a member starting with `start` says it has, if it says one.
+fn member_len_hint(start: &[u8]) -> Option<u64> {
+    member_hint(start).map(|h| h.len)
+}
+
+/// Skips the next member without inflating it when it says it is a record of a type not in
+/// `wanted`; true if it did. The skipped length is checked by what follows it (the next member or
+/// the end of the data).
+pub(crate) fn skip_member_unless<R: BufRead>(
+    r: &mut Counting<R>,
+    wanted: &[&str],
+) -> Result<bool, MemberError> {
+    let hint = match r.fill_buf() {
+        Ok(start) => member_hint(start),
+        Err(e) => return Err(MemberError::Io(e)),
+    };
+    let Some(MemberHint {
+        len,
+        warc_type: Some(t),
+    }) = hint
+    else {
+        return Ok(false);
+    };
+    if wanted.contains(&t) {
+        return Ok(false);
+    }
+    let done = io::copy(&mut (&mut *r).take(len), &mut io::sink()).map_err(MemberError::Io)?;
+    if done < len {
+        return Err(MemberError::Truncated("member ends early".into()));
+    }
+    match r.fill_buf() {
+        Ok([]) => Ok(true),
+        Ok(next) if next.len() < 2 || next[..2] == [0x1f, 0x8b] => Ok(true),
+        Ok(_) => Err(MemberError::Invalid(
+            "gzip member length field: no member follows".into(),
+        )),
+        Err(e) => Err(MemberError::Io(e)),
+    }
 }
 
 /// `sha1:` + base32 digest of `bytes`, the form of `WARC-Payload-Digest` and `WARC-Block-Digest`.
@@ -145,10 +208,17 @@ impl RecordBuilder {
             sha1_digest(&self.block)
         ));
         head.push_str(&format!("Content-Length: {}\r\n\r\n", self.block.len()));
-        let mut extra = Vec::with_capacity(12);
+        let code = self
+            .headers
+            .iter()
+            .find(|(n, _)| *n == "WARC-Type")
+            .and_then(|(_, t)| TYPE_CODES.iter().find(|(name, _)| name == t))
+            .map(|(_, c)| *c);
+        let mut extra = Vec::with_capacity(13);
         extra.extend_from_slice(&LENGTH_SUBFIELD);
-        extra.extend_from_slice(&8u16.to_le_bytes());
+        extra.extend_from_slice(&(8 + u16::from(code.is_some())).to_le_bytes());
         extra.extend_from_slice(&[0; 8]);
+        extra.extend(code);
         let mut enc = flate2::GzBuilder::new().extra(extra).write(
             Vec::with_capacity(self.block.len() / 3 + 512),
             Compression::new(6),
@@ -692,7 +762,13 @@ mod tests {
     #[test]
     fn members_say_their_length_and_the_head_reader_jumps_by_it() {
         let ours = response_member(200_000);
-        assert_eq!(member_len_hint(&ours), Some(ours.len() as u64));
+        assert_eq!(
+            member_hint(&ours),
+            Some(MemberHint {
+                len: ours.len() as u64,
+                warc_type: Some("response")
+            })
+        );
         let plain = without_hint(&ours);
         assert_eq!(member_len_hint(&plain), None);
         // ours, plain, ours: every head found at its offset, whichever way its end is found.
@@ -708,6 +784,38 @@ mod tests {
         }
         let (a, b) = (ours.len() as u64, plain.len() as u64);
         assert_eq!(offsets, vec![(0, a), (a, b), (a + b, a)]);
+    }
+
+    #[test]
+    fn records_that_are_no_captures_are_skipped_uninflated() {
+        let meta = RecordBuilder::new("metadata", "<urn:uuid:m>", &Utc::now())
+            .header("WARC-Target-URI", "http://a/x.html")
+            .block("application/warc-fields", b"via: http://a/\r\n".to_vec())
+            .gzip()
+            .unwrap();
+        let ours = response_member(50_000);
+        let mut file = meta.clone();
+        file.extend_from_slice(&ours);
+        let mut r = Counting::new(&file[..], 0);
+        assert!(skip_member_unless(&mut r, &["response", "revisit"]).unwrap());
+        assert_eq!(r.pos(), meta.len() as u64);
+        assert!(!skip_member_unless(&mut r, &["response", "revisit"]).unwrap());
+        assert_eq!(r.pos(), meta.len() as u64);
+        let h = read_member_head(&mut r, 1024).unwrap().unwrap();
+        assert_eq!(
+            (h.offset, h.compressed_len),
+            (meta.len() as u64, ours.len() as u64)
+        );
+        // Without the hint nothing is skipped.
+        let plain = without_hint(&meta);
+        let mut r = Counting::new(&plain[..], 0);
+        assert!(!skip_member_unless(&mut r, &["response"]).unwrap());
+        // A torn skipped member is torn.
+        let mut r = Counting::new(&meta[..meta.len() - 3], 0);
+        assert!(matches!(
+            skip_member_unless(&mut r, &["response"]),
+            Err(MemberError::Truncated(_))
+        ));
     }
 
     #[test]
