@@ -10,3 +10,4 @@ mod history;
 mod index;
 mod ingest;
 mod slice;
+mod workbench;

@@ -11,7 +11,7 @@ use crate::output;
 use crate::progress::Progress;
 use anyhow::Context;
 use jinan_ingest::IndexSummary;
-use jinan_types::{Stats, MAX_LIMIT};
+use jinan_types::Stats;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -47,6 +47,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Search(args) => search(&places, args, &config.search),
         Command::Serve(args) => serve(&places, args, &config.serve),
         Command::Export(args) => export(&places, args),
+        Command::Trend(args) => crate::research::trend(&open_searcher(&places.index)?, args),
+        Command::Watch(args) => crate::watch::run(&places.corpus, &places.index, args),
+        Command::Dups(args) => crate::research::dups(&open_searcher(&places.index)?, args),
         Command::History(args) => history(&places, args),
         Command::Stats(args) => stats_cmd(&places, args),
     }
@@ -162,14 +165,18 @@ fn ingest(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
     let _index_lock = RunLock::acquire(&places.index, "ingest")?;
     let crawl = run_crawl(places, &cfg)?;
     let index = run_index(places, false)?;
+    let watches = crate::watch::report(&places.corpus, &places.index)?;
     let mut out = std::io::stdout().lock();
     match args.format.unwrap_or(SummaryFormat::Text) {
         SummaryFormat::Json => writeln!(
             out,
             "{}",
-            serde_json::json!({"crawl": crawl, "index": index})
+            serde_json::json!({"crawl": crawl, "index": index, "watches": watches})
         )?,
-        SummaryFormat::Text => writeln!(out, "{}", output::ingest_line(&crawl, &index))?,
+        SummaryFormat::Text => {
+            writeln!(out, "{}", output::ingest_line(&crawl, &index))?;
+            crate::watch::report_text(&watches, &mut out)?;
+        }
     }
     reached_something(&crawl)
 }
@@ -296,11 +303,15 @@ fn reject_blank(options: &[(&str, &Option<String>)]) -> anyhow::Result<()> {
 
 fn search(places: &Places, args: SearchArgs, file: &flags::SearchConfigFile) -> anyhow::Result<()> {
     reject_blank(&[("--column", &args.column)])?;
+    // The command line has no upper limit: `all`, or any number (the shared rules cap the API).
+    let limit = args
+        .limit
+        .or(file.limit.map(flags::SearchLimit::Count))
+        .unwrap_or(flags::SearchLimit::Count(
+            jinan_index::params::DEFAULT_LIMIT,
+        ));
     let req = jinan_types::SearchRequest {
-        limit: args
-            .limit
-            .or(file.limit)
-            .unwrap_or(jinan_index::params::DEFAULT_LIMIT),
+        limit: jinan_index::params::DEFAULT_LIMIT,
         offset: args.offset.unwrap_or(0),
         from: args.from,
         to: args.to,
@@ -308,16 +319,32 @@ fn search(places: &Places, args: SearchArgs, file: &flags::SearchConfigFile) -> 
         lang: args.lang,
         live: args.live,
         sort: args.sort.or(file.sort).unwrap_or_default(),
+        facets: args.facets,
+        collapse: !args.no_collapse,
         ..jinan_types::SearchRequest::new(args.query.clone())
     };
-    let req = jinan_index::checked(req).map_err(|e| usage(e.to_string()))?;
-    debug_assert!(req.limit <= MAX_LIMIT);
+    let mut req = jinan_index::checked(req).map_err(|e| usage(e.to_string()))?;
+    let all = match limit {
+        flags::SearchLimit::All => true,
+        flags::SearchLimit::Count(0) => {
+            return Err(usage("--limit must be at least 1 (or `all`)"));
+        }
+        flags::SearchLimit::Count(n) => {
+            req.limit = n;
+            false
+        }
+    };
     let searcher = open_searcher(&places.index)?;
-    let results = searcher.search(&req)?;
     let format = args.format.or(file.format).unwrap_or(SearchFormat::Text);
-    let mut out = std::io::stdout().lock();
+    if all {
+        let stream = searcher.stream(&req)?;
+        return crate::full::write_all(&req, stream, format);
+    }
+    let results = searcher.search_unbounded(&req)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         SearchFormat::Json => writeln!(out, "{}", serde_json::to_string(&results)?)?,
+        SearchFormat::Jsonl => output::search_jsonl(&results, &mut out)?,
         SearchFormat::Csv => output::search_csv(&results, &mut out)?,
         SearchFormat::Text => output::search_text(&results, &mut out)?,
     }

@@ -49,6 +49,12 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write every article (latest version of each URL) to stdout
     Export(ExportArgs),
+    /// Matching articles per year or month, against all articles of the period
+    Trend(crate::research::TrendArgs),
+    /// Saved searches: each `ingest` reports their new matches
+    Watch(crate::watch::WatchArgs),
+    /// Groups of near-identical articles (the same text republished)
+    Dups(crate::research::DupsArgs),
     /// List every capture of a URL
     History(HistoryArgs),
     /// Pages fetched, articles indexed, failures, sizes
@@ -111,9 +117,9 @@ pub struct ExtractArgs {
 pub struct SearchArgs {
     /// The query: words (ANDed), "phrases", OR, NOT, -word, title:, body:, prefix*
     pub query: String,
-    /// Hits per page [default: 10, at most 100]
-    #[arg(long, value_name = "N")]
-    pub limit: Option<usize>,
+    /// Hits per page, or `all` (every hit, written as found, in index order) [default: 10]
+    #[arg(long, value_name = "N|all", value_parser = parse_limit)]
+    pub limit: Option<SearchLimit>,
     /// Hits to skip
     #[arg(long, value_name = "N")]
     pub offset: Option<usize>,
@@ -135,8 +141,32 @@ pub struct SearchArgs {
     /// relevance or date (newest first)
     #[arg(long)]
     pub sort: Option<jinan_types::Sort>,
+    /// Also count all hits per column, language and year
+    #[arg(long)]
+    pub facets: bool,
+    /// Show near-identical copies as hits of their own instead of folding them into the first
+    #[arg(long)]
+    pub no_collapse: bool,
     #[arg(long, value_enum)]
     pub format: Option<SearchFormat>,
+}
+
+/// `--limit`: a number of hits, or every hit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchLimit {
+    All,
+    Count(usize),
+}
+
+/// Reads `--limit`: `all` or a whole number.
+fn parse_limit(s: &str) -> Result<SearchLimit, String> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(SearchLimit::All);
+    }
+    s.parse::<usize>()
+        .map(SearchLimit::Count)
+        .map_err(|_| format!("expected a whole number or `all`, not {s:?}"))
 }
 
 #[derive(Args, Debug)]
@@ -183,6 +213,8 @@ pub struct StatsArgs {
 pub enum SearchFormat {
     Text,
     Json,
+    /// One hit object per line.
+    Jsonl,
     Csv,
 }
 

@@ -3,10 +3,13 @@
 
 mod commands;
 mod flags;
+mod full;
 mod lock;
 mod messages;
 mod output;
 mod progress;
+mod research;
+mod watch;
 
 use clap::Parser;
 use std::process::ExitCode;
