@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Installs what the tests need beyond the Rust toolchain: Python's warcio (WARC read-back checks)
-# and Debian's chromium + chromedriver (the search page's browser test). Idempotent and quiet when
-# everything is already there.
+# Installs what the tests need beyond the Rust toolchain: Python's warcio, pywb, cdxj-indexer and
+# wacz (the standard WARC tools the archive is checked with) and Debian's chromium +
+# chromedriver (the search page's browser test). Idempotent and quiet when everything is there.
 set -euo pipefail
 
-if ! python3 -c 'import warcio' 2>/dev/null; then
-  echo "setup: installing warcio (pip)" >&2
-  python3 -m pip install --quiet --disable-pip-version-check warcio
+# warcio (read-back and `warcio check`), pywb (replay), cdxj-indexer (index comparison), wacz
+# (py-wacz: `wacz validate`).
+need=""
+python3 -c 'import warcio' 2>/dev/null || need="$need warcio"
+python3 -c 'import pywb' 2>/dev/null || need="$need pywb"
+python3 -c 'import cdxj_indexer' 2>/dev/null || need="$need cdxj-indexer"
+python3 -c 'import wacz' 2>/dev/null || need="$need wacz"
+if [ -n "$need" ]; then
+  echo "setup: installing$need (pip)" >&2
+  # shellcheck disable=SC2086
+  python3 -m pip install --quiet --disable-pip-version-check $need
 fi
 
 if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then

@@ -297,3 +297,42 @@ fn no_color_turns_off_bold_on_a_terminal() {
     assert!(run(false).contains("\x1b[1m"), "no bold on a terminal");
     assert!(!run(true).contains("\x1b["), "NO_COLOR ignored");
 }
+
+/// Where an option's value comes from: a flag, else the environment, else `jinan.toml`, else the
+/// default (`serve` names the address it could not use, so the winner shows in the error line).
+#[test]
+fn options_come_from_flags_then_environment_then_the_file() {
+    let ws = Workspace::new();
+    let run = |args: &[&str], env: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_jinan"));
+        cmd.current_dir(ws.dir.path())
+            .args(args)
+            .env_remove("JINAN_CORPUS")
+            .env_remove("JINAN_INDEX")
+            .env_remove("JINAN_ADDR");
+        if let Some(v) = env {
+            cmd.env("JINAN_ADDR", v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        stderr(&out)
+    };
+    std::fs::write(
+        ws.dir.path().join("jinan.toml"),
+        "corpus = \"corpus-from-file\"\n[serve]\naddr = \"addr-from-file\"\n",
+    )
+    .unwrap();
+    assert!(run(&["serve"], None).contains("addr-from-file"));
+    assert!(run(&["serve"], Some("addr-from-env")).contains("addr-from-env"));
+    let flag = run(
+        &["serve", "--addr", "addr-from-flag"],
+        Some("addr-from-env"),
+    );
+    assert!(flag.contains("addr-from-flag"), "{flag}");
+    assert!(run(&["stats"], None).contains("corpus-from-file"));
+    let flag = run(&["stats", "--corpus", "corpus-from-flag"], None);
+    assert!(flag.contains("corpus-from-flag"), "{flag}");
+    // Without the file, the default.
+    std::fs::remove_file(ws.dir.path().join("jinan.toml")).unwrap();
+    assert!(run(&["stats"], None).contains("no corpus at corpus"));
+}

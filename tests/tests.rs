@@ -1,8 +1,10 @@
 //! End-to-end tests of the built `jinan` binary against the fixture site served on loopback.
 //! One test binary (as ripgrep does); modules by theme; shared helpers in `util`.
 
+mod pywb;
 mod util;
 
+mod archive;
 mod cli;
 mod crawl;
 mod drill;

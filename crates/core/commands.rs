@@ -2,8 +2,8 @@
 //! libraries, print results to stdout.
 
 use crate::flags::{
-    self, ArticleFormat, Cli, Command, CrawlArgs, ExportArgs, ExtractArgs, HistoryArgs, SearchArgs,
-    SearchFormat, ServeArgs, StatsArgs, SummaryFormat, TextOrJson,
+    self, ArticleFormat, Cli, Command, Config, CrawlArgs, ExportArgs, ExtractArgs, HistoryArgs,
+    SearchArgs, SearchFormat, ServeArgs, StatsArgs, SummaryFormat, TextOrJson,
 };
 use crate::lock::RunLock;
 use crate::messages::{self, usage};
@@ -23,35 +23,39 @@ struct Places {
     index: PathBuf,
 }
 
-pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = flags::load_config(cli.config.as_deref())?;
-    let places = Places {
-        corpus: cli
-            .corpus
-            .or(config.corpus.clone())
-            .unwrap_or_else(|| "corpus".into()),
-        index: cli
-            .index
-            .or(config.index.clone())
-            .unwrap_or_else(|| "index".into()),
-    };
+pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    let flags::Places { corpus, index } = config.apply(cli.places, matches, None)?;
+    let places = Places { corpus, index };
+    // The subcommand's own matches say which of its options came from a flag or the environment.
+    let sub = matches.subcommand().map(|(_, m)| m).unwrap_or(matches);
+    let table = cli.command.table();
     match cli.command {
-        Command::Crawl(args) => crawl(&places, args.merged(&config.crawl)),
+        Command::Crawl(args) => crawl(&places, config.apply(args, sub, table)?),
         Command::Index(args) => {
             let _lock = RunLock::acquire(&places.index, "index")?;
             let summary = run_index(&places, args.rebuild)?;
-            print_index_summary(&summary, args.format.unwrap_or(SummaryFormat::Text))
+            print_index_summary(&summary, args.format)
         }
-        Command::Ingest(args) => ingest(&places, args.merged(&config.crawl)),
+        Command::Ingest(args) => ingest(&places, config.apply(args, sub, table)?),
         Command::Extract(args) => extract(args),
-        Command::Search(args) => search(&places, args, &config.search),
-        Command::Serve(args) => serve(&places, args, &config.serve),
-        Command::Export(args) => export(&places, args),
+        Command::Search(mut args) => {
+            args.options = config.apply(args.options, sub, table)?;
+            search(&places, args)
+        }
+        Command::Serve(args) => serve(&places, config.apply(args, sub, table)?),
+        Command::Export(args) => export(&places, config.apply(args, sub, table)?),
         Command::Trend(args) => crate::research::trend(&open_searcher(&places.index)?, args),
         Command::Watch(args) => crate::watch::run(&places.corpus, &places.index, args),
         Command::Dups(args) => crate::research::dups(&open_searcher(&places.index)?, args),
-        Command::History(args) => history(&places, args),
-        Command::Stats(args) => stats_cmd(&places, args),
+        Command::History(mut args) => {
+            args.options = config.apply(args.options, sub, table)?;
+            history(&places, args)
+        }
+        Command::Stats(args) => stats_cmd(&places, config.apply(args, sub, table)?),
+        Command::Verify(args) => {
+            crate::handover::verify(&places.corpus, args.format == TextOrJson::Json)
+        }
     }
 }
 
@@ -79,13 +83,10 @@ fn crawl_config(args: &CrawlArgs) -> anyhow::Result<jinan_crawler::CrawlConfig> 
             .map(|h| h.to_ascii_lowercase())
             .collect();
     }
-    if let Some(n) = args.max_pages {
-        cfg.max_pages = Some(n);
-    }
-    if let Some(d) = args.max_depth {
-        cfg.max_depth = d;
-    }
-    if let Some(c) = args.concurrency {
+    cfg.max_pages = args.max_pages;
+    cfg.max_depth = args.max_depth;
+    {
+        let c = args.concurrency;
         if c == 0 || c > 1024 {
             return Err(usage(format!(
                 "--concurrency must be between 1 and 1024, not {c}"
@@ -93,7 +94,8 @@ fn crawl_config(args: &CrawlArgs) -> anyhow::Result<jinan_crawler::CrawlConfig> 
         }
         cfg.concurrency = c;
     }
-    if let Some(r) = args.rate {
+    {
+        let r = args.rate;
         if !r.is_finite() || r < 0.0 {
             return Err(usage(format!(
                 "--rate must be 0 (unlimited) or a positive number, not {r}"
@@ -101,7 +103,8 @@ fn crawl_config(args: &CrawlArgs) -> anyhow::Result<jinan_crawler::CrawlConfig> 
         }
         cfg.rate = r;
     }
-    if let Some(t) = args.timeout {
+    {
+        let t = args.timeout;
         if !t.is_finite() || t <= 0.0 || t > 86_400.0 {
             return Err(usage(format!(
                 "--timeout must be a positive number of seconds, not {t}"
@@ -109,11 +112,27 @@ fn crawl_config(args: &CrawlArgs) -> anyhow::Result<jinan_crawler::CrawlConfig> 
         }
         cfg.timeout = Duration::from_secs_f64(t);
     }
-    if let Some(ua) = &args.user_agent {
+    {
+        let ua = &args.user_agent;
         if ua.trim().is_empty() || ua.chars().any(|c| c.is_control()) {
             return Err(usage("--user-agent must be non-empty printable text"));
         }
         cfg.user_agent = ua.clone();
+    }
+    let text = |flag: &str, v: &Option<String>| -> anyhow::Result<Option<String>> {
+        match v {
+            Some(v) if v.trim().is_empty() || v.chars().any(|c| c.is_control()) => {
+                Err(usage(format!("{flag} must be non-empty printable text")))
+            }
+            Some(v) => Ok(Some(v.trim().to_string())),
+            None => Ok(None),
+        }
+    };
+    if let Some(op) = text("--operator", &args.operator)? {
+        cfg.operator = Some(op);
+    }
+    if let Some(c) = text("--collection", &Some(args.collection.clone()))? {
+        cfg.collection = c;
     }
     Ok(cfg)
 }
@@ -143,7 +162,7 @@ fn crawl(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
     let _lock = RunLock::acquire(&places.corpus, "crawl")?;
     let summary = run_crawl(places, &cfg)?;
     let mut out = std::io::stdout().lock();
-    match args.format.unwrap_or(SummaryFormat::Text) {
+    match args.format {
         SummaryFormat::Json => writeln!(out, "{}", serde_json::to_string(&summary)?)?,
         SummaryFormat::Text => writeln!(out, "{}", output::crawl_line(&summary))?,
     }
@@ -167,7 +186,7 @@ fn ingest(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
     let index = run_index(places, false)?;
     let watches = crate::watch::report(&places.corpus, &places.index)?;
     let mut out = std::io::stdout().lock();
-    match args.format.unwrap_or(SummaryFormat::Text) {
+    match args.format {
         SummaryFormat::Json => writeln!(
             out,
             "{}",
@@ -301,30 +320,24 @@ fn reject_blank(options: &[(&str, &Option<String>)]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn search(places: &Places, args: SearchArgs, file: &flags::SearchConfigFile) -> anyhow::Result<()> {
-    reject_blank(&[("--column", &args.column)])?;
-    // The command line has no upper limit: `all`, or any number (the shared rules cap the API).
-    let limit = args
-        .limit
-        .or(file.limit.map(flags::SearchLimit::Count))
-        .unwrap_or(flags::SearchLimit::Count(
-            jinan_index::params::DEFAULT_LIMIT,
-        ));
+fn search(places: &Places, args: SearchArgs) -> anyhow::Result<()> {
+    let o = args.options;
+    reject_blank(&[("--column", &o.column)])?;
     let req = jinan_types::SearchRequest {
         limit: jinan_index::params::DEFAULT_LIMIT,
-        offset: args.offset.unwrap_or(0),
-        from: args.from,
-        to: args.to,
-        column: args.column,
-        lang: args.lang,
-        live: args.live,
-        sort: args.sort.or(file.sort).unwrap_or_default(),
-        facets: args.facets,
-        collapse: !args.no_collapse,
-        ..jinan_types::SearchRequest::new(args.query.clone())
+        offset: o.offset,
+        from: o.from,
+        to: o.to,
+        column: o.column,
+        lang: o.lang,
+        live: o.live,
+        sort: o.sort,
+        facets: o.facets,
+        collapse: !o.no_collapse,
+        ..jinan_types::SearchRequest::new(args.query)
     };
     let mut req = jinan_index::checked(req).map_err(|e| usage(e.to_string()))?;
-    let all = match limit {
+    let all = match o.limit {
         flags::SearchLimit::All => true,
         flags::SearchLimit::Count(0) => {
             return Err(usage("--limit must be at least 1 (or `all`)"));
@@ -335,7 +348,8 @@ fn search(places: &Places, args: SearchArgs, file: &flags::SearchConfigFile) -> 
         }
     };
     let searcher = open_searcher(&places.index)?;
-    let format = args.format.or(file.format).unwrap_or(SearchFormat::Text);
+    // The command line has no upper limit: `all`, or any number (the shared rules cap the API).
+    let format = o.format;
     if all {
         let stream = searcher.stream(&req)?;
         return crate::full::write_all(&req, stream, format);
@@ -352,11 +366,8 @@ fn search(places: &Places, args: SearchArgs, file: &flags::SearchConfigFile) -> 
     Ok(())
 }
 
-fn serve(places: &Places, args: ServeArgs, file: &flags::ServeConfigFile) -> anyhow::Result<()> {
-    let addr_text = args
-        .addr
-        .or_else(|| file.addr.clone())
-        .unwrap_or_else(|| "127.0.0.1:7700".into());
+fn serve(places: &Places, args: ServeArgs) -> anyhow::Result<()> {
+    let addr_text = args.addr;
     let addr: std::net::SocketAddr = addr_text.parse().map_err(|_| {
         usage(format!(
             "bad --addr {addr_text:?}: expected HOST:PORT, e.g. 127.0.0.1:7700"
@@ -375,10 +386,7 @@ fn serve(places: &Places, args: ServeArgs, file: &flags::ServeConfigFile) -> any
         corpus_dir: places.corpus.clone(),
         addr,
         stats: stats_fn,
-        cache_entries: args
-            .cache
-            .or(file.cache)
-            .unwrap_or(jinan_server::CACHED_ANSWERS),
+        cache_entries: args.cache,
     };
     // Announced once the address is bound: a busy port fails before anything is printed.
     let announce = |bound: std::net::SocketAddr| {
@@ -411,6 +419,14 @@ async fn shutdown_signal() {
 }
 
 fn export(places: &Places, args: ExportArgs) -> anyhow::Result<()> {
+    if args.format == flags::ExportFormat::Cdxj {
+        return crate::handover::export_cdxj(&places.corpus);
+    }
+    if args.format != flags::ExportFormat::Wacz && args.output.is_some() {
+        return Err(usage(
+            "--output is for --format wacz (other formats go to stdout)",
+        ));
+    }
     let searcher = open_searcher(&places.index)?;
     let docs = searcher.documents()?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -421,6 +437,11 @@ fn export(places: &Places, args: ExportArgs) -> anyhow::Result<()> {
         flags::ExportFormat::Jsonl => output::export_jsonl(docs, &mut out)?,
         flags::ExportFormat::Csv => output::export_csv(docs, &mut out)?,
         flags::ExportFormat::Bulk => output::export_bulk(docs, &args.bulk_index, &mut out)?,
+        flags::ExportFormat::Wacz => {
+            crate::handover::export_wacz(&places.corpus, docs.collect(), args.output.as_deref())?
+        }
+        // Written above, from the WARC files alone.
+        flags::ExportFormat::Cdxj => {}
     }
     out.flush()?;
     Ok(())
@@ -436,13 +457,13 @@ fn history(places: &Places, args: HistoryArgs) -> anyhow::Result<()> {
         e if e.is_bad_input() => usage(e.to_string()),
         e => anyhow::Error::new(e).context("reading the history"),
     })?;
-    let diff = if args.diff {
+    let diff = if args.options.diff {
         Some(h.diff(None, None)?)
     } else {
         None
     };
     let mut out = std::io::stdout().lock();
-    match args.format {
+    match args.options.format {
         TextOrJson::Json => {
             let mut v = serde_json::to_value(&h)?;
             if let Some(d) = &diff {

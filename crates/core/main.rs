@@ -4,6 +4,7 @@
 mod commands;
 mod flags;
 mod full;
+mod handover;
 mod lock;
 mod messages;
 mod output;
@@ -11,7 +12,6 @@ mod progress;
 mod research;
 mod watch;
 
-use clap::Parser;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -20,8 +20,8 @@ fn main() -> ExitCode {
         .iter()
         .map(|a| a.to_string_lossy().into_owned())
         .collect();
-    let cli = match flags::Cli::try_parse_from(&raw) {
-        Ok(cli) => cli,
+    let (cli, matches) = match flags::parse_from(&raw) {
+        Ok(parsed) => parsed,
         Err(e) => {
             use clap::error::ErrorKind;
             if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion)
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
         }
     };
     init_logging();
-    match commands::run(cli) {
+    match commands::run(cli, &matches) {
         Ok(()) => ExitCode::SUCCESS,
         // A closed stdout (`jinan export | head -1`) means the reader has all it wants.
         Err(err) if messages::is_broken_pipe(&err) => ExitCode::SUCCESS,

@@ -26,6 +26,9 @@ pub enum Error {
         offset: u64,
         reason: String,
     },
+    /// A stored body whose content coding cannot be undone (damaged, unsupported, or too large).
+    #[error("cannot decode {coding} body: {reason}")]
+    Undecodable { coding: String, reason: String },
     /// A WARC file name that does not belong to this corpus.
     #[error("not a WARC file of this corpus: {0}")]
     BadFileName(String),

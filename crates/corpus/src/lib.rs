@@ -5,27 +5,35 @@
 //! be read from its byte offset), [`CaptureReader`] follows the archive from a [`Cursor`],
 //! [`read_capture`] reads one capture at a [`WarcLocation`], and [`repair`] cuts off a record torn by
 //! a crash. [`captures_of`] lists every capture of one page (by its [`canon`] key), oldest first:
-//! the archive is the truth `history`, the API and the timeline read.
+//! the archive is the truth `history`, the API and the timeline read. [`StoredCapture::body`]
+//! (through [`decode_body`]) undoes the content coding of a stored body; [`CaptureIndex`] lists
+//! every capture as a CDXJ [`IndexEntry`].
 //!
 //! Why not the `warc` crate: it compresses a whole file as a single gzip stream and does not report
 //! compressed offsets, so records could not be read from an offset; the format needed here is small
 //! enough to write directly on `flate2`.
 
 pub mod canon;
+mod cdx;
 mod error;
+mod payload;
 mod reader;
 mod record;
+mod surt;
 mod writer;
 
 use std::path::{Path, PathBuf};
 
+pub use cdx::{CaptureIndex, IndexEntry};
 pub use error::{Error, Result};
 pub use jinan_types::{Capture, CaptureKind, WarcLocation};
+pub use payload::{decode_body, header_value, unchunk, MAX_BODY_BYTES};
 pub use reader::{
     read_capture, repair, warc_files, CaptureReader, Cursor, Repair, StoredCapture, WarcRecords,
 };
 pub use record::{sha1_digest, WarcRecord};
-pub use writer::{Fetch, Revisit, WarcWriter, PROFILE_SERVER_NOT_MODIFIED};
+pub use surt::surt;
+pub use writer::{host_name, Fetch, Revisit, WarcInfo, WarcWriter, PROFILE_SERVER_NOT_MODIFIED};
 
 /// `DIR/warc`: the WARC folder of a corpus.
 pub fn warc_dir(corpus_dir: &Path) -> PathBuf {

@@ -5,6 +5,7 @@
 //! ever points at the end of a complete capture group: after a crash, [`repair`] cuts a torn group
 //! off at or after that point, never before it, and new data always goes to a new file.
 
+use std::borrow::Cow;
 use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,10 @@ use jinan_types::{Capture, CaptureKind, WarcLocation};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::record::{parse_fields, parse_http, read_member, Counting, MemberError, WarcRecord};
+use crate::record::{
+    parse_fields, parse_http, read_member, Counting, HttpHead, MemberError, WarcRecord,
+};
+use crate::writer::PROFILE_SERVER_NOT_MODIFIED;
 
 /// WARC file names of the corpus in `warc_dir`, sorted (which is capture order). A missing folder
 /// has none.
@@ -54,15 +58,36 @@ pub struct Cursor {
     pub offset: u64,
 }
 
-/// One capture read back: the capture facts, its HTTP response headers and its (decoded) body.
+/// One capture read back: the capture facts, its HTTP response headers and its payload as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredCapture {
     pub capture: Capture,
+    /// The HTTP response headers as stored (empty for a revisit without an HTTP head).
     pub http_headers: Vec<(String, String)>,
-    /// Empty for a revisit.
-    pub body: Vec<u8>,
+    /// The entity body as stored: `Content-Encoding` kept, chunked framing undone when the record
+    /// holds it chunked. Empty for a revisit. [`StoredCapture::body`] decodes it.
+    pub payload: Vec<u8>,
     /// `WARC-Record-ID` of the response or revisit record.
     pub record_id: String,
+}
+
+impl StoredCapture {
+    /// First HTTP response header of that name (case-insensitive).
+    pub fn http_header(&self, name: &str) -> Option<&str> {
+        crate::payload::header_value(&self.http_headers, name)
+    }
+
+    /// The body with its content coding undone: what extraction, history and search read. A
+    /// body cut at the crawl's size cap decodes as far as it goes; a body that decodes to more
+    /// than [`crate::payload::MAX_BODY_BYTES`] (a decompression bomb) is an error.
+    pub fn body(&self) -> Result<Cow<'_, [u8]>> {
+        crate::payload::decode_body(
+            &self.http_headers,
+            &self.payload,
+            self.capture.truncated,
+            crate::payload::MAX_BODY_BYTES,
+        )
+    }
 }
 
 /// The records of one WARC file, from a byte offset (which must be the start of a gzip member).
@@ -374,18 +399,26 @@ fn stored_capture(
         .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
         .map(|d| d.with_timezone(&Utc))
         .ok_or_else(|| bad("missing or bad WARC-Date"))?;
-    let http = parse_http(&rec.block).ok_or_else(|| bad("no HTTP head in block"))?;
     let kind = if rec.warc_type() == "revisit" {
         CaptureKind::Revisit
     } else {
         CaptureKind::Response
     };
-    let body = match kind {
-        CaptureKind::Response => rec
-            .block
-            .get(http.body_start..)
-            .unwrap_or_default()
-            .to_vec(),
+    let fields = meta
+        .map(|m| parse_fields(String::from_utf8_lossy(&m.block).lines()))
+        .unwrap_or_default();
+    let http = match (parse_http(&rec.block), kind) {
+        (Some(h), _) => h,
+        // Our revisits carry no HTTP head (so that replay tools take the confirmed capture's);
+        // the 304 head is in the metadata record.
+        (None, CaptureKind::Revisit) => revisit_head(rec, &fields),
+        (None, CaptureKind::Response) => return Err(bad("no HTTP head in block")),
+    };
+    let payload = match kind {
+        CaptureKind::Response => {
+            let stored = rec.block.get(http.body_start..).unwrap_or_default();
+            crate::payload::unchunk(&http.headers, stored).into_owned()
+        }
         CaptureKind::Revisit => Vec::new(),
     };
     let content_type = http
@@ -393,9 +426,6 @@ fn stored_capture(
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("Content-Type"))
         .map(|(_, v)| v.clone());
-    let fields = meta
-        .map(|m| parse_fields(String::from_utf8_lossy(&m.block).lines()))
-        .unwrap_or_default();
     let field = |name: &str| {
         fields
             .iter()
@@ -420,9 +450,38 @@ fn stored_capture(
             },
         },
         http_headers: http.headers,
-        body,
+        payload,
         record_id: rec.record_id().to_string(),
     })
+}
+
+/// The HTTP head of a revisit whose block is empty: from the metadata fields `response-status`
+/// and `response-header`, else a bare 304 for a server-not-modified revisit.
+fn revisit_head(rec: &WarcRecord, fields: &[(String, String)]) -> HttpHead {
+    let status_line = fields
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case("response-status"))
+        .map(|(_, v)| v.as_str());
+    let status = status_line
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(
+            if rec.header("WARC-Profile") == Some(PROFILE_SERVER_NOT_MODIFIED) {
+                304
+            } else {
+                0
+            },
+        );
+    let header_lines: Vec<&str> = fields
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("response-header"))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    HttpHead {
+        status,
+        headers: parse_fields(header_lines.into_iter()),
+        body_start: rec.block.len(),
+    }
 }
 
 /// A file whose torn tail [`repair`] cut off.

@@ -1,9 +1,9 @@
 //! One WARC record as bytes: building a record as its own gzip member, and decoding one member back.
 //!
 //! Writer and reader share this module so that the two sides agree on header names, line endings and
-//! digests. The HTTP helpers here also normalise a stored response head so that the archive is
-//! self-consistent: bodies are stored decoded, so the transfer headers that described the wire form
-//! are kept under `X-Archive-Orig-` names (the convention of pywb and other replay tools).
+//! digests. The HTTP helpers here prepare a response head for storage (as received, except that
+//! the undone chunked framing is said by renaming `Transfer-Encoding` `X-Archive-Orig-`, the pywb
+//! convention) and read heads back.
 
 use std::io::{self, BufRead, Read, Write};
 
@@ -132,6 +132,21 @@ impl WarcRecord {
     pub fn record_id(&self) -> &str {
         self.header("WARC-Record-ID").unwrap_or("")
     }
+
+    /// The body of the HTTP message in an `application/http` block (what `WARC-Payload-Digest`
+    /// covers); `None` for other blocks and for a block that is only an HTTP head or empty.
+    pub fn http_body(&self) -> Option<&[u8]> {
+        let is_http = self.header("Content-Type").is_some_and(|t| {
+            t.trim()
+                .to_ascii_lowercase()
+                .starts_with("application/http")
+        });
+        if !is_http || self.block.is_empty() {
+            return None;
+        }
+        let (_, body_start) = find_head_end(&self.block)?;
+        Some(&self.block[body_start..])
+    }
 }
 
 /// Why a gzip member could not be turned into a record.
@@ -213,6 +228,88 @@ pub(crate) fn read_member<R: BufRead>(
     parse_record(offset, compressed_len, data)
         .map(Some)
         .map_err(MemberError::Invalid)
+}
+
+/// A record read for indexing: its WARC headers and the first bytes of its block, the rest of the
+/// member inflated only to find where it ends.
+pub(crate) struct RecordHead {
+    pub offset: u64,
+    pub compressed_len: u64,
+    pub headers: Vec<(String, String)>,
+    /// The start of the block: up to `keep` bytes, fewer when the block is shorter.
+    pub block_start: Vec<u8>,
+}
+
+impl RecordHead {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
+        crate::payload::header_value(&self.headers, name)
+    }
+}
+
+/// Decodes the next member keeping only its WARC head and `keep` bytes of its block. `Ok(None)` at
+/// a clean end of data.
+pub(crate) fn read_member_head<R: BufRead>(
+    r: &mut Counting<R>,
+    keep: usize,
+) -> Result<Option<RecordHead>, MemberError> {
+    let offset = r.pos();
+    match r.fill_buf() {
+        Ok([]) => return Ok(None),
+        Ok(_) => {}
+        Err(e) => return Err(MemberError::Io(e)),
+    }
+    let classify = |e: io::Error| match e.kind() {
+        io::ErrorKind::UnexpectedEof => MemberError::Truncated(e.to_string()),
+        _ => MemberError::Invalid(e.to_string()),
+    };
+    let mut dec = flate2::bufread::GzDecoder::new(&mut *r);
+    let mut data = Vec::with_capacity(4096);
+    let mut buf = [0u8; 8192];
+    // Read until the WARC head has ended and `keep` block bytes are in (or the member ends).
+    let mut parsed: Option<(usize, usize)> = None;
+    loop {
+        if let Some((body_start, _)) = parsed {
+            if data.len() >= body_start + keep {
+                break;
+            }
+        } else if data.len() as u64 > MAX_RECORD_BYTES {
+            return Err(MemberError::Invalid("WARC head never ends".into()));
+        }
+        let n = dec.read(&mut buf).map_err(classify)?;
+        if n == 0 {
+            break;
+        }
+        data.extend_from_slice(&buf[..n]);
+        if parsed.is_none() {
+            if let Some((_, body_start)) = find_head_end(&data) {
+                parsed = Some((body_start, 0));
+            }
+        }
+    }
+    // Inflate the rest only to find the member's end.
+    io::copy(&mut dec, &mut io::sink()).map_err(classify)?;
+    drop(dec);
+    if data.is_empty() {
+        return Err(MemberError::Truncated("empty gzip member".into()));
+    }
+    let (head_end, body_start) = find_head_end(&data)
+        .ok_or_else(|| MemberError::Invalid("no end of WARC headers".into()))?;
+    let head = String::from_utf8_lossy(&data[..head_end]).into_owned();
+    let mut lines = head.lines();
+    let version = lines.next().unwrap_or("");
+    if !version.starts_with("WARC/") {
+        return Err(MemberError::Invalid(format!(
+            "not a WARC record (starts {version:?})"
+        )));
+    }
+    let headers = parse_fields(lines);
+    let end = data.len().min(body_start + keep);
+    Ok(Some(RecordHead {
+        offset,
+        compressed_len: r.pos() - offset,
+        headers,
+        block_start: data[body_start..end].to_vec(),
+    }))
 }
 
 /// Splits decoded record bytes into headers and block.
@@ -308,29 +405,21 @@ pub(crate) fn parse_http(block: &[u8]) -> Option<HttpHead> {
     })
 }
 
-/// Headers describing the wire form of a body, which no longer applies once the body is stored decoded.
-const WIRE_HEADERS: [&str; 3] = ["content-encoding", "transfer-encoding", "content-length"];
-
-/// Rewrites a raw response head for storage with a decoded body of `body_len` bytes (`None` for a
-/// revisit, which stores no body): wire headers are renamed `X-Archive-Orig-*`, a true
-/// `Content-Length` is added, and the head ends in exactly one blank line.
-pub(crate) fn normalize_response_head(head: &[u8], body_len: Option<usize>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(head.len() + 64);
+/// A response head as received, for storage in front of the body bytes as received: lines end in
+/// CRLF, the head in exactly one blank line, and `Transfer-Encoding` is renamed
+/// `X-Archive-Orig-Transfer-Encoding` (the pywb convention for headers that no longer describe the
+/// stored bytes) because the client undid the chunked framing. Everything else is kept as sent,
+/// `Content-Encoding` and `Content-Length` included.
+pub(crate) fn stored_response_head(head: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(head.len() + 32);
     let text_end = find_head_end(head).map(|(e, _)| e).unwrap_or(head.len());
     for (i, line) in head[..text_end].split(|&b| b == b'\n').enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         if line.is_empty() {
             continue;
         }
-        if i > 0 {
-            if let Some(colon) = line.iter().position(|&b| b == b':') {
-                let name = String::from_utf8_lossy(&line[..colon])
-                    .trim()
-                    .to_ascii_lowercase();
-                if WIRE_HEADERS.contains(&name.as_str()) {
-                    out.extend_from_slice(b"X-Archive-Orig-");
-                }
-            }
+        if i > 0 && header_name_is(line, "transfer-encoding") {
+            out.extend_from_slice(b"X-Archive-Orig-");
         }
         out.extend_from_slice(line);
         out.extend_from_slice(b"\r\n");
@@ -338,10 +427,40 @@ pub(crate) fn normalize_response_head(head: &[u8], body_len: Option<usize>) -> V
     if out.is_empty() {
         out.extend_from_slice(b"HTTP/1.1 200 OK\r\n");
     }
-    if let Some(n) = body_len {
-        out.extend_from_slice(format!("Content-Length: {n}\r\n").as_bytes());
-    }
     out.extend_from_slice(b"\r\n");
+    out
+}
+
+fn header_name_is(line: &[u8], name: &str) -> bool {
+    line.iter().position(|&b| b == b':').is_some_and(|c| {
+        String::from_utf8_lossy(&line[..c])
+            .trim()
+            .eq_ignore_ascii_case(name)
+    })
+}
+
+/// Metadata fields holding a revisit's HTTP head: `response-status: <status line>` and one
+/// `response-header: <Name: value>` per header line.
+pub(crate) fn head_fields(head: &[u8]) -> String {
+    let text_end = find_head_end(head).map(|(e, _)| e).unwrap_or(head.len());
+    let text = String::from_utf8_lossy(&head[..text_end]);
+    let mut out = String::new();
+    for (i, line) in text
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let name = if i == 0 {
+            "response-status"
+        } else {
+            "response-header"
+        };
+        out.push_str(name);
+        out.push_str(": ");
+        out.push_str(line.trim());
+        out.push_str("\r\n");
+    }
     out
 }
 
@@ -373,20 +492,20 @@ mod tests {
     }
 
     #[test]
-    fn response_head_is_made_consistent_with_a_decoded_body() {
+    fn response_head_is_stored_as_received_but_for_undone_chunking() {
         let head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\ncontent-length: 12\r\n\r\n";
-        let out = String::from_utf8(normalize_response_head(head, Some(30))).unwrap();
+        let out = String::from_utf8(stored_response_head(head)).unwrap();
         assert_eq!(
             out,
-            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Archive-Orig-Content-Encoding: gzip\r\n\
-             X-Archive-Orig-Transfer-Encoding: chunked\r\nX-Archive-Orig-content-length: 12\r\nContent-Length: 30\r\n\r\n"
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\n\
+             X-Archive-Orig-Transfer-Encoding: chunked\r\ncontent-length: 12\r\n\r\n"
         );
-        let bare = String::from_utf8(normalize_response_head(
-            b"HTTP/1.1 304 Not Modified\n",
-            None,
-        ))
-        .unwrap();
+        let bare = String::from_utf8(stored_response_head(b"HTTP/1.1 304 Not Modified\n")).unwrap();
         assert_eq!(bare, "HTTP/1.1 304 Not Modified\r\n\r\n");
+        assert_eq!(
+            head_fields(b"HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n"),
+            "response-status: HTTP/1.1 304 Not Modified\r\nresponse-header: ETag: \"x\"\r\n"
+        );
     }
 
     #[test]

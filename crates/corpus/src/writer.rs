@@ -16,7 +16,8 @@ use jinan_types::WarcLocation;
 use crate::error::{Error, Result};
 use crate::reader::{parse_file_name, warc_files};
 use crate::record::{
-    new_record_id, normalize_request_head, normalize_response_head, sha1_digest, RecordBuilder,
+    head_fields, new_record_id, normalize_request_head, sha1_digest, stored_response_head,
+    RecordBuilder,
 };
 
 /// Profile of a `revisit` record for a `304 Not Modified`.
@@ -45,11 +46,12 @@ pub struct Fetch<'a> {
     pub ip: Option<IpAddr>,
     /// Raw HTTP request head (request line + headers), followed by the request body for a POST.
     pub request: &'a [u8],
-    /// Raw HTTP response head (status line + headers) as received. `Content-Encoding`,
-    /// `Transfer-Encoding` and `Content-Length` are stored renamed `X-Archive-Orig-*` and a
-    /// `Content-Length` of the stored body is added, because `body` is stored decoded.
+    /// HTTP response head (status line + headers) as received, stored as it is except that
+    /// `Transfer-Encoding` is renamed `X-Archive-Orig-Transfer-Encoding`: the client undid the
+    /// chunked framing, so `body` is the unframed entity. For a revisit the head goes into the
+    /// metadata record (see [`WarcWriter::write_fetch`]).
     pub response_head: &'a [u8],
-    /// The decoded entity body (empty for a revisit).
+    /// The body bytes as received (`Content-Encoding` kept; empty for a revisit).
     pub body: &'a [u8],
     /// `Some` for a `304 Not Modified`: written as a `revisit` record.
     pub revisit: Option<Revisit<'a>>,
@@ -61,11 +63,61 @@ pub struct Fetch<'a> {
     pub truncated: bool,
 }
 
+/// What the `warcinfo` record at the start of every file says about the crawl.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WarcInfo {
+    /// Name and version of the crawler, e.g. `jinan/0.1.0`.
+    pub software: String,
+    /// The machine that crawled.
+    pub hostname: String,
+    /// Who ran the crawl (a person or organisation and how to reach them), if configured.
+    pub operator: Option<String>,
+    /// The `User-Agent` sent.
+    pub user_agent: String,
+    /// The robots policy obeyed, e.g. `obey robots.txt (User-agent: jinan)`.
+    pub robots: String,
+    /// The collection the files belong to (`isPartOf`).
+    pub is_part_of: String,
+}
+
+impl WarcInfo {
+    /// The `application/warc-fields` block.
+    fn fields(&self) -> String {
+        let mut f = format!("software: {}\r\n", one_line(&self.software));
+        f.push_str(&format!("hostname: {}\r\n", one_line(&self.hostname)));
+        if let Some(op) = &self.operator {
+            f.push_str(&format!("operator: {}\r\n", one_line(op)));
+        }
+        f.push_str(&format!(
+            "http-header-user-agent: {}\r\n",
+            one_line(&self.user_agent)
+        ));
+        f.push_str(&format!("robots: {}\r\n", one_line(&self.robots)));
+        f.push_str(&format!("isPartOf: {}\r\n", one_line(&self.is_part_of)));
+        f.push_str("format: WARC File Format 1.1\r\n");
+        f.push_str(
+            "conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
+        );
+        f
+    }
+}
+
+/// This machine's host name (from the kernel), `localhost` when it cannot be read.
+pub fn host_name() -> String {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.trim().to_string())
+        .find(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok().filter(|s| !s.is_empty()))
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
 /// Appends fetch groups to `jinan-<UTC yyyymmddHHMMSS>-<seq:05>.warc.gz` files in one folder.
 pub struct WarcWriter {
     dir: PathBuf,
     max_file_bytes: u64,
-    software: String,
+    info: WarcInfo,
     file: File,
     name: String,
     len: u64,
@@ -81,7 +133,7 @@ impl WarcWriter {
     /// Starts a NEW file in `warc_dir` (created if missing), named to sort after every existing file,
     /// beginning with a `warcinfo` record; later writes rotate to a new file once the current one holds
     /// `max_file_bytes` or more.
-    pub fn create(warc_dir: &Path, max_file_bytes: u64, software: &str) -> Result<WarcWriter> {
+    pub fn create(warc_dir: &Path, max_file_bytes: u64, info: &WarcInfo) -> Result<WarcWriter> {
         std::fs::create_dir_all(warc_dir).map_err(|e| Error::io(warc_dir, e))?;
         let (stamp, seq) = match warc_files(warc_dir)?
             .last()
@@ -90,11 +142,11 @@ impl WarcWriter {
             Some((stamp, seq)) => (stamp, seq + 1),
             None => (String::new(), 0),
         };
-        let (file, name, warcinfo_id, len, stamp) = open_new(warc_dir, &stamp, seq, software)?;
+        let (file, name, warcinfo_id, len, stamp) = open_new(warc_dir, &stamp, seq, info)?;
         Ok(WarcWriter {
             dir: warc_dir.to_path_buf(),
             max_file_bytes,
-            software: software.to_string(),
+            info: info.clone(),
             file,
             name,
             len,
@@ -113,6 +165,11 @@ impl WarcWriter {
 
     /// Writes request + response|revisit (+ metadata) as one group; returns where the response or
     /// revisit record starts.
+    ///
+    /// A revisit record has an empty block: replay tools (pywb, warcio) then take the HTTP head
+    /// and payload of the capture it names, so every capture time replays as the page. The 304
+    /// head itself is kept in the metadata record (`response-status`, one `response-header` per
+    /// header line), where [`crate::read_capture`] finds it again.
     pub fn write_fetch(&mut self, f: &Fetch<'_>) -> Result<WarcLocation> {
         if self.dirty {
             self.undo()?;
@@ -159,7 +216,7 @@ impl WarcWriter {
         self.sync()?;
         let seq = self.seq + 1;
         let (file, name, warcinfo_id, len, stamp) =
-            open_new(&self.dir, &self.stamp, seq, &self.software)?;
+            open_new(&self.dir, &self.stamp, seq, &self.info)?;
         tracing::debug!(old = %self.name, new = %name, "rotating WARC file");
         self.file = file;
         self.name = name;
@@ -187,7 +244,7 @@ impl WarcWriter {
             .gzip()?;
         let response = match &f.revisit {
             None => {
-                let mut block = normalize_response_head(f.response_head, Some(f.body.len()));
+                let mut block = stored_response_head(f.response_head);
                 block.extend_from_slice(f.body);
                 RecordBuilder::new("response", &response_id, &f.captured_at)
                     .header("WARC-Target-URI", f.url)
@@ -209,10 +266,6 @@ impl WarcWriter {
                     .opt_header("WARC-Refers-To-Date", date.as_deref())
                     .opt_header("WARC-Refers-To", r.refers_to_record)
                     .opt_header("WARC-Payload-Digest", r.digest)
-                    .block(
-                        "application/http;msgtype=response",
-                        normalize_response_head(f.response_head, None),
-                    )
                     .gzip()?
             }
         };
@@ -225,6 +278,9 @@ impl WarcWriter {
         }
         if f.truncated {
             fields.push_str("truncated: length\r\n");
+        }
+        if f.revisit.is_some() {
+            fields.push_str(&head_fields(f.response_head));
         }
         let metadata = if fields.is_empty() {
             Vec::new()
@@ -264,7 +320,7 @@ fn open_new(
     dir: &Path,
     min_stamp: &str,
     seq: u32,
-    software: &str,
+    info: &WarcInfo,
 ) -> Result<(File, String, String, u64, String)> {
     let now = Utc::now();
     let mut stamp = now.format("%Y%m%d%H%M%S").to_string();
@@ -279,14 +335,9 @@ fn open_new(
         .open(&path)
         .map_err(|e| Error::io(&path, e))?;
     let info_id = new_record_id();
-    let info = format!(
-        "software: {}\r\nformat: WARC File Format 1.1\r\n\
-         conformsTo: http://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n",
-        one_line(software)
-    );
     let record = RecordBuilder::new("warcinfo", &info_id, &now)
         .header("WARC-Filename", &name)
-        .block("application/warc-fields", info.into_bytes())
+        .block("application/warc-fields", info.fields().into_bytes())
         .gzip()
         .map_err(|e| Error::io(&path, e))?;
     let written = file.write_all(&record).and_then(|_| file.sync_data());

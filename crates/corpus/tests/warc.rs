@@ -7,9 +7,20 @@ use std::process::Command;
 
 use chrono::{TimeZone, Utc};
 use jinan_corpus::{
-    read_capture, repair, warc_files, CaptureKind, CaptureReader, Cursor, Fetch, Revisit,
+    read_capture, repair, warc_files, CaptureKind, CaptureReader, Cursor, Fetch, Revisit, WarcInfo,
     WarcRecords, WarcWriter,
 };
+
+fn info() -> WarcInfo {
+    WarcInfo {
+        software: "jinan-test/0".into(),
+        hostname: "test-host".into(),
+        operator: Some("Test Operator <op@example.test>".into()),
+        user_agent: "jinan-test".into(),
+        robots: "obey robots.txt (User-agent: jinan-test)".into(),
+        is_part_of: "test-collection".into(),
+    }
+}
 
 const REQ: &[u8] =
     b"GET /art/1.html HTTP/1.1\r\nHost: example.test\r\nUser-Agent: jinan-test\r\n\r\n";
@@ -37,11 +48,21 @@ fn fetch<'a>(url: &'a str, body: &'a [u8], head: &'a [u8]) -> Fetch<'a> {
     }
 }
 
-const HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Encoding: gzip\r\nContent-Length: 17\r\n\r\n";
+const HEAD: &[u8] =
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 17\r\n\r\n";
+
+/// A response head of a gzip-compressed, chunked answer (the client undid the chunking).
+const GZIP_CHUNKED_HEAD: &[u8] = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
 
 /// Writes `n` article fetches (every third with list metadata) and returns their URLs.
 fn write_n(dir: &Path, n: usize, max: u64) -> Vec<String> {
-    let mut w = WarcWriter::create(dir, max, "jinan-test/0").unwrap();
+    let mut w = WarcWriter::create(dir, max, &info()).unwrap();
     let mut urls = Vec::new();
     for i in 0..n {
         let url = format!("http://example.test/art/{i}.html");
@@ -68,7 +89,7 @@ fn read_all(dir: &Path, from: Option<&Cursor>) -> (Vec<jinan_corpus::StoredCaptu
 fn captures_round_trip_with_metadata_revisits_and_truncation() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    let mut w = WarcWriter::create(dir, 1 << 30, "jinan-test/0").unwrap();
+    let mut w = WarcWriter::create(dir, 1 << 30, &info()).unwrap();
     let b0 = body(5);
     let loc0 = w
         .write_fetch(&fetch("http://example.test/a.html", &b0, HEAD))
@@ -111,30 +132,40 @@ fn captures_round_trip_with_metadata_revisits_and_truncation() {
         c0.capture.captured_at,
         Utc.with_ymd_and_hms(2024, 5, 6, 7, 8, 9).unwrap()
     );
-    assert_eq!(c0.body, b0);
+    assert_eq!(c0.payload, b0);
+    assert_eq!(c0.body().unwrap().as_ref(), b0.as_slice());
     assert!(!c0.capture.truncated && c0.capture.via.is_none());
-    // The wire headers no longer describe the decoded body, so they are renamed.
-    let h = |name: &str| {
-        c0.http_headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    };
-    assert_eq!(h("X-Archive-Orig-Content-Encoding"), Some("gzip"));
-    assert_eq!(h("Content-Length"), Some(b0.len().to_string().as_str()));
-    assert_eq!(h("Content-Encoding"), None);
+    // The head is stored as received.
+    assert_eq!(c0.http_header("content-length"), Some("17"));
+    assert_eq!(c0.http_header("Content-Encoding"), None);
 
     assert!(caps[1].capture.truncated);
     assert_eq!(
         caps[1].capture.via.as_deref(),
         Some("http://example.test/col/col2/index.html")
     );
-    assert_eq!(caps[1].body, b"cut here");
+    assert_eq!(caps[1].payload, b"cut here");
 
+    // The revisit has an empty block; its 304 head comes back from the metadata record.
     assert_eq!(caps[2].capture.kind, CaptureKind::Revisit);
     assert_eq!(caps[2].capture.status, 304);
     assert_eq!(caps[2].capture.digest.as_deref(), Some(digest.as_str()));
-    assert!(caps[2].body.is_empty());
+    assert!(caps[2].payload.is_empty());
+    assert_eq!(caps[2].http_header("etag"), Some("\"x\""));
+    let rv_rec = WarcRecords::open(&dir.join(&loc2.file), loc2.offset)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap();
+    assert!(rv_rec.block.is_empty());
+    assert_eq!(
+        rv_rec.header("WARC-Refers-To-Target-URI"),
+        Some("http://example.test/a.html")
+    );
+    assert_eq!(
+        rv_rec.header("WARC-Refers-To-Date"),
+        Some("2024-05-06T07:08:09.000000Z")
+    );
 
     for (c, loc) in caps.iter().zip([&loc0, &loc1, &loc2]) {
         assert_eq!(&read_capture(dir, loc).unwrap(), c);
@@ -166,6 +197,17 @@ fn rotation_and_cursor_resume_follow_archive_order() {
             .unwrap();
         assert_eq!(first.warc_type(), "warcinfo");
         assert_eq!(first.header("WARC-Filename"), Some(f.as_str()));
+        let fields = String::from_utf8(first.block.clone()).unwrap();
+        for want in [
+            "software: jinan-test/0\r\n",
+            "hostname: test-host\r\n",
+            "operator: Test Operator <op@example.test>\r\n",
+            "robots: obey robots.txt (User-agent: jinan-test)\r\n",
+            "isPartOf: test-collection\r\n",
+            "format: WARC File Format 1.1\r\n",
+        ] {
+            assert!(fields.contains(want), "{want:?} not in {fields:?}");
+        }
     }
     // A second writer starts a new file after the others.
     let more = write_n(dir, 5, 1 << 30);
@@ -209,7 +251,7 @@ fn new_files_sort_after_existing_ones_even_from_the_future() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join("jinan-29991231235959-00007.warc.gz"), b"").unwrap();
     std::fs::write(tmp.path().join("notes.txt"), b"not a warc").unwrap();
-    let w = WarcWriter::create(tmp.path(), 1000, "t").unwrap();
+    let w = WarcWriter::create(tmp.path(), 1000, &info()).unwrap();
     assert_eq!(w.file_name(), "jinan-29991231235959-00008.warc.gz");
     assert_eq!(warc_files(tmp.path()).unwrap().len(), 2);
 }
@@ -296,7 +338,7 @@ fn warcio_reads_every_record() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     write_n(dir, 25, 6_000);
-    let mut w = WarcWriter::create(dir, 1 << 30, "jinan-test/0").unwrap();
+    let mut w = WarcWriter::create(dir, 1 << 30, &info()).unwrap();
     let b = body(3);
     let mut t = fetch("http://example.test/t.html", &b, HEAD);
     t.truncated = true;
@@ -318,6 +360,13 @@ fn warcio_reads_every_record() {
         b"HTTP/1.1 404 Not Found\r\n\r\n",
     );
     w.write_fetch(&nf).unwrap();
+    let zipped = gzip(&body(4));
+    w.write_fetch(&fetch(
+        "http://example.test/z.html",
+        &zipped,
+        GZIP_CHUNKED_HEAD,
+    ))
+    .unwrap();
     w.sync().unwrap();
     drop(w);
 
@@ -374,8 +423,8 @@ print(' '.join('%s=%d' % kv for kv in sorted(counts.items())))
     assert_eq!(
         out.trim(),
         format!(
-            "metadata={} request=28 response=27 revisit=1 warcinfo={files_n}",
-            9 + 1
+            "metadata={} request=29 response=28 revisit=1 warcinfo={files_n}",
+            9 + 1 + 1
         )
     );
     // warcio's own index agrees with our offsets.
@@ -394,4 +443,88 @@ print(' '.join('%s=%d' % kv for kv in sorted(counts.items())))
             c.capture.location.offset
         );
     }
+}
+
+#[test]
+fn responses_are_stored_as_received_and_decode_on_reading() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let mut w = WarcWriter::create(dir, 1 << 30, &info()).unwrap();
+    let page = body(7);
+    let zipped = gzip(&page);
+    let loc = w
+        .write_fetch(&fetch(
+            "http://example.test/z.html",
+            &zipped,
+            GZIP_CHUNKED_HEAD,
+        ))
+        .unwrap();
+    w.sync().unwrap();
+    let sc = read_capture(dir, &loc).unwrap();
+    // Bytes and coding as received; only the undone chunking is renamed.
+    assert_eq!(sc.payload, zipped);
+    assert_eq!(sc.http_header("Content-Encoding"), Some("gzip"));
+    assert_eq!(sc.http_header("Transfer-Encoding"), None);
+    assert_eq!(
+        sc.http_header("X-Archive-Orig-Transfer-Encoding"),
+        Some("chunked")
+    );
+    assert_eq!(
+        sc.capture.digest.as_deref(),
+        Some(jinan_corpus::sha1_digest(&zipped).as_str())
+    );
+    assert_eq!(sc.body().unwrap().as_ref(), page.as_slice());
+}
+
+#[test]
+fn the_capture_index_lists_every_response_and_revisit_at_its_offset() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    write_n(dir, 30, 5_000);
+    let mut w = WarcWriter::create(dir, 1 << 30, &info()).unwrap();
+    let mut rv = fetch(
+        "http://example.test/art/3.html",
+        b"",
+        b"HTTP/1.1 304 Not Modified\r\n\r\n",
+    );
+    let digest = jinan_corpus::sha1_digest(&body(3));
+    rv.revisit = Some(Revisit {
+        refers_to_date: Some(Utc::now()),
+        refers_to_record: None,
+        digest: Some(&digest),
+    });
+    w.write_fetch(&rv).unwrap();
+    w.sync().unwrap();
+    let (caps, _) = read_all(dir, None);
+    let entries: Vec<_> = jinan_corpus::CaptureIndex::open(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .collect();
+    assert_eq!(entries.len(), caps.len());
+    for (e, c) in entries.iter().zip(&caps) {
+        assert_eq!(e.url, c.capture.url);
+        assert_eq!(
+            (&e.filename, e.offset),
+            (&c.capture.location.file, c.capture.location.offset)
+        );
+        assert_eq!(e.digest, c.capture.digest);
+        assert_eq!(e.timestamp, "20240506070809");
+        assert!(e.surt.starts_with("test,example)/art/"), "{}", e.surt);
+        // The length is that of the record's gzip member: the next member starts right after.
+        let mut recs = WarcRecords::open(&dir.join(&e.filename), e.offset).unwrap();
+        let rec = recs.next().unwrap().unwrap();
+        assert_eq!(rec.compressed_len, e.length);
+    }
+    let last = entries.last().unwrap();
+    assert_eq!(last.kind, CaptureKind::Revisit);
+    assert_eq!(last.mime.as_deref(), Some("warc/revisit"));
+    assert_eq!(last.status, None);
+    assert_eq!(entries[0].mime.as_deref(), Some("text/html"));
+    assert_eq!(entries[0].status, Some(200));
+    let line = entries[0].cdxj_line();
+    assert!(
+        line.starts_with("test,example)/art/0.html 20240506070809 {\"url\": \"http://example.test/art/0.html\", \"mime\": \"text/html\", \"status\": \"200\", \"digest\": \"sha1:"),
+        "{line}"
+    );
+    assert!(line.ends_with(&format!("\"filename\": \"{}\"}}", entries[0].filename)));
 }

@@ -83,7 +83,18 @@ pub(crate) async fn run(
         tracing::warn!(file = %r.file, cut = r.old_len - r.new_len, "repaired torn WARC tail");
     }
     let db = state::open_db(&corpus_dir.join("state.redb"))?;
-    let writer = jinan_corpus::WarcWriter::create(&warc, cfg.warc_max_file_bytes, &cfg.user_agent)?;
+    let info = jinan_corpus::WarcInfo {
+        software: concat!("jinan/", env!("CARGO_PKG_VERSION")).to_string(),
+        hostname: jinan_corpus::host_name(),
+        operator: cfg.operator.clone(),
+        user_agent: cfg.user_agent.clone(),
+        robots: format!(
+            "obey robots.txt (User-agent: {})",
+            crate::robots::agent_token(&cfg.user_agent)
+        ),
+        is_part_of: cfg.collection.clone(),
+    };
+    let writer = jinan_corpus::WarcWriter::create(&warc, cfg.warc_max_file_bytes, &info)?;
     let seeds = cfg
         .seeds
         .iter()

@@ -1,7 +1,11 @@
 //! The HTTP side of the crawl: one client with a cookie store and no automatic redirects, a
 //! per-host politeness schedule (rate, Retry-After, slow-down after 403/412/418), a global cap on
 //! requests in flight, bounded retries with exponential backoff and jitter, a per-request timeout,
-//! and a body cap that counts decompressed bytes.
+//! and a body cap that counts the bytes received.
+//!
+//! Bodies are kept as the server sent them (no automatic decompression: the archive stores the
+//! bytes received, `Content-Encoding` and all); the decoded body that link extraction and the
+//! page layer read is made once per answer by `jinan_corpus::decode_body`.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -25,14 +29,18 @@ pub struct Exchange {
     pub url: Url,
     pub captured_at: DateTime<Utc>,
     pub ip: Option<IpAddr>,
-    /// Request head as sent (reconstructed: reqwest adds `Accept-Encoding` and cookies itself),
-    /// followed by the form body for a POST.
+    /// Request head as sent (reconstructed: reqwest adds cookies itself), followed by the form
+    /// body for a POST.
     pub request: Vec<u8>,
     pub status: u16,
     pub response_head: Vec<u8>,
     pub headers: HeaderMap,
-    /// Decoded body, cut at the size cap.
+    /// The body bytes as received (content coding kept, chunked framing undone by the client),
+    /// cut at the size cap: what the archive stores.
+    pub payload: Vec<u8>,
+    /// The body with its content coding undone (at most the size cap): what parsing reads.
     pub body: Vec<u8>,
+    /// The received bytes were cut at the size cap.
     pub truncated: bool,
 }
 
@@ -163,6 +171,10 @@ impl Http {
             .timeout(cfg.timeout)
             .connect_timeout(cfg.timeout.min(Duration::from_secs(15)))
             .user_agent(cfg.user_agent.clone())
+            // The archive keeps the bytes as received: we ask for and decode codings ourselves.
+            .no_gzip()
+            .no_brotli()
+            .no_deflate()
             .pool_max_idle_per_host(cfg.concurrency.max(1))
             .build()
             .map_err(|e| Error::Client(e.to_string()))?;
@@ -317,10 +329,9 @@ impl Http {
                 .body(form.clone()),
             None => self.client.get(req.url.clone()),
         };
-        rb = rb.header(
-            "Accept",
-            "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
-        );
+        rb = rb
+            .header("Accept", ACCEPT)
+            .header("Accept-Encoding", ACCEPT_ENCODING);
         for (k, v) in &req.headers {
             rb = rb.header(*k, v.as_str());
         }
@@ -331,23 +342,24 @@ impl Http {
         let ip = resp.remote_addr().map(|a| a.ip());
         let headers = resp.headers().clone();
         let response_head = response_head(resp.version(), resp.status(), &headers);
-        let mut body = Vec::new();
+        let mut payload = Vec::new();
         let mut truncated = false;
         loop {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
-                    let room = self.max_body.saturating_sub(body.len() as u64) as usize;
+                    let room = self.max_body.saturating_sub(payload.len() as u64) as usize;
                     if chunk.len() > room {
-                        body.extend_from_slice(&chunk[..room]);
+                        payload.extend_from_slice(&chunk[..room]);
                         truncated = true;
                         break;
                     }
-                    body.extend_from_slice(&chunk);
+                    payload.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
                 Err(e) => return Err(classify(e)),
             }
         }
+        let body = decoded_body(&headers, &payload, self.max_body);
         Ok(Exchange {
             url: req.url.clone(),
             captured_at,
@@ -356,6 +368,7 @@ impl Http {
             status,
             response_head,
             headers,
+            payload,
             body,
             truncated,
         })
@@ -375,8 +388,9 @@ impl Http {
             "{method} {path} HTTP/1.1\r\nHost: {host}\r\nUser-Agent: {}\r\n",
             self.user_agent
         );
-        h.push_str("Accept: text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8\r\n");
-        h.push_str("Accept-Encoding: gzip, deflate, br\r\n");
+        h.push_str(&format!(
+            "Accept: {ACCEPT}\r\nAccept-Encoding: {ACCEPT_ENCODING}\r\n"
+        ));
         for (k, v) in &req.headers {
             h.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -389,6 +403,41 @@ impl Http {
             h.push_str("\r\n");
         }
         h.into_bytes()
+    }
+}
+
+/// The `Accept` header of every request.
+const ACCEPT: &str = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+/// The content codings we ask for (and can undo).
+const ACCEPT_ENCODING: &str = "gzip, deflate, br";
+
+/// The body with its content coding undone, for parsing: at most `limit` bytes, as far as it
+/// decodes (a damaged or cut stream gives what came before the damage).
+fn decoded_body(headers: &HeaderMap, payload: &[u8], limit: u64) -> Vec<u8> {
+    let coding: Vec<(String, String)> = headers
+        .get_all(reqwest::header::CONTENT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| ("Content-Encoding".to_string(), v.to_string()))
+        .collect();
+    let coding = match coding.len() {
+        0 | 1 => coding,
+        _ => vec![(
+            "Content-Encoding".to_string(),
+            coding
+                .iter()
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )],
+    };
+    match jinan_corpus::decode_body(&coding, payload, true, limit) {
+        Ok(b) => b.into_owned(),
+        Err(e) => {
+            // An unknown coding: parse nothing rather than bytes of another format.
+            tracing::debug!(error = %e, "body not decodable");
+            Vec::new()
+        }
     }
 }
 
@@ -544,6 +593,7 @@ mod tests {
             status,
             response_head: Vec::new(),
             headers: h,
+            payload: Vec::new(),
             body: Vec::new(),
             truncated: false,
         }

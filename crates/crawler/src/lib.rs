@@ -48,6 +48,9 @@ pub const DEFAULT_TIMEOUT_SECS: f64 = 30.0;
 pub const DEFAULT_SHAPE_URLS: u32 = 50;
 
 /// How to crawl.
+/// The collection name written as `isPartOf` when none is configured.
+pub const DEFAULT_COLLECTION: &str = "jinan";
+
 #[derive(Debug, Clone)]
 pub struct CrawlConfig {
     pub seeds: Vec<Url>,
@@ -86,6 +89,10 @@ pub struct CrawlConfig {
     /// First wait before asking an unavailable robots.txt again (doubled each time; a longer
     /// Retry-After wins, up to `max_retry_after`).
     pub robots_retry_base: Duration,
+    /// Who runs the crawl, for the `warcinfo` record (`operator`).
+    pub operator: Option<String>,
+    /// The collection the WARC files belong to, for the `warcinfo` record (`isPartOf`).
+    pub collection: String,
 }
 
 impl CrawlConfig {
@@ -111,6 +118,8 @@ impl CrawlConfig {
             max_list_requests: 500,
             robots_retries: 3,
             robots_retry_base: Duration::from_secs(1),
+            operator: None,
+            collection: DEFAULT_COLLECTION.to_string(),
         }
     }
 

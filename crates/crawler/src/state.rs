@@ -645,14 +645,15 @@ impl Store {
         };
         let x = &s.x;
         let revisit = x.status == 304;
-        let digest = jinan_corpus::sha1_digest(&x.body);
+        // The archive keeps the bytes as received; their digest is the payload digest.
+        let digest = jinan_corpus::sha1_digest(&x.payload);
         let fetch = Fetch {
             url: x.url.as_str(),
             captured_at: x.captured_at,
             ip: x.ip,
             request: &x.request,
             response_head: &x.response_head,
-            body: &x.body,
+            body: &x.payload,
             revisit: revisit.then_some(Revisit {
                 refers_to_date: st.captured_at,
                 refers_to_record: None,
@@ -664,7 +665,7 @@ impl Store {
         };
         let location = self.writer.write_fetch(&fetch)?;
         self.counters.fetched += 1;
-        self.counters.bytes += x.body.len() as u64;
+        self.counters.bytes += x.payload.len() as u64;
         let capture = Capture {
             url: x.url.to_string(),
             captured_at: x.captured_at,

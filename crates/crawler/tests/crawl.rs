@@ -188,15 +188,27 @@ async fn full_crawl_covers_every_article_once_and_survives_the_hazards() {
     );
     // Retries: the once-only 500/429/503 pages end up captured (covered above) after a retry.
     assert!(log.iter().any(|e| e.fault.as_deref() == Some("once")));
-    // Body cap: the 5 MB page and the gzip bomb are stored cut and marked.
-    for p in [testsite::special::BIG_PAGE, testsite::special::GZIP_BOMB] {
+    // Body cap: it counts the bytes received, so the 5 MB page is stored cut and marked...
+    let warc = jinan_corpus::warc_dir(dir);
+    let stored_last = |p: &str| {
         let h = history(dir, &format!("{base}{p}")).unwrap();
-        let last = h.last().unwrap_or_else(|| panic!("{p} not captured"));
-        assert!(last.truncated, "{p} not marked truncated");
-        let stored =
-            jinan_corpus::read_capture(&jinan_corpus::warc_dir(dir), &last.location).unwrap();
-        assert_eq!(stored.body.len() as u64, 5 * 1024 * 1024);
-    }
+        let last = h
+            .last()
+            .unwrap_or_else(|| panic!("{p} not captured"))
+            .clone();
+        let stored = jinan_corpus::read_capture(&warc, &last.location).unwrap();
+        (last, stored)
+    };
+    let (big, stored) = stored_last(testsite::special::BIG_PAGE);
+    assert!(big.truncated, "the big page is not marked truncated");
+    assert_eq!(stored.payload.len() as u64, 5 * 1024 * 1024);
+    // ...while the gzip bomb is stored as received (its compressed bytes fit the cap) and reading
+    // it back refuses to inflate it past the decoding limit.
+    let (bomb, stored) = stored_last(testsite::special::GZIP_BOMB);
+    assert!(!bomb.truncated);
+    assert_eq!(stored.http_header("content-encoding"), Some("gzip"));
+    assert_eq!(stored.payload, testsite::special::gzip_bomb());
+    assert!(stored.body().is_err(), "the bomb inflated on reading");
     // Non-HTML stored.
     let pdf = history(dir, &format!("{base}{}", testsite::special::PDF_FILE)).unwrap();
     assert!(pdf

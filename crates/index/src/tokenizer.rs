@@ -96,6 +96,33 @@ pub fn is_han(c: char) -> bool {
         | 0x30000..=0x3134F | 0x3007)
 }
 
+/// `text` with every run of Han characters split into its [`jieba`] words (the segmentation the
+/// index uses) and the words separated by spaces, so that tools without a Chinese tokenizer can
+/// find words in it (the WACZ page list). Other text is kept as it is.
+pub fn spaced_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 4);
+    let mut rest = text;
+    while let Some(start) = rest.find(is_han) {
+        out.push_str(&rest[..start]);
+        let run_len = rest[start..]
+            .find(|c: char| !is_han(c))
+            .unwrap_or(rest.len() - start);
+        let run = &rest[start..start + run_len];
+        for word in jieba().cut(run, false) {
+            if out.ends_with(char::is_alphanumeric) {
+                out.push(' ');
+            }
+            out.push_str(&run[word.byte_start..word.byte_end]);
+        }
+        rest = &rest[start + run_len..];
+        if rest.starts_with(char::is_alphanumeric) {
+            out.push(' ');
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
     Han,
@@ -443,6 +470,29 @@ mod tests {
             .into_iter()
             .map(|t| (t.text, t.position, t.position_length))
             .collect()
+    }
+
+    #[test]
+    fn spaced_words_split_han_runs_into_the_index_words() {
+        let out = spaced_words("Jinan 济南市人民政府举行会议, 2018年 ok");
+        let words: Vec<&str> = out
+            .split_whitespace()
+            .map(|w| w.trim_end_matches(','))
+            .collect();
+        // Every Han word is one the index would produce, and the text is unchanged but for spaces.
+        assert_eq!(out.replace(' ', ""), "Jinan济南市人民政府举行会议,2018年ok");
+        // The Han words are exactly the index's segmentation of the run.
+        let run = "济南市人民政府举行会议";
+        let want: Vec<&str> = jieba()
+            .cut(run, false)
+            .iter()
+            .map(|w| &run[w.byte_start..w.byte_end])
+            .collect();
+        assert!(want.len() > 1, "{want:?}");
+        assert_eq!(words[1..1 + want.len()], want[..]);
+        assert_eq!(words[1 + want.len()..], ["2018", "年", "ok"]);
+        assert_eq!(spaced_words("plain English text."), "plain English text.");
+        assert_eq!(spaced_words(""), "");
     }
 
     #[test]

@@ -38,7 +38,11 @@ pub fn article_of(sc: &StoredCapture) -> Result<Option<Article>, jinan_extract::
     if cap.kind == CaptureKind::Revisit || cap.status != 200 {
         return Ok(None);
     }
-    if !page::is_html(cap.content_type.as_deref(), &sc.body) {
+    // The stored bytes are the body as received: undo its content coding first.
+    let body = sc
+        .body()
+        .map_err(|e| jinan_extract::ExtractError::NotHtml(e.to_string()))?;
+    if !page::is_html(cap.content_type.as_deref(), &body) {
         return Ok(None);
     }
     let kind = page::url_kind(&cap.url);
@@ -49,7 +53,7 @@ pub fn article_of(sc: &StoredCapture) -> Result<Option<Article>, jinan_extract::
         content_type: cap.content_type.as_deref(),
         column: cap.via_column.as_deref(),
     };
-    let article = jinan_extract::extract(&sc.body, &cap.url, &hints)?;
+    let article = jinan_extract::extract(&body, &cap.url, &hints)?;
     let thin = article.date.is_none() || article.body.chars().count() < MIN_GENERAL_BODY;
     if kind == UrlKind::Other && thin {
         return Ok(None);

@@ -72,7 +72,15 @@ impl Corpus {
 
     /// Appends fetches as a new WARC file.
     fn write(&self, fetches: &[F]) {
-        let mut w = WarcWriter::create(&self.warc, 1 << 30, "jinan-ingest-test").unwrap();
+        let info = jinan_corpus::WarcInfo {
+            software: "jinan-ingest-test".into(),
+            hostname: "test".into(),
+            operator: None,
+            user_agent: "jinan-ingest-test".into(),
+            robots: "obey robots.txt".into(),
+            is_part_of: "test".into(),
+        };
+        let mut w = WarcWriter::create(&self.warc, 1 << 30, &info).unwrap();
         for (i, f) in fetches.iter().enumerate() {
             w.write_fetch(&Fetch {
                 url: &f.url,

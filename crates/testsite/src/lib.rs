@@ -80,6 +80,7 @@ mod site;
 pub mod special;
 pub mod templates;
 pub mod traps;
+pub mod wire;
 
 pub use content::{AddrGen, Kind, Template};
 pub use jinan_types::{Article, Lang};
@@ -87,6 +88,7 @@ pub use log::LogEntry;
 pub use server::{Faults, RefusalBurst, RetryAfter, Server};
 pub use site::{ArticleInfo, Site, SiteConfig};
 pub use special::RobotsMode;
+pub use wire::{wire_for, Wire};
 
 /// Errors of this crate (only the server and the CLI can fail).
 #[derive(Debug, thiserror::Error)]

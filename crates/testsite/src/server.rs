@@ -9,9 +9,10 @@
 use crate::content::Rng;
 use crate::log::{LogEntry, RequestLog};
 use crate::special::RobotsMode;
+use crate::wire::WireBody;
 use crate::{Request, Response, Site};
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
@@ -311,7 +312,7 @@ async fn handle(
     state: Arc<State>,
     kill: Arc<AtomicBool>,
     req: hyper::Request<hyper::body::Incoming>,
-) -> Result<hyper::Response<Full<Bytes>>, Reset> {
+) -> Result<hyper::Response<WireBody>, Reset> {
     let started = Instant::now();
     let now = chrono::Utc::now();
     let in_flight = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
@@ -361,10 +362,15 @@ async fn handle(
         duration_ms: started.elapsed().as_millis() as u64,
     };
     state.log.push(entry);
-    let Some(resp) = resp else {
+    let Some(mut resp) = resp else {
         kill.store(true, Ordering::SeqCst);
         return Err(Reset);
     };
+    let chunked = crate::wire::apply(
+        &request.target,
+        request.header("accept-encoding"),
+        &mut resp,
+    );
     let mut b = hyper::Response::builder().status(resp.status);
     for (k, v) in &resp.headers {
         b = b.header(k.as_str(), v.as_str());
@@ -375,7 +381,7 @@ async fn handle(
     } else {
         Bytes::from(resp.body)
     };
-    b.body(Full::new(body)).map_err(|_| Reset)
+    b.body(WireBody::new(body, chunked)).map_err(|_| Reset)
 }
 
 struct InFlight<'a>(&'a AtomicUsize);

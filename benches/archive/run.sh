@@ -1,0 +1,56 @@
+#!/bin/sh
+# Archive hand-over benchmark (issue 12): `jinan export --format cdxj` against `cdxj-indexer`, and
+# `jinan export --format wacz` against `wacz create -d -t` (py-wacz: pages with text, as ours), on
+# the same WARC files in the same run. The corpus is a crawl of the fixture (`--no-hazards`).
+#
+# Usage: benches/archive/run.sh [ARTICLES] [WORKDIR]   (default 100000, a temp dir)
+set -eu
+N=${1:-100000}
+W=${2:-$(mktemp -d /tmp/jinan-archivebench.XXXXXX)}
+HERE=$(cd "$(dirname "$0")" && pwd)
+cd "$HERE/../.."
+mkdir -p "$W"
+cargo build --release -q -p jinan -p testsite
+[ -x /usr/bin/time ] || { echo "/usr/bin/time is missing: apt-get install -y time" >&2; exit 1; }
+TS=$PWD/target/release/testsite
+J="$PWD/target/release/jinan --corpus $W/corpus --index $W/index"
+echo "work folder: $W" >&2
+
+if [ ! -d "$W/corpus/warc" ]; then
+  "$TS" serve --articles "$N" --no-hazards --addr 127.0.0.1:0 > "$W/site.out" 2>&1 &
+  SITE=$!
+  trap 'kill $SITE 2>/dev/null || true' EXIT
+  i=0
+  until URL=$(grep -o 'http://[^ ]*/' "$W/site.out" 2>/dev/null | head -n1) && [ -n "$URL" ]; do
+    i=$((i + 1)); [ $i -lt 100 ] || { echo "fixture server did not start" >&2; exit 1; }
+    sleep 0.1
+  done
+  $J crawl --seed "$URL" --rate 0 --concurrency 16 > "$W/crawl.out"
+  kill $SITE; wait $SITE 2>/dev/null || true
+  $J index > "$W/index.out"
+fi
+MB=$(du -bc "$W"/corpus/warc/*.warc.gz | tail -n1 | awk '{ printf "%.1f", $1 / 1e6 }')
+echo "corpus: $MB MB of WARC, $(ls "$W"/corpus/warc | wc -l) files; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+
+# t NAME COMMAND...: wall seconds and peak RSS of one run into $W/NAME.time
+t() {
+  name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$W/$name.time" "$@"
+  echo "$name: $(cat "$W/$name.time") (s, KiB)" >&2
+}
+t jinan-cdxj sh -c "$J export --format cdxj > $W/ours.cdxj"
+t cdxj-indexer sh -c "cdxj-indexer --sort $W/corpus/warc > $W/theirs.cdxj"
+rm -f "$W/ours.wacz" "$W/theirs.wacz"
+t jinan-wacz $J export --format wacz --output "$W/ours.wacz"
+t wacz-create sh -c "wacz create -d -t -o $W/theirs.wacz $W/corpus/warc/*.warc.gz > $W/wacz-create.out"
+
+row() {
+  a=$(cut -d' ' -f1 "$W/$1.time"); b=$(cut -d' ' -f1 "$W/$2.time")
+  printf '| %s | %s s (%.0f MB/s) | %s s (%.1f MB/s) | %.1fx |\n' "$3" "$a" "$(echo "$MB / $a" | bc -l)" \
+    "$b" "$(echo "$MB / $b" | bc -l)" "$(echo "$b / $a" | bc -l)"
+}
+echo "| $MB MB of WARC | jinan | peer | speed-up |"
+echo "|---|---:|---:|---:|"
+row jinan-cdxj cdxj-indexer "CDXJ index vs cdxj-indexer 1.5"
+row jinan-wacz wacz-create "WACZ package vs wacz create -d -t 0.6"
+echo "lines: ours $(wc -l < "$W/ours.cdxj"), cdxj-indexer $(wc -l < "$W/theirs.cdxj"); identical: $(cmp -s "$W/ours.cdxj" "$W/theirs.cdxj" && echo yes || echo no)"
