@@ -266,9 +266,9 @@ impl<'de> Deserialize<'de> for SearchLimit {
             Count(usize),
             Word(String),
         }
-        match Raw::deserialize(d).map_err(|_| {
-            serde::de::Error::custom("limit: expected a whole number or \"all\"")
-        })? {
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("limit: expected a whole number or \"all\""))?
+        {
             Raw::Count(n) => Ok(SearchLimit::Count(n)),
             Raw::Word(w) => parse_limit(&w).map_err(serde::de::Error::custom),
         }
