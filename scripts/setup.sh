@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the Rust toolchain: Python's warcio, pywb, cdxj-indexer and
-# wacz (the standard WARC tools the archive is checked with) and Debian's chromium +
-# chromedriver (the search page's browser test). Idempotent and quiet when everything is there.
+# wacz (the standard WARC tools the archive is checked with) and Debian's chromium + chromedriver
+# with a CJK font (the search page's and replay's browser tests; Chinese pages render). Idempotent
+# and quiet when everything is there.
 set -euo pipefail
 
 # warcio (read-back and `warcio check`), pywb (replay), cdxj-indexer (index comparison), wacz
@@ -17,10 +18,11 @@ if [ -n "$need" ]; then
   python3 -m pip install --quiet --disable-pip-version-check $need
 fi
 
-if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-  echo "setup: installing chromium and chromium-driver (apt)" >&2
+if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 \
+  || ! dpkg -s fonts-noto-cjk >/dev/null 2>&1; then
+  echo "setup: installing chromium, chromium-driver and fonts-noto-cjk (apt)" >&2
   SUDO=""
   if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-noto-cjk >/dev/null
 fi

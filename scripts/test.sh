@@ -6,4 +6,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 # Every library, binary and test target (examples and benches are type-checked by clippy in CI and
 # run by the benchmark scripts; building and linking them here would only lengthen the run).
-exec cargo test --workspace --lib --bins --tests "$@"
+cargo test --workspace --lib --bins --tests "$@"
+# The examples in the documentation (skipped by the target flags above).
+cargo test --workspace --doc "$@"

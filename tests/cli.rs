@@ -185,9 +185,14 @@ fn a_missing_corpus_or_index_is_bad_usage_for_every_reader() {
     ] {
         refused(&ws, args, &[needle]);
     }
-    // A corpus without an index: `stats` names the index.
+    // A corpus crawled but not indexed yet: `stats` shows the crawl and says there is no index
+    // (`null` in JSON), rather than zeros that read like an empty index.
     std::fs::create_dir_all(ws.corpus().join("warc")).unwrap();
-    refused(&ws, &["stats"], &["no index at", "jinan index"]);
+    let text = ws.ok(&["stats"]);
+    assert!(text.contains("no index yet (run `jinan index`)"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&ws.ok(&["stats", "--format", "json"])).unwrap();
+    assert!(json["index"].is_null(), "{json}");
 }
 
 #[test]

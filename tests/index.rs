@@ -14,14 +14,14 @@ fn sigkill_during_index_then_rerun_gives_every_article_once() {
     for grow in [1u64, 100_000, 300_000, 600_000] {
         let start = dir_bytes(&index);
         ws.kill_when(&["index"], || dir_bytes(&index) >= start + grow);
-        // Whatever the moment, the index opens (or does not exist yet), and it is not complete.
+        // Whatever the moment, the index opens (or does not exist yet: no generation committed,
+        // which `stats` reports as bad usage), and it is not complete.
         let out = ws.jinan(&["stats", "--format", "json"]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "stats after a kill: {}",
-            stderr(&out)
-        );
+        let err = stderr(&out);
+        if out.status.code() == Some(2) && err.contains("no index") {
+            continue;
+        }
+        assert_eq!(out.status.code(), Some(0), "stats after a kill: {err}");
         let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stats JSON");
         let indexed = stats["index"]["articles"].as_u64().unwrap_or(0);
         assert!(

@@ -183,7 +183,10 @@ fn history_export_stats_and_deletions() {
     );
     assert!(s["index"]["deleted"].as_u64().unwrap() >= 1, "{s}");
     let text = ws.ok(&["stats"]);
-    assert!(text.contains("pages fetched"), "{text}");
+    assert!(
+        text.contains("fetches") && text.contains("latest status"),
+        "{text}"
+    );
 }
 
 /// Issue 17: a second ingest of an unchanged site reported `redirect-loop` for the articles that

@@ -3,6 +3,7 @@
 
 mod pywb;
 mod util;
+mod web;
 
 mod archive;
 mod cli;
@@ -11,5 +12,7 @@ mod drill;
 mod history;
 mod index;
 mod ingest;
+mod replay;
+mod replay_browser;
 mod slice;
 mod workbench;

@@ -16,19 +16,8 @@ TS=$PWD/target/release/testsite
 J="$PWD/target/release/jinan --corpus $W/corpus --index $W/index"
 echo "work folder: $W" >&2
 
-if [ ! -d "$W/corpus/warc" ]; then
-  "$TS" serve --articles "$N" --no-hazards --addr 127.0.0.1:0 > "$W/site.out" 2>&1 &
-  SITE=$!
-  trap 'kill $SITE 2>/dev/null || true' EXIT
-  i=0
-  until URL=$(grep -o 'http://[^ ]*/' "$W/site.out" 2>/dev/null | head -n1) && [ -n "$URL" ]; do
-    i=$((i + 1)); [ $i -lt 100 ] || { echo "fixture server did not start" >&2; exit 1; }
-    sleep 0.1
-  done
-  $J crawl --seed "$URL" --rate 0 --concurrency 16 > "$W/crawl.out"
-  kill $SITE; wait $SITE 2>/dev/null || true
-  $J index > "$W/index.out"
-fi
+. "$HERE/../lib/corpus.sh"
+fixture_corpus "$N" "$W" "$PWD/target/release/jinan" "$TS"
 MB=$(du -bc "$W"/corpus/warc/*.warc.gz | tail -n1 | awk '{ printf "%.1f", $1 / 1e6 }')
 echo "corpus: $MB MB of WARC, $(ls "$W"/corpus/warc | wc -l) files; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 

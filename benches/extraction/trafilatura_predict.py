@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Runs trafilatura on a benchmark folder and writes {id: text} predictions.
 
-Usage: trafilatura_predict.py aeb|wced|dir INPUT_DIR OUT.json
+Usage: trafilatura_predict.py aeb|wced|wcxb|dir INPUT_DIR OUT.json
+
+wcxb pages are given their address (the `url` of their ground-truth file), as jinan's are.
 
 Pages are read (and un-gzipped) before the clock starts; only extraction is timed, in one
 process and thread, the same way as the Rust `predict` example. Pages are decoded before the clock
@@ -20,7 +22,7 @@ import trafilatura
 
 
 def load(kind, folder):
-    sub = {"aeb": "html", "wced": "original"}.get(kind, "")
+    sub = {"aeb": "html", "wced": "original", "wcxb": "html"}.get(kind, "")
     d = os.path.join(folder, sub) if sub else folder
     pages = []
     for name in sorted(os.listdir(d)):
@@ -34,11 +36,23 @@ def load(kind, folder):
     return pages
 
 
+def urls(kind, folder):
+    """Page addresses where the set records them (wcxb), else None."""
+    if kind != "wcxb":
+        return {}
+    out = {}
+    for name in os.listdir(os.path.join(folder, "ground-truth")):
+        with open(os.path.join(folder, "ground-truth", name), encoding="utf-8") as f:
+            out[name[:-5]] = json.load(f).get("url")
+    return out
+
+
 def main():
     if len(sys.argv) != 4:
         sys.exit(__doc__)
     kind, folder, out = sys.argv[1:]
     pages = load(kind, folder)
+    addr = urls(kind, folder)
     total = sum(len(b) for _, b in pages)
     texts = []
     for pid, data in pages:
@@ -53,7 +67,7 @@ def main():
         preds = {}
         start = time.perf_counter()
         for pid, text in texts:
-            preds[pid] = trafilatura.extract(text) or ""
+            preds[pid] = trafilatura.extract(text, url=addr.get(pid)) or ""
         secs = min(secs, time.perf_counter() - start)
     with open(out, "w", encoding="utf-8") as f:
         json.dump(preds, f, ensure_ascii=False)

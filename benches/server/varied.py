@@ -69,7 +69,5 @@ print("request = function()")
 print("  i = i + 1")
 print("  return wrk.format(\"GET\", paths[(i % #paths) + 1])")
 print("end")
-# the SUMMARY line, as in queries.lua
-with open(__file__.replace("varied.py", "queries.lua"), encoding="utf-8") as q:
-    text = q.read()
-print(text[text.index("-- One summary line"):])
+# the SUMMARY line (run from the repository root, as run.sh does)
+print('dofile("benches/lib/summary.lua")')

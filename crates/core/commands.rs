@@ -482,9 +482,10 @@ fn history(places: &Places, args: HistoryArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The `stats` of a corpus and its index. `strict` (the `stats` command): a missing corpus or
-/// index is bad usage. Otherwise (`/api/stats` of a server that may start before the first
-/// crawl) what is missing counts as empty.
+/// The `stats` of a corpus and its index. `strict` (the `stats` command): a missing corpus is bad
+/// usage (a mistyped `--corpus` must not read as an empty archive). Otherwise (`/api/stats` of a
+/// server that may start before the first crawl) it counts as empty. A corpus crawled but not yet
+/// indexed is a normal state: its index part is `None` (`null`), said as such, never zeros.
 fn collect_stats(corpus: &Path, index: &Path, strict: bool) -> anyhow::Result<Stats> {
     if strict {
         require_corpus(corpus)?;
@@ -495,8 +496,8 @@ fn collect_stats(corpus: &Path, index: &Path, strict: bool) -> anyhow::Result<St
         Default::default()
     };
     let index = match jinan_index::Searcher::open(index) {
-        Ok(s) => s.stats().map_err(|e| index_error(index, e))?,
-        Err(jinan_index::Error::NoIndex(_)) if !strict => Default::default(),
+        Ok(s) => Some(s.stats().map_err(|e| index_error(index, e))?),
+        Err(jinan_index::Error::NoIndex(_)) => None,
         Err(e) => return Err(index_error(index, e)),
     };
     Ok(Stats { crawl, index })

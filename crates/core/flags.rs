@@ -395,6 +395,7 @@ pub fn parse_from(args: &[std::ffi::OsString]) -> Result<(Cli, ArgMatches), clap
 #[derive(Debug, Default)]
 pub struct Config {
     path: PathBuf,
+    text: String,
     table: toml::Table,
 }
 
@@ -435,7 +436,7 @@ impl Config {
             let reason = e.message().trim().replace('\n', " ");
             crate::messages::usage(format!("bad config file {}: {reason}{at}", path.display()))
         })?;
-        let config = Config { path, table };
+        let config = Config { path, text, table };
         config.check::<Places>(None)?;
         config.check::<CrawlArgs>(Some("crawl"))?;
         config.check::<SearchOptions>(Some("search"))?;
@@ -465,8 +466,19 @@ impl Config {
 
     fn bad(&self, table: Option<&str>, why: impl std::fmt::Display) -> anyhow::Error {
         let place = table.map(|t| format!(" [{t}]")).unwrap_or_default();
+        let why = why.to_string();
+        // Where: the line of the key the reason names (serde says "unknown field `limt`").
+        let at = why
+            .split('`')
+            .nth(1)
+            .and_then(|key| {
+                self.text
+                    .lines()
+                    .position(|l| l.trim_start().starts_with(key))
+            })
+            .map_or(String::new(), |i| format!(" (line {})", i + 1));
         crate::messages::usage(format!(
-            "bad config file {}{place}: {why}",
+            "bad config file {}{place}: {why}{at}",
             self.path.display()
         ))
     }

@@ -368,8 +368,18 @@ pub fn stats_text(s: &Stats, out: &mut impl Write) -> std::io::Result<()> {
         .failures
         .iter()
         .map(|f| f.kind.width() + 4)
-        .chain(s.index.by_column.keys().map(|k| k.width() + 4))
-        .chain(s.index.by_lang.keys().map(|k| k.width() + 4))
+        .chain(
+            s.index
+                .iter()
+                .flat_map(|i| i.by_column.keys())
+                .map(|k| k.width() + 4),
+        )
+        .chain(
+            s.index
+                .iter()
+                .flat_map(|i| i.by_lang.keys())
+                .map(|k| k.width() + 4),
+        )
         .chain(c.pages_by_status.keys().map(|k| k.width() + 4))
         .max()
         .unwrap_or(0);
@@ -430,8 +440,15 @@ pub fn stats_text(s: &Stats, out: &mut impl Write) -> std::io::Result<()> {
             format!("{}  e.g. {}", f.count, f.examples.join(" ")),
         )?;
     }
-    let i = &s.index;
     writeln!(out, "index")?;
+    let Some(i) = &s.index else {
+        return row(
+            out,
+            2,
+            "articles",
+            "none: no index yet (run `jinan index`)".into(),
+        );
+    };
     row(
         out,
         2,
@@ -471,8 +488,9 @@ mod tests {
     #[test]
     fn stats_columns_align_by_display_width() {
         let mut s = Stats::default();
-        s.index.by_column.insert("国际友城".into(), 12);
-        s.index.by_column.insert("Sisterly Jinan".into(), 7);
+        let i = s.index.get_or_insert_with(Default::default);
+        i.by_column.insert("国际友城".into(), 12);
+        i.by_column.insert("Sisterly Jinan".into(), 7);
         s.crawl.failures.push(jinan_types::FailureCount {
             kind: "a-very-long-failure-kind-name".into(),
             count: 3,

@@ -86,8 +86,17 @@ pub fn write_wacz(
     // The page list goes to a temporary file first: its size must be known before it is zipped.
     let pages_path = temp_beside(output, "pages");
     let _pages_tmp = TempFile(Some(pages_path.clone()));
-    let page_count = write_pages(&pages_path, pages)?;
-    let index = crate::cdxj::cdxj_lines(warc_dir)?;
+    // The capture index (inflating every record) and the page list (segmenting every text) are
+    // independent: build them side by side.
+    let (page_count, index) = std::thread::scope(|s| {
+        let index = s.spawn(|| crate::cdxj::cdxj_lines(warc_dir));
+        let page_count = write_pages(&pages_path, pages);
+        let index = index
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (page_count, index)
+    });
+    let (page_count, index) = (page_count?, index?);
     let mut index_bytes = Vec::with_capacity(index.iter().map(|l| l.len() + 1).sum());
     for l in &index {
         index_bytes.extend_from_slice(l.as_bytes());

@@ -13,7 +13,9 @@ use jinan_types::CaptureKind;
 
 use crate::error::{Error, Result};
 use crate::reader::warc_files;
-use crate::record::{parse_http, read_member_head, Counting, MemberError, RecordHead};
+use crate::record::{
+    capture_of, corrupt, parse_http, read_member_head, Counting, MemberError, RecordHead,
+};
 use crate::surt::surt;
 
 /// Block bytes kept per record: enough for any sane HTTP head.
@@ -111,27 +113,8 @@ fn entry_of(file: &str, rec: &RecordHead) -> Result<Option<IndexEntry>> {
         Some("revisit") => CaptureKind::Revisit,
         _ => return Ok(None),
     };
-    let bad = |reason: &str| Error::Corrupt {
-        file: file.to_string(),
-        offset: rec.offset,
-        reason: reason.to_string(),
-    };
-    let url = rec
-        .header("WARC-Target-URI")
-        .ok_or_else(|| bad("no WARC-Target-URI"))?
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .to_string();
-    let timestamp: String = rec
-        .header("WARC-Date")
-        .unwrap_or_default()
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(14)
-        .collect();
-    if timestamp.len() != 14 {
-        return Err(bad("missing or bad WARC-Date"));
-    }
+    let (url, at) = capture_of(file, rec.offset, |n| rec.header(n))?;
+    let timestamp = at.format("%Y%m%d%H%M%S").to_string();
     let http = parse_http(&rec.block_start);
     let mime = match kind {
         CaptureKind::Revisit => Some("warc/revisit".to_string()),
@@ -222,11 +205,7 @@ impl CaptureIndex {
                     return Ok(None);
                 }
                 Err(MemberError::Truncated(reason) | MemberError::Invalid(reason)) => {
-                    return Err(Error::Corrupt {
-                        file: name,
-                        offset,
-                        reason,
-                    })
+                    return Err(corrupt(&name, offset, reason))
                 }
             }
         }

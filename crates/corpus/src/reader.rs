@@ -10,13 +10,13 @@ use std::fs::{File, OpenOptions};
 use std::io::{BufReader, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
 use jinan_types::{Capture, CaptureKind, WarcLocation};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::record::{
-    parse_fields, parse_http, read_member, Counting, HttpHead, MemberError, WarcRecord,
+    capture_of, corrupt, parse_fields, parse_http, read_member, Counting, HttpHead, MemberError,
+    WarcRecord,
 };
 use crate::writer::PROFILE_SERVER_NOT_MODIFIED;
 
@@ -140,11 +140,7 @@ impl Iterator for WarcRecords {
             Ok(r) => r.map(Ok),
             Err(MemberError::Io(e)) => Some(Err(Error::io(&self.name, e))),
             Err(MemberError::Truncated(reason) | MemberError::Invalid(reason)) => {
-                Some(Err(Error::Corrupt {
-                    file: self.name.clone(),
-                    offset,
-                    reason,
-                }))
+                Some(Err(corrupt(&self.name, offset, reason)))
             }
         }
     }
@@ -240,11 +236,7 @@ impl CaptureReader {
                         tracing::warn!(file = %name, offset, %reason, "WARC file ends in a damaged record; stopping there");
                         return Ok(None);
                     }
-                    return Err(Error::Corrupt {
-                        file: name,
-                        offset,
-                        reason,
-                    });
+                    return Err(corrupt(&name, offset, reason));
                 }
             }
             // End of this file: on to the next one.
@@ -382,23 +374,7 @@ fn stored_capture(
     rec: &WarcRecord,
     meta: Option<&WarcRecord>,
 ) -> Result<StoredCapture> {
-    let bad = |reason: &str| Error::Corrupt {
-        file: file.to_string(),
-        offset: rec.offset,
-        reason: reason.to_string(),
-    };
-    let url = rec
-        .header("WARC-Target-URI")
-        .ok_or_else(|| bad("no WARC-Target-URI"))?;
-    let url = url
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .to_string();
-    let captured_at = rec
-        .header("WARC-Date")
-        .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
-        .map(|d| d.with_timezone(&Utc))
-        .ok_or_else(|| bad("missing or bad WARC-Date"))?;
+    let (url, captured_at) = capture_of(file, rec.offset, |n| rec.header(n))?;
     let kind = if rec.warc_type() == "revisit" {
         CaptureKind::Revisit
     } else {
@@ -412,7 +388,9 @@ fn stored_capture(
         // Our revisits carry no HTTP head (so that replay tools take the confirmed capture's);
         // the 304 head is in the metadata record.
         (None, CaptureKind::Revisit) => revisit_head(rec, &fields),
-        (None, CaptureKind::Response) => return Err(bad("no HTTP head in block")),
+        (None, CaptureKind::Response) => {
+            return Err(corrupt(file, rec.offset, "no HTTP head in block"))
+        }
     };
     let payload = match kind {
         CaptureKind::Response => {

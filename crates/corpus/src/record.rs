@@ -21,6 +21,34 @@ pub fn sha1_digest(bytes: &[u8]) -> String {
     format!("sha1:{}", data_encoding::BASE32.encode(&hash))
 }
 
+/// The target URI and capture time of a `response` or `revisit` record, read from its headers (by
+/// `header`) the one way every reader of captures reads them: the URI without the `<...>` of
+/// WARC/1.0 drafts, the date as RFC 3339 with or without fractions of a second. A record without
+/// either is damaged: the error names `file` and `offset`.
+pub(crate) fn capture_of<'a>(
+    file: &str,
+    offset: u64,
+    header: impl Fn(&str) -> Option<&'a str>,
+) -> crate::Result<(String, DateTime<Utc>)> {
+    let url = header("WARC-Target-URI")
+        .map(|u| u.trim_start_matches('<').trim_end_matches('>'))
+        .ok_or_else(|| corrupt(file, offset, "no WARC-Target-URI"))?;
+    let at = header("WARC-Date")
+        .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+        .map(|d| d.with_timezone(&Utc))
+        .ok_or_else(|| corrupt(file, offset, "missing or bad WARC-Date"))?;
+    Ok((url.to_string(), at))
+}
+
+/// The error of a damaged record.
+pub(crate) fn corrupt(file: &str, offset: u64, reason: impl Into<String>) -> crate::Error {
+    crate::Error::Corrupt {
+        file: file.to_string(),
+        offset,
+        reason: reason.into(),
+    }
+}
+
 /// A fresh `<urn:uuid:...>` record id.
 pub(crate) fn new_record_id() -> String {
     format!("<urn:uuid:{}>", uuid::Uuid::new_v4())

@@ -3,6 +3,8 @@
 //! The key is the one pywb and `cdxj-indexer` compute (the `surt` package's defaults, after the
 //! Internet Archive's canonicaliser): scheme dropped, host lowercased, a leading `www`/`www2.`
 //! dropped, host labels reversed and joined by commas (IPv4 addresses too), default port dropped,
+//! path and query percent-unescaped until stable and escaped once again (only controls, space,
+//! `#`, `%` and non-ASCII bytes stay escaped: `%2F` is `/`), empty and dot path segments removed,
 //! path and query lowercased, well-known session ids removed from the query, query arguments sorted,
 //! fragment dropped, a trailing slash dropped unless the path is `/`.
 
@@ -42,7 +44,7 @@ pub fn surt(url: &str) -> String {
         key.push_str(&port.to_string());
     }
     key.push(')');
-    let mut path = u.path().to_ascii_lowercase();
+    let mut path = escape_once(&normal_path(&unescape_repeatedly(u.path()))).to_ascii_lowercase();
     if path.len() > 1 && path.ends_with('/') {
         path.pop();
     }
@@ -51,13 +53,58 @@ pub fn surt(url: &str) -> String {
     }
     key.push_str(&path);
     if let Some(q) = u.query() {
-        let q = canonical_query(q);
+        let q = canonical_query(&escape_once(&unescape_repeatedly(q)));
         if !q.is_empty() {
             key.push('?');
             key.push_str(&q);
         }
     }
     key
+}
+
+/// Percent-decodes until nothing changes (`%252F` → `%2F` → `/`); invalid escapes stay as they are.
+fn unescape_repeatedly(s: &str) -> Vec<u8> {
+    let mut cur: Vec<u8> = s.as_bytes().to_vec();
+    loop {
+        let next: Vec<u8> = percent_encoding::percent_decode(&cur).collect();
+        if next == cur {
+            return cur;
+        }
+        cur = next;
+    }
+}
+
+/// Escapes what the canonicaliser escapes: controls, space, `#`, `%` and bytes above ASCII.
+fn escape_once(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for &b in bytes {
+        if b <= 0x20 || b >= 0x7f || b == b'#' || b == b'%' {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(b as char);
+        }
+    }
+    out
+}
+
+/// The path without empty segments, `.` and `..` (resolved), keeping a trailing slash.
+fn normal_path(path: &[u8]) -> Vec<u8> {
+    let mut kept: Vec<&[u8]> = Vec::new();
+    for seg in path.split(|&b| b == b'/') {
+        match seg {
+            b"" | b"." => {}
+            b".." => {
+                kept.pop();
+            }
+            s => kept.push(s),
+        }
+    }
+    let mut out = vec![b'/'];
+    out.extend(kept.join(&b'/'));
+    if path.ends_with(b"/") && out.len() > 1 {
+        out.push(b'/');
+    }
+    out
 }
 
 fn canonical_query(q: &str) -> String {
@@ -125,6 +172,27 @@ mod tests {
                 "http://a.com/x?PHPSESSID=abc&y=1",
                 "com,a)/x?phpsessid=abc&y=1",
             ),
+            // unescaped until stable, escaped once (outputs of surt 0.3.1)
+            (
+                "http://a.com/x?path=%2F&w=%E6%B5%8E",
+                "com,a)/x?path=/&w=%e6%b5%8e",
+            ),
+            (
+                "http://a.com/a%2Fb%252F/c?q=%26x%3D1",
+                "com,a)/a/b/c?q=&x=1",
+            ),
+            ("http://a.com/%7Euser/A%41?x=%20y", "com,a)/~user/aa?x=%20y"),
+            ("http://a.com/p?q=%25", "com,a)/p?q=%25"),
+            ("http://a.com/%e6%b5%8e?a=%C3", "com,a)/%e6%b5%8e?a=%c3"),
+            ("http://a.com/a+b?x=a+b%2B", "com,a)/a+b?x=a+b+"),
+            ("http://a.com/x?b=%23c#f", "com,a)/x?b=%23c"),
+            ("http://a.com/%zz?%g1", "com,a)/%25zz?%25g1"),
+            ("http://a.com/a//b", "com,a)/a/b"),
+            ("http://a.com/a/%2E%2E/b", "com,a)/b"),
+            ("http://a.com/x/?", "com,a)/x"),
+            ("http://a.com/?a=%2F%2f", "com,a)/?a=//"),
+            ("http://a.com/A%2fB/", "com,a)/a/b"),
+            ("http://a.com/x?a=1&%4A=2", "com,a)/x?a=1&j=2"),
         ] {
             assert_eq!(surt(url), want, "{url}");
         }

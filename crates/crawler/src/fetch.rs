@@ -163,8 +163,15 @@ pub fn is_refusal(status: u16) -> bool {
     matches!(status, 403 | 412 | 418)
 }
 
+/// Makes rustls use `ring` for every client of the process (reqwest is built without a provider of
+/// its own; see the workspace Cargo.toml). Installing twice is harmless: the first one stays.
+pub(crate) fn install_tls_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 impl Http {
     pub fn new(cfg: &CrawlConfig) -> Result<Http> {
+        install_tls_provider();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)

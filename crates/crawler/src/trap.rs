@@ -93,8 +93,8 @@ pub fn shape(url: &Url) -> String {
 }
 
 /// Addresses that are the site's own content, never a trap, however many share a shape: the
-/// Hanweb kinds of the page layer (articles, column pages, the home page, the list proxy), plus
-/// the other list engines, static column pages (`index_2.html`) and attachments.
+/// Hanweb kinds of the page layer (articles, column pages, the home page, the list engines), and
+/// attachments.
 fn budget_exempt(url: &Url) -> bool {
     use jinan_extract::page::{url_kind, UrlKind};
     match url_kind(url.as_str()) {
@@ -108,15 +108,7 @@ fn budget_exempt(url: &Url) -> bool {
     } else {
         segs.last().copied().unwrap_or("")
     };
-    let (stem, ext) = file.rsplit_once('.').unwrap_or((file, ""));
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    // Static pages of a column: `/col/colN/index_2.html`.
-    let column_page = stem.strip_prefix("index_").is_some_and(digits)
-        && segs.len() >= 3
-        && segs[segs.len() - 3] == "col"
-        && segs[segs.len() - 2].strip_prefix("col").is_some_and(digits);
-    // The other list engines (SITE.md): the JSON gateway, showJsContent.do.
-    let list_engine = file == "showjscontent.do" || segs.first() == Some(&"api-gateway");
+    let ext = file.rsplit_once('.').map_or("", |(_, e)| e);
     // Attachments: the download module and files that are no pages (they link nowhere).
     let attachment = file == "downfile.jsp"
         || matches!(
@@ -140,7 +132,7 @@ fn budget_exempt(url: &Url) -> bool {
                 | "mp4"
                 | "mp3"
         );
-    column_page || list_engine || attachment
+    attachment
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! Benchmark driver: extracts every page of a benchmark folder and writes `{id: Article}` JSON.
 //!
-//! Usage: `predict aeb|wced|dir INPUT_DIR OUT.json`
+//! Usage: `predict aeb|wced|wcxb|dir INPUT_DIR OUT.json`
 //! - `aeb`: scrapinghub_aeb (`html/<id>.html.gz`);
 //! - `wced`: zh_wced (`original/<id>.html`);
+//! - `wcxb`: wcxb_dev (`html/<id>.html.gz`, each page given the `url` its ground-truth file names);
 //! - `dir`: any folder of `*.html` files (id = file stem);
 //! - `fixture`: the articles of a `testsite` fixture of INPUT_DIR articles (a number), with their
 //!   content types and column hints (id = URL).
@@ -28,7 +29,13 @@ fn main() {
     let folder = match kind.as_str() {
         "aeb" => dir.join("html"),
         "wced" => dir.join("original"),
+        "wcxb" => dir.join("html"),
         _ => dir.to_path_buf(),
+    };
+    let urls = if kind == "wcxb" {
+        page_urls(&dir.join("ground-truth"))
+    } else {
+        Default::default()
     };
     let mut pages: Vec<(String, Vec<u8>)> = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(&folder)
@@ -68,7 +75,10 @@ fn main() {
         let start = Instant::now();
         results = Vec::with_capacity(pages.len());
         for (id, bytes) in &pages {
-            let url = format!("http://bench.invalid/{id}.html");
+            let url = urls
+                .get(id)
+                .cloned()
+                .unwrap_or_else(|| format!("http://bench.invalid/{id}.html"));
             results.push((id.clone(), jinan_extract::extract(bytes, &url, &hints)));
         }
         secs = secs.min(start.elapsed().as_secs_f64());
@@ -91,6 +101,25 @@ fn main() {
         pages.len() as f64 / secs,
         total as f64 / secs / 1e6
     );
+}
+
+/// `{id: url}` from a folder of WCXB ground-truth files (read before the clock starts).
+fn page_urls(dir: &Path) -> std::collections::HashMap<String, String> {
+    let mut out = std::collections::HashMap::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        let Some(id) = p.file_stem().and_then(|s| s.to_str()).map(str::to_string) else {
+            continue;
+        };
+        let v: serde_json::Value = std::fs::read(&p)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default();
+        if let Some(u) = v.get("url").and_then(|u| u.as_str()) {
+            out.insert(id, u.to_string());
+        }
+    }
+    out
 }
 
 /// Times extraction of every live fixture article, with the hints the indexer passes.

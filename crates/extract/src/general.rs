@@ -336,6 +336,8 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
     }
     let roots: Vec<usize> = if top == NONE {
         vec![dom.elements("body").next().unwrap_or(0)]
+    } else if let Some(m) = marked_main(dom, top) {
+        vec![m]
     } else {
         siblings(dom, st, &score, top, top_score)
     };
@@ -345,6 +347,20 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         blocks.extend(text::render(dom, r, &skip));
     }
     tidy(blocks, title)
+}
+
+/// The page's own main region around the winner: the nearest `<main>` (or `role="main"`) above it.
+/// Pages that mark their main content say what it is better than any score.
+fn marked_main(dom: &Dom, top: usize) -> Option<usize> {
+    let mut a = top;
+    while a != NONE {
+        let n = &dom.nodes[a];
+        if n.is("main") || n.attr("role") == Some("main") {
+            return Some(a);
+        }
+        a = n.parent;
+    }
+    None
 }
 
 fn init_score(dom: &Dom, st: &Stats, i: usize) -> f32 {
@@ -471,33 +487,30 @@ fn tidy(blocks: Vec<Block>, title: &str) -> Vec<Block> {
         .collect()
 }
 
-/// The title of a general page: `og:title`, else the `<h1>` that matches `<title>`, else `<title>`
-/// without the site name.
+/// The title of a general page: the `<h1>` that the page's own title (`og:title`, else
+/// `<title>`) contains, else that title without its site-name part, else the first `<h1>`.
 pub(crate) fn title(dom: &Dom) -> String {
-    let title_tag = dom
-        .elements("title")
-        .next()
-        .map(|t| dom.text_of(t))
+    let own = dom
+        .meta("og:title")
+        .or_else(|| dom.meta("twitter:title"))
+        .or_else(|| dom.elements("title").next().map(|t| dom.text_of(t)))
         .unwrap_or_default();
-    if let Some(t) = dom.meta("og:title").or_else(|| dom.meta("twitter:title")) {
-        return t;
-    }
-    let tnorm = fields::norm(&title_tag);
+    let onorm = fields::norm(&own);
     let mut first_h1 = None;
-    for h in dom.elements("h1") {
+    for h in dom.elements("h1").take(3) {
         if dom.subtree_end(h) - h > 200 {
             continue;
         }
         let t = dom.text_of(h);
         let hn = fields::norm(&t);
-        if !hn.is_empty() && tnorm.contains(&hn) {
+        if !hn.is_empty() && onorm.contains(&hn) {
             return t;
         }
         if first_h1.is_none() && !t.is_empty() {
             first_h1 = Some(t);
         }
     }
-    let cleaned = fields::clean_title(&title_tag);
+    let cleaned = fields::clean_title(&own);
     if cleaned.is_empty() {
         first_h1.unwrap_or_default()
     } else {
@@ -505,21 +518,100 @@ pub(crate) fn title(dom: &Dom) -> String {
     }
 }
 
-/// The publication date from common meta tags, else from the address.
+/// Meta tags that carry the publication date, most specific first.
+const DATE_METAS: &[&str] = &[
+    "article:published_time",
+    "PubDate",
+    "publishdate",
+    "pubdate",
+    "datePublished",
+    "date",
+    "dc.date",
+    "DC.date.issued",
+    "dcterms.created",
+    "og:published_time",
+    "publish-date",
+    "publish_date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "firstpublishedtime",
+];
+
+/// The publication date: meta tags, JSON-LD `datePublished`, an element marked `datePublished`, a
+/// date line next to the title, else the address. Modification dates are never used.
 pub(crate) fn date(dom: &Dom, url: &str) -> Option<chrono::NaiveDate> {
-    [
-        "article:published_time",
-        "PubDate",
-        "publishdate",
-        "pubdate",
-        "date",
-        "dc.date",
-        "DC.date.issued",
-        "og:published_time",
-        "publish-date",
-        "firstpublishedtime",
-    ]
-    .iter()
-    .find_map(|k| dom.meta(k).and_then(|v| fields::parse_date_value(&v)))
-    .or_else(|| fields::date_from_url(url))
+    DATE_METAS
+        .iter()
+        .find_map(|k| dom.meta(k).and_then(|v| fields::parse_date_value(&v)))
+        .or_else(|| json_ld(dom, "datePublished").and_then(|v| fields::parse_date_value(&v)))
+        .or_else(|| {
+            (0..dom.len()).find_map(|i| {
+                let n = &dom.nodes[i];
+                (n.kind == Kind::Element && n.attr("itemprop") == Some("datePublished"))
+                    .then(|| {
+                        n.attr("datetime")
+                            .or(n.attr("content"))
+                            .map(str::to_string)
+                            .unwrap_or_else(|| dom.text_of(i))
+                    })
+                    .and_then(|v| fields::parse_date_value(&v))
+            })
+        })
+        .or_else(|| near_title(dom).iter().find_map(|t| date_in_line(t)))
+        .or_else(|| fields::date_from_url(url))
+}
+
+/// The `source` a general page names: a `ContentSource`/`source` meta tag, else a `Source:`/`来源：`
+/// label in a line next to the title.
+pub(crate) fn source(dom: &Dom) -> Option<String> {
+    dom.meta("ContentSource")
+        .or_else(|| dom.meta("source"))
+        .or_else(|| {
+            near_title(dom)
+                .iter()
+                .find_map(|t| fields::source_in_line(t))
+        })
+}
+
+/// A date in a short line that reads as a date line (labels, or a bare date with a time).
+fn date_in_line(t: &str) -> Option<chrono::NaiveDate> {
+    (fields::is_meta_line(t))
+        .then(|| fields::find_date(t))
+        .flatten()
+        .map(|f| f.date)
+}
+
+/// The first few short lines after the page's main heading (where bylines and date lines sit).
+fn near_title(dom: &Dom) -> Vec<String> {
+    let Some(h) = dom.elements("h1").next() else {
+        return Vec::new();
+    };
+    let from = dom.subtree_end(h);
+    let to = (from + 300).min(dom.len());
+    text::render_range(dom, from, to, &|_, _| false)
+        .into_iter()
+        .take(8)
+        .map(|b| b.text)
+        .filter(|t| t.chars().count() <= 160)
+        .collect()
+}
+
+/// The first string value of `key` in the page's JSON-LD scripts (no full JSON parse: the key, a
+/// colon, a quoted string).
+fn json_ld(dom: &Dom, key: &str) -> Option<String> {
+    let quoted = format!("\"{key}\"");
+    dom.elements("script")
+        .filter(|&i| {
+            dom.nodes[i]
+                .attr("type")
+                .is_some_and(|t| t.contains("ld+json"))
+        })
+        .flat_map(|i| dom.nodes[i].children.clone())
+        .find_map(|c| {
+            let t = &dom.nodes[c].text;
+            let at = t.find(&quoted)? + quoted.len();
+            let rest = t[at..].trim_start().strip_prefix(':')?.trim_start();
+            let rest = rest.strip_prefix('"')?;
+            Some(rest[..rest.find('"')?].to_string())
+        })
 }

@@ -95,7 +95,7 @@ pub fn extract_text(html: &str, url: &str, hints: &Hints<'_>) -> Article {
         Article {
             url: url.to_string(),
             date: general::date(&dom, url),
-            source: None,
+            source: general::source(&dom),
             column: hints.column.map(text::squash).filter(|c| !c.is_empty()),
             lang: Lang::En,
             title,

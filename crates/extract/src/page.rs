@@ -144,13 +144,16 @@ pub enum ArticleAddress {
 pub enum UrlKind {
     /// The home page: `/`, `/index.html` (any `index.*`).
     Home,
-    /// A column (section) page: `/col/col30173/`, `/col/col30173/index.html`.
+    /// A column (section) page: `/col/col30173/`, `/col/col30173/index.html`, its static list
+    /// pages `/col/col30173/index_2.html`.
     Column,
     /// An article, of either generation.
     Article(ArticleAddress),
-    /// The jpage list proxy, `dataproxy.jsp` under `/module/web/jpage/` or `/module/jpage/`.
+    /// A list engine: the jpage list proxy (`dataproxy.jsp` under `/module/web/jpage/` or
+    /// `/module/jpage/`), `showJsContent.do`, the JSON gateway (`/api-gateway/...`).
     ListProxy,
-    /// Any other CMS module or service (`/module/...`, `/jact/...`, `/jrobot/...`, `/jcms/...`).
+    /// Any other CMS module or service (`/module/...`, `/jact/...`, `/jrobot/...`, `/jcms/...`,
+    /// also under one site-prefix segment).
     Module,
     /// `/robots.txt`.
     Robots,
@@ -217,18 +220,25 @@ pub fn url_kind(url: &str) -> UrlKind {
     if segs.contains(&"art") && is_page_file(file) {
         return UrlKind::Article(ArticleAddress::Hashed);
     }
-    match segs.first().copied() {
-        None => return UrlKind::Home,
-        Some("robots.txt") if segs.len() == 1 => return UrlKind::Robots,
-        Some("module" | "jact" | "jrobot" | "jcms" | "jsearchfront") => {
-            let proxy = file == "dataproxy.jsp" && segs.contains(&"jpage");
-            return if proxy {
-                UrlKind::ListProxy
-            } else {
-                UrlKind::Module
-            };
-        }
-        _ => {}
+    if segs.is_empty() {
+        return UrlKind::Home;
+    }
+    if segs.len() == 1 && file == "robots.txt" {
+        return UrlKind::Robots;
+    }
+    // List engines (SITE.md): the jpage proxy, the `showJsContent.do` data call, the JSON gateway;
+    // under any site prefix (`/jnen/module/web/jpage/dataproxy.jsp`).
+    let jpage_proxy = file == "dataproxy.jsp" && segs.contains(&"jpage");
+    if jpage_proxy || file == "showjscontent.do" || segs.contains(&"api-gateway") {
+        return UrlKind::ListProxy;
+    }
+    // CMS modules, at the root or under one site-prefix segment.
+    if segs
+        .iter()
+        .take(2)
+        .any(|s| matches!(*s, "module" | "jact" | "jrobot" | "jcms" | "jsearchfront"))
+    {
+        return UrlKind::Module;
     }
     if segs.len() == 1 && file.starts_with("index.") {
         return UrlKind::Home;
@@ -236,7 +246,13 @@ pub fn url_kind(url: &str) -> UrlKind {
     // `.../col/colN/` or `.../col/colN/index.*`
     let n = segs.len();
     let dir_end = if file.is_empty() { n } else { n - 1 };
-    let index_or_dir = file.is_empty() || file.starts_with("index.");
+    // `index.html`, and the static list pages `index_2.html`, `index_3.html`, ...
+    let index_or_dir = file.is_empty()
+        || file.starts_with("index.")
+        || file
+            .strip_prefix("index_")
+            .and_then(|f| f.split_once('.'))
+            .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
     if index_or_dir
         && dir_end >= 2
         && segs[dir_end - 2] == "col"
@@ -435,8 +451,24 @@ mod tests {
             ("http://h/module/search/index.jsp?webid=38", UrlKind::Module),
             (
                 "http://h/jact/front/datacall/showJsContent.do?iid=3",
+                UrlKind::ListProxy,
+            ),
+            (
+                "http://h/jnen/module/web/jpage/dataproxy.jsp?page=3",
+                UrlKind::ListProxy,
+            ),
+            (
+                "http://h/api-gateway/jpaas-publish-server/front/page/build/unit",
+                UrlKind::ListProxy,
+            ),
+            (
+                "http://h/jnen/module/download/downfile.jsp?f=a.pdf",
                 UrlKind::Module,
             ),
+            ("http://h/col/col30173/index_2.html", UrlKind::Column),
+            ("http://h/jnen/col/col30173/index_12.shtml", UrlKind::Column),
+            ("http://h/col/col30173/index_.html", UrlKind::Other),
+            ("http://h/a/b/module/x.jsp", UrlKind::Other),
             ("http://h/jrobot/search.do", UrlKind::Module),
             ("http://h/robots.txt", UrlKind::Robots),
             ("http://h/about.html", UrlKind::Other),

@@ -186,6 +186,8 @@ fn walk(
     // Open blocks and links as (index, subtree end).
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     let mut links: Vec<usize> = Vec::new();
+    // End of the `<pre>` being rendered, whose line breaks are kept (one line of code a line).
+    let mut pre_end = 0usize;
     let mut j = start;
     let end = end.min(dom.len());
     while j < end {
@@ -211,6 +213,9 @@ fn walk(
                         continue;
                     }
                 }
+                if n.name == "pre" && j >= pre_end {
+                    pre_end = n.end;
+                }
                 if is_block(&n.name) {
                     flush(&mut out, &mut buf, &mut link_chars, current(&blocks));
                     blocks.push((j, n.end));
@@ -218,6 +223,17 @@ fn walk(
                     links.push(n.end);
                 } else if n.name == "img" {
                     buf.push(' ');
+                }
+            }
+            Kind::Text if j < pre_end => {
+                if !links.is_empty() {
+                    link_chars += n.text.chars().filter(|c| !c.is_whitespace()).count();
+                }
+                let mut lines = n.text.split('\n');
+                buf.push_str(lines.next().unwrap_or(""));
+                for line in lines {
+                    flush(&mut out, &mut buf, &mut link_chars, current(&blocks));
+                    buf.push_str(line);
                 }
             }
             Kind::Text => {
@@ -315,6 +331,14 @@ mod tests {
         assert_eq!(
             texts("<table><tr><td><p>First</p><p>Second</p></td><td>Side</td></tr></table>"),
             ["First", "Second", "Side"]
+        );
+    }
+
+    #[test]
+    fn preformatted_lines_are_kept() {
+        assert_eq!(
+            texts("<p>Run:</p><pre>cargo build\n  <b>cargo</b> test\n\nend</pre>"),
+            ["Run:", "cargo build", "cargo test", "end"]
         );
     }
 

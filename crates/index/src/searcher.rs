@@ -126,6 +126,7 @@ pub(crate) struct Prepared {
 
 /// The hit of a stored document.
 pub(crate) fn to_hit(doc: Document, score: f32, snippet: String) -> Hit {
+    let archive_url = jinan_types::archive_url(&doc.article.url, &doc.captured_at);
     let a = doc.article;
     Hit {
         url: a.url,
@@ -136,6 +137,7 @@ pub(crate) fn to_hit(doc: Document, score: f32, snippet: String) -> Hit {
         score,
         deleted_at: doc.deleted_at,
         snippet,
+        archive_url,
         copies: Vec::new(),
     }
 }

@@ -103,7 +103,11 @@ where
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    if ctype.starts_with("application/json") || ctype.starts_with("text/html") {
+    // Archived answers (replay carries Memento-Datetime) keep the status and body they had.
+    if ctype.starts_with("application/json")
+        || ctype.starts_with("text/html")
+        || res.headers().contains_key("memento-datetime")
+    {
         return res;
     }
     let code = match status {

@@ -16,10 +16,12 @@
 //! | `GET /healthz` | `200 ok`, or `503` with the reason when there is no readable index |
 //! | `GET /api/export?q=&format=csv\|jsonl&...` | every hit of the search, streamed |
 //! | `GET /api/trend?q=A&q=B&interval=year\|month&...` | Trend JSON (`format=csv`: its CSV) |
-//! | `GET /` | the search page (`ui=en\|zh`, else `Accept-Language`) |
 //! | `GET /feed?q=&...` | Atom feed of the 50 newest matches |
 //! | `GET /api/similar?url=URL` | Search JSON of the articles most like that one (`/similar`: a page) |
 //! | `GET /trend?q=A&q=B&interval=&show=count\|share&...` | the trend chart page |
+//! | `GET /` | the search page (`ui=en\|zh`, else `Accept-Language`) |
+//! | `GET /web/<ts>/<url>`, `/web/<ts>mp_/<url>`, `/web/<ts>id_/<url>`, `/web/<url>` | replay and Memento TimeGate ([`replay`]) |
+//! | `GET /timemap/link/<url>` | Memento TimeMap |
 //!
 //! Errors are `{"error": "...", "code": "..."}` with the status of [`ApiError::code_and_status`].
 
@@ -31,6 +33,7 @@ pub mod history;
 pub mod i18n;
 mod live;
 mod page;
+pub mod replay;
 mod screen;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
@@ -126,6 +129,8 @@ pub struct AppState {
     pub cache: Arc<AnswerCache>,
     /// The corpus folder, for the history routes (`None`: they answer 503).
     pub corpus: Option<Arc<PathBuf>>,
+    /// Replay of the corpus, when the server has one.
+    pub replay: Option<Arc<replay::Replay>>,
 }
 
 impl AppState {
@@ -137,13 +142,17 @@ impl AppState {
             stats,
             cache: Arc::new(AnswerCache::default()),
             corpus: None,
+            replay: None,
         }
     }
 
-    /// The same state reading captures from the corpus in `dir`.
+    /// The same state reading captures from the corpus in `dir` (history routes and replay; the
+    /// replay's capture index is read in the background from [`serve_listener`], or on the first
+    /// replay request).
     pub fn with_corpus(self, dir: &std::path::Path) -> AppState {
         AppState {
             corpus: Some(Arc::new(dir.to_path_buf())),
+            replay: Some(Arc::new(replay::Replay::new(&jinan_corpus::warc_dir(dir)))),
             ..self
         }
     }
@@ -176,6 +185,8 @@ pub fn app(state: AppState) -> Router {
         .route("/api/similar", get(similar::api_similar))
         .route("/similar", get(similar::similar_page))
         .route("/healthz", get(healthz))
+        .route("/web/{*rest}", get(replay::web))
+        .route("/timemap/link/{*rest}", get(replay::timemap))
         .fallback(|| async { ApiError::NotFound("no such page; see / for the search page".into()) })
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
@@ -209,12 +220,11 @@ async fn limit_headers(req: Request, next: Next) -> Response {
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
+    // Replay answers set their own (stricter for archived documents).
+    h.entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(
             "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'",
-        ),
-    );
+        ));
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("no-referrer"),
@@ -621,6 +631,10 @@ pub async fn serve_listener(
     let local = listener.local_addr()?;
     tracing::info!(addr = %local, index = %state.live.dir().display(), "serving");
     let refresher = tokio::spawn(state.live.clone().refresh_loop());
+    if let Some(r) = state.replay.clone() {
+        // Read the capture index now, so that the first replay does not wait for it.
+        drop(tokio::task::spawn_blocking(move || r.load()));
+    }
     let router = app(state);
     let mut builder = Builder::new(TokioExecutor::new());
     builder

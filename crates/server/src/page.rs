@@ -196,7 +196,7 @@ pub fn hit_view(ui: Ui, hit: &jinan_types::Hit) -> Markup {
     html! {
         li.hit {
             div.htitle {
-                a.title href=(safe_href(&hit.url)) { (if hit.title.trim().is_empty() { &hit.url } else { &hit.title }) }
+                a.title href=(archive_href(&hit.archive_url)) title=(t.archived_note) { (if hit.title.trim().is_empty() { &hit.url } else { &hit.title }) }
                 @if let Some(d) = hit.deleted_at {
                     " " span.deleted title=(t.deleted_note) {
                         (t.deleted) " " (t.date(d.date_naive()))
@@ -207,7 +207,7 @@ pub fn hit_view(ui: Ui, hit: &jinan_types::Hit) -> Markup {
                 @if let Some(d) = hit.date { time datetime=(d) { (t.date(d)) } " · " }
                 @if let Some(c) = &hit.column { span.column { (c) } " · " }
                 span.lang { (t.lang_name(hit.lang.as_str())) } " · "
-                span.url { (hit.url) } " · "
+                a.url.live href=(safe_href(&hit.url)) rel="noreferrer" title=(t.live_note) { (hit.url) } " · "
                 a.similar href=(path_with_ui("/similar", &[("url", hit.url.clone())], ui)) { (t.similar) }
             }
             p.snippet { (PreEscaped(safe_snippet(&hit.snippet))) }
@@ -420,6 +420,15 @@ pub fn safe_href(url: &str) -> &str {
         .to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         url
+    } else {
+        "#"
+    }
+}
+
+/// A hit's archived copy: a path on this server (`/web/...`), never anything else.
+fn archive_href(path: &str) -> &str {
+    if path.starts_with("/web/") {
+        path
     } else {
         "#"
     }

@@ -738,7 +738,7 @@ fn table(s: &mut Slots<'_>, zh: bool, index: u32) -> Block {
         rows.push(vec![(*it).to_string(), d, n]);
     }
     // The shape has its own stream, so the rest of the article is the same whatever it is.
-    let mut r = Rng::for_parts(&[u64::from(index), 0x7461_626c_65]);
+    let mut r = Rng::for_parts(&[u64::from(index), 0x0074_6162_6c65]);
     let shape = [
         TableShape::Plain,
         TableShape::HeaderCells,

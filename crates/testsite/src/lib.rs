@@ -73,6 +73,7 @@
 
 pub mod banks;
 pub mod content;
+pub mod hostile;
 pub mod lists;
 pub mod log;
 pub mod server;

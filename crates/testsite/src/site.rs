@@ -592,6 +592,9 @@ impl Site {
                 return self.column(ctx, c);
             }
         }
+        if let Some(r) = crate::hostile::route(path, req, &ctx.host) {
+            return r;
+        }
         if path.starts_with("/picture/") {
             return Response::new(200, "image/gif", special::GIF.to_vec());
         }

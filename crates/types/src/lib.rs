@@ -147,6 +147,16 @@ pub fn article_id(url: &str) -> String {
     format!("{h:016x}")
 }
 
+/// `YYYYMMDDhhmmss` (UTC) of a capture time: the timestamp of replay paths, TimeMaps and CDXJ.
+pub fn timestamp14(t: &DateTime<Utc>) -> String {
+    t.format("%Y%m%d%H%M%S").to_string()
+}
+
+/// Path of the archived copy of `url` captured at `t` on `jinan serve`: `/web/<14 digits>/<url>`.
+pub fn archive_url(url: &str, t: &DateTime<Utc>) -> String {
+    format!("/web/{}/{url}", timestamp14(t))
+}
+
 /// Order of search results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -238,6 +248,8 @@ pub struct Hit {
     pub deleted_at: Option<DateTime<Utc>>,
     /// HTML-escaped text with matches wrapped in `<b>`…`</b>`.
     pub snippet: String,
+    /// The archived copy of the version that was indexed ([`archive_url`]).
+    pub archive_url: String,
     /// Near-identical copies folded into this hit (when the search collapses them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub copies: Vec<DupArticle>,
@@ -384,7 +396,8 @@ pub struct IndexStats {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Stats {
     pub crawl: CrawlStats,
-    pub index: IndexStats,
+    /// `None` (JSON `null`) while no index exists yet: a corpus that was crawled but never indexed.
+    pub index: Option<IndexStats>,
 }
 
 #[cfg(test)]

@@ -47,6 +47,29 @@ fn hostile_uris() -> Vec<String> {
         "/?q=springs&page=-1".into(),
         "/?q=springs&page=999999999999".into(),
         "/?q=springs&page=1&limit=1000".into(),
+        // Replay: malformed timestamps (400), addresses that cannot be archived (404).
+        "/web/".into(),
+        "/web/2024/".into(),
+        "/web/2024x/http://english.jinan.gov.cn/".into(),
+        "/web/2024xx_/http://english.jinan.gov.cn/".into(),
+        "/web/20241301/http://english.jinan.gov.cn/".into(),
+        "/web/20240230/http://english.jinan.gov.cn/".into(),
+        "/web/202401012561/http://english.jinan.gov.cn/".into(),
+        "/web/123456789012345/http://english.jinan.gov.cn/".into(),
+        "/web/2024/file:///etc/passwd".into(),
+        "/web/2024id_/file:///etc/passwd".into(),
+        "/web/2024/data:text/html,%3Cscript%3Ealert(1)%3C/script%3E".into(),
+        "/web/javascript:alert(1)".into(),
+        "/web/2024/http://evil.example/".into(),
+        "/web/2024mp_/http://english.jinan.gov.cn/art/2016/3/1/art_30173_900.html".into(),
+        "/web/http://english.jinan.gov.cn/".into(),
+        "/web/2024/http:%2F%2Fenglish.jinan.gov.cn%2F".into(),
+        "/web/2024/http://[::1/".into(),
+        "/web/2024/%00".into(),
+        format!("/web/2024/http://{huge}"),
+        "/timemap/link/".into(),
+        "/timemap/link/file:///etc/passwd".into(),
+        "/timemap/link/http://evil.example/".into(),
     ]
 }
 
@@ -80,7 +103,9 @@ fn odd_queries() -> Vec<&'static str> {
 
 #[tokio::test]
 async fn hostile_requests_get_4xx_json() {
-    let (_dir, st) = fixture();
+    let (dir, st) = fixture();
+    // Replay over an empty WARC folder: every archived address is unknown.
+    let st = st.with_corpus(dir.path());
     for uri in hostile_uris() {
         let a = get(&st, &uri).await;
         let short: String = uri.chars().take(80).collect();

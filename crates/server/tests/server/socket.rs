@@ -39,6 +39,7 @@ async fn raw(addr: std::net::SocketAddr, bytes: &[u8]) -> String {
 async fn real_socket() {
     let (_dir, st) = fixture();
     let (addr, stop, task) = start(st).await;
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let base = format!("http://{addr}");
 
