@@ -43,7 +43,7 @@ pub fn write_all(
             })
             .to_string();
             let facets = stream.facets().map(serde_json::to_string).transpose()?;
-            out.write_all(head[..head.len() - 1].as_bytes())?;
+            out.write_all(&head.as_bytes()[..head.len() - 1])?;
             out.write_all(b",\"hits\":[")?;
             let mut first = true;
             stream.for_each(|hit| -> anyhow::Result<()> {

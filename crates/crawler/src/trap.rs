@@ -110,7 +110,7 @@ fn budget_exempt(url: &Url) -> bool {
     };
     let ext = file.rsplit_once('.').map_or("", |(_, e)| e);
     // Attachments: the download module and files that are no pages (they link nowhere).
-    let attachment = file == "downfile.jsp"
+    file == "downfile.jsp"
         || matches!(
             ext,
             "pdf"
@@ -131,8 +131,7 @@ fn budget_exempt(url: &Url) -> bool {
                 | "bmp"
                 | "mp4"
                 | "mp3"
-        );
-    attachment
+        )
 }
 
 #[cfg(test)]

@@ -479,7 +479,7 @@ impl Searcher {
         for (hit, addrs) in hits.iter_mut().zip(copies) {
             hit.copies = addrs
                 .into_iter()
-                .map(|a| fold::dup_article(&searcher, &live.fields, a))
+                .map(|a| fold::dup_article(searcher, &live.fields, a))
                 .collect::<Result<_>>()?;
         }
         let results = SearchResults {

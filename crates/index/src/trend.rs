@@ -125,9 +125,10 @@ impl Searcher {
             .reader
             .searcher()
             .search(&all, &PeriodCounts(interval))?;
-        let span = match (totals.keys().next(), totals.keys().next_back()) {
-            (Some(a), Some(b)) => *a..=*b,
-            _ => 1..=0,
+        // Every period from the first to the last dated article (none when nothing is dated).
+        let span: Vec<_> = match (totals.keys().next(), totals.keys().next_back()) {
+            (Some(a), Some(b)) => (*a..=*b).collect(),
+            _ => Vec::new(),
         };
         let series = queries
             .iter()
@@ -135,8 +136,8 @@ impl Searcher {
             .map(|(q, c)| TrendSeries {
                 query: q.clone(),
                 points: span
-                    .clone()
-                    .map(|p| {
+                    .iter()
+                    .map(|&p| {
                         let count = c.get(&p).copied().unwrap_or(0);
                         let total = totals.get(&p).copied().unwrap_or(0);
                         TrendPoint {

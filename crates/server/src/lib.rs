@@ -517,7 +517,7 @@ async fn search_page(
                         columns,
                         page::Outcome::Results {
                             req,
-                            results,
+                            results: Box::new(results),
                             years,
                         },
                     ))

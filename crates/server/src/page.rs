@@ -37,7 +37,7 @@ pub enum Outcome {
     Unavailable(String),
     Results {
         req: SearchRequest,
-        results: SearchResults,
+        results: Box<SearchResults>,
         years: Vec<(i32, u64)>,
     },
 }
