@@ -14,7 +14,8 @@ use jinan_types::CaptureKind;
 use crate::error::{Error, Result};
 use crate::reader::warc_files;
 use crate::record::{
-    capture_of, corrupt, parse_http, read_member_head, Counting, MemberError, RecordHead,
+    capture_of, corrupt, parse_http, read_member_head, skip_member_unless, Counting, MemberError,
+    RecordHead,
 };
 use crate::surt::surt;
 
@@ -189,7 +190,12 @@ impl CaptureIndex {
                 }
             };
             let offset = reader.pos();
-            match read_member_head(reader, HEAD_BYTES) {
+            let step = match skip_member_unless(reader, &["response", "revisit"]) {
+                Ok(true) => continue,
+                Ok(false) => read_member_head(reader, HEAD_BYTES),
+                Err(e) => Err(e),
+            };
+            match step {
                 Ok(Some(rec)) => {
                     if let Some(e) = entry_of(&name, &rec)? {
                         return Ok(Some(e));

@@ -29,7 +29,8 @@ pub use error::{Error, Result};
 pub use jinan_types::{Capture, CaptureKind, WarcLocation};
 pub use payload::{decode_body, header_value, unchunk, MAX_BODY_BYTES};
 pub use reader::{
-    read_capture, repair, warc_files, CaptureReader, Cursor, Repair, StoredCapture, WarcRecords,
+    read_capture, read_response, repair, warc_files, CaptureReader, Cursor, Repair, StoredCapture,
+    WarcRecords,
 };
 pub use record::{sha1_digest, WarcRecord};
 pub use surt::surt;

@@ -338,8 +338,20 @@ fn is_metadata_of(m: &WarcRecord, rec: &WarcRecord) -> bool {
     m.warc_type() == "metadata" && m.header("WARC-Concurrent-To") == Some(rec.record_id())
 }
 
-/// Reads the capture whose response or revisit record starts at `at`.
+/// Reads the capture whose response or revisit record starts at `at`, with what its metadata
+/// record says (`via`, `via_column`, a truncation by the crawler, a revisit's 304 head).
 pub fn read_capture(warc_dir: &Path, at: &WarcLocation) -> Result<StoredCapture> {
+    read_capture_with(warc_dir, at, true)
+}
+
+/// [`read_capture`] without the metadata record (half the inflating): the status, headers and
+/// payload as received, which is all that replay of a response needs. `via`, `via_column` and a
+/// truncation known only to the metadata stay empty; a revisit gets no HTTP head.
+pub fn read_response(warc_dir: &Path, at: &WarcLocation) -> Result<StoredCapture> {
+    read_capture_with(warc_dir, at, false)
+}
+
+fn read_capture_with(warc_dir: &Path, at: &WarcLocation, metadata: bool) -> Result<StoredCapture> {
     if crate::reader::parse_file_name(&at.file).is_none() {
         return Err(Error::BadFileName(at.file.clone()));
     }
@@ -361,7 +373,7 @@ pub fn read_capture(warc_dir: &Path, at: &WarcLocation) -> Result<StoredCapture>
             reason: format!("a {} record", rec.warc_type()),
         });
     }
-    let meta = match records.next() {
+    let meta = match metadata.then(|| records.next()).flatten() {
         Some(Ok(m)) if is_metadata_of(&m, &rec) => Some(m),
         _ => None,
     };

@@ -8,12 +8,102 @@
 use std::io::{self, BufRead, Read, Write};
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use flate2::write::GzEncoder;
 use flate2::Compression;
 use sha1::{Digest, Sha1};
 
 /// Largest decoded record the reader accepts; bigger means damaged data (or a decompression bomb).
 pub(crate) const MAX_RECORD_BYTES: u64 = 1 << 30;
+
+/// The gzip extra subfield (RFC 1952 `FEXTRA`, id `JL`, 9 bytes: the member's compressed length,
+/// 8 bytes little-endian, then a code of its `WARC-Type`) in which the writer says what each
+/// member is, so that the capture index can jump from member to member, skip the records that are
+/// no captures without inflating them, and inflate only the heads of the others. Gzip readers
+/// ignore it; members without it (other tools' files, our older ones) are inflated as before.
+const LENGTH_SUBFIELD: [u8; 2] = *b"JL";
+/// Where the length sits in a member we write: 10 header bytes, `XLEN`, then `SI1 SI2 LEN`.
+const LENGTH_AT: usize = 16;
+/// The `WARC-Type` codes of the subfield's last byte.
+const TYPE_CODES: [(&str, u8); 8] = [
+    ("warcinfo", b'w'),
+    ("response", b's'),
+    ("resource", b'c'),
+    ("request", b'q'),
+    ("metadata", b'm'),
+    ("revisit", b'v'),
+    ("conversion", b'n'),
+    ("continuation", b't'),
+];
+
+/// What a member we wrote says of itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct MemberHint {
+    len: u64,
+    warc_type: Option<&'static str>,
+}
+
+/// The hint of a member starting with `start` (our `JL` subfield), if it carries one.
+fn member_hint(start: &[u8]) -> Option<MemberHint> {
+    const FEXTRA: u8 = 4;
+    if start.len() < 12 || start[..3] != [0x1f, 0x8b, 8] || start[3] & FEXTRA == 0 {
+        return None;
+    }
+    let xlen = u16::from_le_bytes([start[10], start[11]]) as usize;
+    let mut sub = start.get(12..12 + xlen)?;
+    while sub.len() >= 4 {
+        let len = u16::from_le_bytes([sub[2], sub[3]]) as usize;
+        let data = sub.get(4..4 + len)?;
+        if sub[..2] == LENGTH_SUBFIELD && (len == 8 || len == 9) {
+            let n = u64::from_le_bytes(data[..8].try_into().ok()?);
+            let warc_type = data
+                .get(8)
+                .and_then(|c| TYPE_CODES.iter().find(|(_, k)| k == c))
+                .map(|(t, _)| *t);
+            return (n > 0).then_some(MemberHint { len: n, warc_type });
+        }
+        sub = &sub[4 + len..];
+    }
+    None
+}
+
+/// The length a member starting with `start` says it has, if it says one.
+fn member_len_hint(start: &[u8]) -> Option<u64> {
+    member_hint(start).map(|h| h.len)
+}
+
+/// Skips the next member without inflating it when it says it is a record of a type not in
+/// `wanted`; true if it did. The skipped length is checked by what follows it (the next member or
+/// the end of the data).
+pub(crate) fn skip_member_unless<R: BufRead>(
+    r: &mut Counting<R>,
+    wanted: &[&str],
+) -> Result<bool, MemberError> {
+    let hint = match r.fill_buf() {
+        Ok(start) => member_hint(start),
+        Err(e) => return Err(MemberError::Io(e)),
+    };
+    let Some(MemberHint {
+        len,
+        warc_type: Some(t),
+    }) = hint
+    else {
+        return Ok(false);
+    };
+    if wanted.contains(&t) {
+        return Ok(false);
+    }
+    let done = io::copy(&mut (&mut *r).take(len), &mut io::sink()).map_err(MemberError::Io)?;
+    if done < len {
+        return Err(MemberError::Truncated("member ends early".into()));
+    }
+    match r.fill_buf() {
+        Ok([]) => Ok(true),
+        Ok(next) if next.len() < 2 || next[..2] == [0x1f, 0x8b] => Ok(true),
+        Ok(_) => Err(MemberError::Invalid(
+            "gzip member length field: no member follows".into(),
+        )),
+        Err(e) => Err(MemberError::Io(e)),
+    }
+}
 
 /// `sha1:` + base32 digest of `bytes`, the form of `WARC-Payload-Digest` and `WARC-Block-Digest`.
 pub fn sha1_digest(bytes: &[u8]) -> String {
@@ -118,14 +208,28 @@ impl RecordBuilder {
             sha1_digest(&self.block)
         ));
         head.push_str(&format!("Content-Length: {}\r\n\r\n", self.block.len()));
-        let mut enc = GzEncoder::new(
+        let code = self
+            .headers
+            .iter()
+            .find(|(n, _)| *n == "WARC-Type")
+            .and_then(|(_, t)| TYPE_CODES.iter().find(|(name, _)| name == t))
+            .map(|(_, c)| *c);
+        let mut extra = Vec::with_capacity(13);
+        extra.extend_from_slice(&LENGTH_SUBFIELD);
+        extra.extend_from_slice(&(8 + u16::from(code.is_some())).to_le_bytes());
+        extra.extend_from_slice(&[0; 8]);
+        extra.extend(code);
+        let mut enc = flate2::GzBuilder::new().extra(extra).write(
             Vec::with_capacity(self.block.len() / 3 + 512),
             Compression::new(6),
         );
         enc.write_all(head.as_bytes())?;
         enc.write_all(&self.block)?;
         enc.write_all(b"\r\n\r\n")?;
-        enc.finish()
+        let mut member = enc.finish()?;
+        let len = (member.len() as u64).to_le_bytes();
+        member[LENGTH_AT..LENGTH_AT + 8].copy_from_slice(&len);
+        Ok(member)
     }
 }
 
@@ -281,23 +385,31 @@ pub(crate) fn read_member_head<R: BufRead>(
     keep: usize,
 ) -> Result<Option<RecordHead>, MemberError> {
     let offset = r.pos();
-    match r.fill_buf() {
+    let hint = match r.fill_buf() {
         Ok([]) => return Ok(None),
-        Ok(_) => {}
+        Ok(start) => member_len_hint(start),
         Err(e) => return Err(MemberError::Io(e)),
-    }
+    };
     let classify = |e: io::Error| match e.kind() {
         io::ErrorKind::UnexpectedEof => MemberError::Truncated(e.to_string()),
         _ => MemberError::Invalid(e.to_string()),
     };
     let mut dec = flate2::bufread::GzDecoder::new(&mut *r);
     let mut data = Vec::with_capacity(4096);
-    let mut buf = [0u8; 8192];
-    // Read until the WARC head has ended and `keep` block bytes are in (or the member ends).
-    let mut parsed: Option<(usize, usize)> = None;
+    // Small steps: the heads are the first few hundred bytes of a record, and with a length hint
+    // nothing after them needs inflating.
+    let mut buf = [0u8; 2048];
+    // Read until the WARC head has ended and `keep` block bytes are in (or the member ends); when
+    // the member says its length, only until the block's HTTP head has ended too.
+    let mut body_start: Option<usize> = None;
+    let mut early = false;
     loop {
-        if let Some((body_start, _)) = parsed {
-            if data.len() >= body_start + keep {
+        if let Some(b) = body_start {
+            if data.len() >= b + keep {
+                break;
+            }
+            if hint.is_some() && find_head_end(&data[b..]).is_some() {
+                early = true;
                 break;
             }
         } else if data.len() as u64 > MAX_RECORD_BYTES {
@@ -308,14 +420,15 @@ pub(crate) fn read_member_head<R: BufRead>(
             break;
         }
         data.extend_from_slice(&buf[..n]);
-        if parsed.is_none() {
-            if let Some((_, body_start)) = find_head_end(&data) {
-                parsed = Some((body_start, 0));
-            }
+        if body_start.is_none() {
+            body_start = find_head_end(&data).map(|(_, b)| b);
         }
     }
-    // Inflate the rest only to find the member's end.
-    io::copy(&mut dec, &mut io::sink()).map_err(classify)?;
+    let early = early || (hint.is_some() && body_start.is_some_and(|b| data.len() >= b + keep));
+    if !early {
+        // Inflate the rest only to find the member's end.
+        io::copy(&mut dec, &mut io::sink()).map_err(classify)?;
+    }
     drop(dec);
     if data.is_empty() {
         return Err(MemberError::Truncated("empty gzip member".into()));
@@ -331,6 +444,12 @@ pub(crate) fn read_member_head<R: BufRead>(
         )));
     }
     let headers = parse_fields(lines);
+    if let (true, Some(len)) = (early, hint) {
+        let block_len: u64 = crate::payload::header_value(&headers, "Content-Length")
+            .and_then(|v| v.trim().parse().ok())
+            .ok_or_else(|| MemberError::Invalid("no Content-Length".into()))?;
+        skip_to_member_end(r, offset, len, body_start as u64 + block_len + 4)?;
+    }
     let end = data.len().min(body_start + keep);
     Ok(Some(RecordHead {
         offset,
@@ -338,6 +457,51 @@ pub(crate) fn read_member_head<R: BufRead>(
         headers,
         block_start: data[body_start..end].to_vec(),
     }))
+}
+
+/// Moves `r` to the end of the member that starts at `offset` and says it is `len` bytes long,
+/// checking the claim against the gzip trailer: its `ISIZE` must be `inflated` (the record's
+/// size: WARC head, block, the closing blank lines) and the next byte must start a member or the
+/// file must end there. A torn member is `Truncated`; a length that disagrees is `Invalid`.
+fn skip_to_member_end<R: BufRead>(
+    r: &mut Counting<R>,
+    offset: u64,
+    len: u64,
+    inflated: u64,
+) -> Result<(), MemberError> {
+    let bad = |what: &str| MemberError::Invalid(format!("gzip member length field: {what}"));
+    let end = offset.saturating_add(len);
+    let torn = || MemberError::Truncated("member ends early".into());
+    let skip = |r: &mut Counting<R>, n: u64| -> Result<(), MemberError> {
+        let done = io::copy(&mut (&mut *r).take(n), &mut io::sink()).map_err(MemberError::Io)?;
+        if done < n {
+            return Err(torn());
+        }
+        Ok(())
+    };
+    if r.pos() + 8 <= end {
+        skip(r, end - 8 - r.pos())?;
+        let mut trailer = [0u8; 8];
+        r.read_exact(&mut trailer).map_err(|e| match e.kind() {
+            io::ErrorKind::UnexpectedEof => torn(),
+            _ => MemberError::Io(e),
+        })?;
+        let isize = u32::from_le_bytes([trailer[4], trailer[5], trailer[6], trailer[7]]);
+        if u64::from(isize) != inflated & 0xffff_ffff {
+            return Err(bad("the trailer's size disagrees with the record's"));
+        }
+    } else if r.pos() <= end {
+        // The inflater has read into the trailer already.
+        skip(r, end - r.pos())?;
+    } else {
+        return Err(bad("shorter than what was inflated"));
+    }
+    match r.fill_buf() {
+        Ok([]) => Ok(()),
+        Ok(next) if next.len() < 2 || next[..2] == [0x1f, 0x8b] => Ok(()),
+        Ok(_) => Err(bad("no member follows")),
+        Err(e) => Err(MemberError::Io(e)),
+    }
 }
 
 /// Splits decoded record bytes into headers and block.
@@ -391,17 +555,13 @@ pub(crate) fn parse_fields<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<(Str
 
 /// End of a header section: index where it ends and where the content starts.
 pub(crate) fn find_head_end(data: &[u8]) -> Option<(usize, usize)> {
-    let crlf = data
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| (i, i + 4));
-    let lf = data
-        .windows(2)
-        .position(|w| w == b"\n\n")
-        .map(|i| (i, i + 2));
-    match (crlf, lf) {
-        (Some(a), Some(b)) => Some(if b.0 < a.0 { b } else { a }),
-        (a, b) => a.or(b),
+    let crlf = memchr::memmem::find(data, b"\r\n\r\n");
+    // A bare-LF end counts only if it comes first: look for it before the CRLF end only.
+    let lf_zone = crlf.map_or(data, |i| &data[..(i + 1).min(data.len())]);
+    match (memchr::memmem::find(lf_zone, b"\n\n"), crlf) {
+        (Some(i), _) => Some((i, i + 2)),
+        (None, Some(i)) => Some((i, i + 4)),
+        (None, None) => None,
     }
 }
 
@@ -567,6 +727,121 @@ mod tests {
             match read_member(&mut r) {
                 Err(MemberError::Truncated(_)) | Err(MemberError::Invalid(_)) => {}
                 other => panic!("cut at {cut}: {other:?}"),
+            }
+        }
+    }
+
+    /// A response with a large block: the HTTP head ends early, the rest would be inflated only to
+    /// find the member's end.
+    fn response_member(body_len: usize) -> Vec<u8> {
+        let mut block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n".to_vec();
+        // Incompressible-ish bytes, so that the member is long.
+        let mut x: u32 = 7;
+        block.extend((0..body_len).map(|_| {
+            x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            (x >> 16) as u8
+        }));
+        RecordBuilder::new("response", "<urn:uuid:y>", &Utc::now())
+            .header("WARC-Target-URI", "http://a/x.html")
+            .block("application/http; msgtype=response", block)
+            .gzip()
+            .unwrap()
+    }
+
+    /// Plain gzip of the same record, as other tools (and our older files) write it.
+    fn without_hint(member: &[u8]) -> Vec<u8> {
+        let mut raw = Vec::new();
+        flate2::read::GzDecoder::new(member)
+            .read_to_end(&mut raw)
+            .unwrap();
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), Compression::new(6));
+        enc.write_all(&raw).unwrap();
+        enc.finish().unwrap()
+    }
+
+    #[test]
+    fn members_say_their_length_and_the_head_reader_jumps_by_it() {
+        let ours = response_member(200_000);
+        assert_eq!(
+            member_hint(&ours),
+            Some(MemberHint {
+                len: ours.len() as u64,
+                warc_type: Some("response")
+            })
+        );
+        let plain = without_hint(&ours);
+        assert_eq!(member_len_hint(&plain), None);
+        // ours, plain, ours: every head found at its offset, whichever way its end is found.
+        let mut file = ours.clone();
+        file.extend_from_slice(&plain);
+        file.extend_from_slice(&ours);
+        let mut r = Counting::new(&file[..], 0);
+        let mut offsets = Vec::new();
+        while let Some(h) = read_member_head(&mut r, 32 * 1024).unwrap() {
+            assert_eq!(h.header("WARC-Type"), Some("response"));
+            assert!(h.block_start.starts_with(b"HTTP/1.1 200 OK\r\n"));
+            offsets.push((h.offset, h.compressed_len));
+        }
+        let (a, b) = (ours.len() as u64, plain.len() as u64);
+        assert_eq!(offsets, vec![(0, a), (a, b), (a + b, a)]);
+    }
+
+    #[test]
+    fn records_that_are_no_captures_are_skipped_uninflated() {
+        let meta = RecordBuilder::new("metadata", "<urn:uuid:m>", &Utc::now())
+            .header("WARC-Target-URI", "http://a/x.html")
+            .block("application/warc-fields", b"via: http://a/\r\n".to_vec())
+            .gzip()
+            .unwrap();
+        let ours = response_member(50_000);
+        let mut file = meta.clone();
+        file.extend_from_slice(&ours);
+        let mut r = Counting::new(&file[..], 0);
+        assert!(skip_member_unless(&mut r, &["response", "revisit"]).unwrap());
+        assert_eq!(r.pos(), meta.len() as u64);
+        assert!(!skip_member_unless(&mut r, &["response", "revisit"]).unwrap());
+        assert_eq!(r.pos(), meta.len() as u64);
+        let h = read_member_head(&mut r, 1024).unwrap().unwrap();
+        assert_eq!(
+            (h.offset, h.compressed_len),
+            (meta.len() as u64, ours.len() as u64)
+        );
+        // Without the hint nothing is skipped.
+        let plain = without_hint(&meta);
+        let mut r = Counting::new(&plain[..], 0);
+        assert!(!skip_member_unless(&mut r, &["response"]).unwrap());
+        // A torn skipped member is torn.
+        let mut r = Counting::new(&meta[..meta.len() - 3], 0);
+        assert!(matches!(
+            skip_member_unless(&mut r, &["response"]),
+            Err(MemberError::Truncated(_))
+        ));
+    }
+
+    #[test]
+    fn a_torn_or_lying_length_is_an_error_not_a_wrong_entry() {
+        let ours = response_member(100_000);
+        // Torn anywhere after the head: the jump runs out of data.
+        for cut in [ours.len() / 2, ours.len() - 5, ours.len() - 1] {
+            let mut r = Counting::new(&ours[..cut], 0);
+            match read_member_head(&mut r, 32 * 1024) {
+                Err(MemberError::Truncated(_)) => {}
+                other => panic!("cut at {cut}: {:?}", other.map(|h| h.map(|h| h.offset))),
+            }
+        }
+        // A length field that is too short or too long is caught by the trailer and what follows.
+        for delta in [-3i64, 5] {
+            let mut lying = ours.clone();
+            let n = (ours.len() as i64 + delta) as u64;
+            lying[LENGTH_AT..LENGTH_AT + 8].copy_from_slice(&n.to_le_bytes());
+            lying.extend_from_slice(&ours);
+            let mut r = Counting::new(&lying[..], 0);
+            match read_member_head(&mut r, 32 * 1024) {
+                Err(MemberError::Invalid(_)) => {}
+                other => panic!(
+                    "length off by {delta}: {:?}",
+                    other.map(|h| h.map(|h| h.offset))
+                ),
             }
         }
     }

@@ -94,9 +94,9 @@ pub fn fingerprint(warc_dir: &Path) -> Result<Vec<(String, u64)>, Error> {
     Ok(out)
 }
 
-/// Reads the record of the capture at `at`.
+/// Reads the record of the capture at `at` (not its metadata record: replay does not need it).
 pub fn read(warc_dir: &Path, at: &WarcLocation) -> Result<Record, Error> {
-    let sc = jinan_corpus::read_capture(warc_dir, at)?;
+    let sc = jinan_corpus::read_response(warc_dir, at)?;
     let body = sc.body()?.into_owned();
     Ok(Record {
         status: sc.capture.status,

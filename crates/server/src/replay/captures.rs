@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
@@ -28,12 +28,18 @@ use super::archive::{self, Entry};
 /// How often a request may look for new captures.
 pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
 
+/// How long a request waits for the first reading of a large archive before it is answered
+/// `503` (well inside the server's request timeout, so the client hears why).
+pub const FIRST_LOAD_WAIT: Duration = Duration::from_secs(5);
+
 /// The index: captures by URL key, and what has been read of the archive.
 pub struct Captures {
     warc_dir: PathBuf,
     by_key: RwLock<HashMap<String, Vec<Entry>>>,
     read: Mutex<ReadState>,
     loaded: AtomicBool,
+    /// Set (and waiters woken) when the first reading of the archive has ended.
+    first_load: (Mutex<bool>, Condvar),
     last_refresh_ms: AtomicU64,
     epoch: Instant,
 }
@@ -52,6 +58,7 @@ impl Captures {
             by_key: RwLock::new(HashMap::new()),
             read: Mutex::new(ReadState::default()),
             loaded: AtomicBool::new(false),
+            first_load: (Mutex::new(false), Condvar::new()),
             last_refresh_ms: AtomicU64::new(0),
             epoch: Instant::now(),
         }
@@ -80,19 +87,19 @@ impl Captures {
     }
 
     /// Reads new captures if due. Blocking. Errors are logged and the index kept as it is.
-    pub fn refresh_if_due(&self) {
+    /// False only while the first reading of the archive is still going on in another thread
+    /// after [`FIRST_LOAD_WAIT`]: the caller answers "not ready" rather than 404 for what is not
+    /// read yet.
+    pub fn refresh_if_due(&self) -> bool {
         if !self.refresh_due() {
-            return;
+            return true;
         }
-        // One reader at a time; the others answer from what is already read (the first load
-        // waits, so that a fresh server does not answer 404 for what it has not read yet).
-        let mut st = if self.loaded.load(Ordering::Acquire) {
-            match self.read.try_lock() {
-                Ok(st) => st,
-                Err(_) => return,
-            }
-        } else {
-            self.read.lock().unwrap_or_else(|p| p.into_inner())
+        // One reader at a time; the others answer from what is already read, or, before the
+        // first reading has ended, wait for it (bounded).
+        let mut st = match self.read.try_lock() {
+            Ok(st) => st,
+            Err(std::sync::TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(std::sync::TryLockError::WouldBlock) => return self.wait_first_load(),
         };
         if let Err(e) = self.refresh_locked(&mut st) {
             tracing::warn!(error = %e, "cannot read new captures; replaying what is indexed");
@@ -100,6 +107,24 @@ impl Captures {
         self.loaded.store(true, Ordering::Release);
         let now = self.epoch.elapsed().as_millis() as u64;
         self.last_refresh_ms.store(now, Ordering::Release);
+        drop(st);
+        let (done, cv) = &self.first_load;
+        *done.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        cv.notify_all();
+        true
+    }
+
+    /// Waits up to [`FIRST_LOAD_WAIT`] for the first reading; true once it has ended.
+    fn wait_first_load(&self) -> bool {
+        if self.loaded.load(Ordering::Acquire) {
+            return true;
+        }
+        let (done, cv) = &self.first_load;
+        let guard = done.lock().unwrap_or_else(|p| p.into_inner());
+        let (guard, _) = cv
+            .wait_timeout_while(guard, FIRST_LOAD_WAIT, |d| !*d)
+            .unwrap_or_else(|p| p.into_inner());
+        *guard
     }
 
     fn refresh_locked(&self, st: &mut ReadState) -> Result<(), archive::Error> {

@@ -84,7 +84,11 @@ where
         return f(&r.captures);
     }
     tokio::task::spawn_blocking(move || {
-        r.captures.refresh_if_due();
+        if !r.captures.refresh_if_due() {
+            return Err(ApiError::Unavailable(
+                "the archive's capture index is still being read (a large archive takes a few seconds after start); try again shortly".into(),
+            ));
+        }
         f(&r.captures)
     })
     .await
