@@ -75,6 +75,9 @@ fn crawl_index_search_end_to_end() {
 
     // CSV output has the header of INTERFACE.md.
     let csv = ws.ok(&["search", "Kfar Saba", "--format", "csv"]);
-    assert_eq!(csv.lines().next(), Some("url,title,date,column,lang,score"));
+    assert_eq!(
+        csv.lines().next(),
+        Some("url,title,date,column,lang,score,deleted_at,snippet")
+    );
     assert!(csv.lines().count() >= 2, "{csv}");
 }

@@ -15,3 +15,4 @@ mod ingest;
 mod replay;
 mod replay_browser;
 mod slice;
+mod workbench;

@@ -11,7 +11,7 @@ use crate::output;
 use crate::progress::Progress;
 use anyhow::Context;
 use jinan_ingest::IndexSummary;
-use jinan_types::{Stats, MAX_LIMIT};
+use jinan_types::Stats;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -45,6 +45,9 @@ pub fn run(cli: Cli, matches: &clap::ArgMatches) -> anyhow::Result<()> {
         }
         Command::Serve(args) => serve(&places, config.apply(args, sub, table)?),
         Command::Export(args) => export(&places, config.apply(args, sub, table)?),
+        Command::Trend(args) => crate::research::trend(&open_searcher(&places.index)?, args),
+        Command::Watch(args) => crate::watch::run(&places.corpus, &places.index, args),
+        Command::Dups(args) => crate::research::dups(&open_searcher(&places.index)?, args),
         Command::History(mut args) => {
             args.options = config.apply(args.options, sub, table)?;
             history(&places, args)
@@ -181,14 +184,18 @@ fn ingest(places: &Places, args: CrawlArgs) -> anyhow::Result<()> {
     let _index_lock = RunLock::acquire(&places.index, "ingest")?;
     let crawl = run_crawl(places, &cfg)?;
     let index = run_index(places, false)?;
+    let watches = crate::watch::report(&places.corpus, &places.index)?;
     let mut out = std::io::stdout().lock();
     match args.format {
         SummaryFormat::Json => writeln!(
             out,
             "{}",
-            serde_json::json!({"crawl": crawl, "index": index})
+            serde_json::json!({"crawl": crawl, "index": index, "watches": watches})
         )?,
-        SummaryFormat::Text => writeln!(out, "{}", output::ingest_line(&crawl, &index))?,
+        SummaryFormat::Text => {
+            writeln!(out, "{}", output::ingest_line(&crawl, &index))?;
+            crate::watch::report_text(&watches, &mut out)?;
+        }
     }
     reached_something(&crawl)
 }
@@ -317,7 +324,7 @@ fn search(places: &Places, args: SearchArgs) -> anyhow::Result<()> {
     let o = args.options;
     reject_blank(&[("--column", &o.column)])?;
     let req = jinan_types::SearchRequest {
-        limit: o.limit,
+        limit: jinan_index::params::DEFAULT_LIMIT,
         offset: o.offset,
         from: o.from,
         to: o.to,
@@ -325,16 +332,33 @@ fn search(places: &Places, args: SearchArgs) -> anyhow::Result<()> {
         lang: o.lang,
         live: o.live,
         sort: o.sort,
+        facets: o.facets,
+        collapse: !o.no_collapse,
         ..jinan_types::SearchRequest::new(args.query)
     };
-    let req = jinan_index::checked(req).map_err(|e| usage(e.to_string()))?;
-    debug_assert!(req.limit <= MAX_LIMIT);
+    let mut req = jinan_index::checked(req).map_err(|e| usage(e.to_string()))?;
+    let all = match o.limit {
+        flags::SearchLimit::All => true,
+        flags::SearchLimit::Count(0) => {
+            return Err(usage("--limit must be at least 1 (or `all`)"));
+        }
+        flags::SearchLimit::Count(n) => {
+            req.limit = n;
+            false
+        }
+    };
     let searcher = open_searcher(&places.index)?;
-    let results = searcher.search(&req)?;
+    // The command line has no upper limit: `all`, or any number (the shared rules cap the API).
     let format = o.format;
-    let mut out = std::io::stdout().lock();
+    if all {
+        let stream = searcher.stream(&req)?;
+        return crate::full::write_all(&req, stream, format);
+    }
+    let results = searcher.search_unbounded(&req)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     match format {
         SearchFormat::Json => writeln!(out, "{}", serde_json::to_string(&results)?)?,
+        SearchFormat::Jsonl => output::search_jsonl(&results, &mut out)?,
         SearchFormat::Csv => output::search_csv(&results, &mut out)?,
         SearchFormat::Text => output::search_text(&results, &mut out)?,
     }

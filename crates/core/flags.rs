@@ -79,6 +79,12 @@ pub enum Command {
     Serve(ServeArgs),
     /// Write every article (latest version of each URL) to stdout
     Export(ExportArgs),
+    /// Matching articles per year or month, against all articles of the period
+    Trend(crate::research::TrendArgs),
+    /// Saved searches: each `ingest` reports their new matches
+    Watch(crate::watch::WatchArgs),
+    /// Groups of near-identical articles (the same text republished)
+    Dups(crate::research::DupsArgs),
     /// List every capture of a URL
     History(HistoryArgs),
     /// Pages fetched, articles indexed, failures, sizes
@@ -106,6 +112,8 @@ impl Command {
             Command::Stats(_) => Some("stats"),
             // `index` is the top-level key naming the index folder, so that command has no table.
             Command::Index(_) | Command::Extract(_) | Command::Verify(_) => None,
+            // The workbench commands take flags only.
+            Command::Trend(_) | Command::Watch(_) | Command::Dups(_) => None,
         }
     }
 }
@@ -190,9 +198,10 @@ pub struct SearchArgs {
 #[derive(Args, Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchOptions {
-    /// Hits per page (at most 100)
-    #[arg(long, value_name = "N", default_value_t = jinan_index::params::DEFAULT_LIMIT)]
-    pub limit: usize,
+    /// Hits per page, or `all` (every hit, written as found, in index order)
+    #[arg(long, value_name = "N|all", value_parser = parse_limit,
+          default_value_t = SearchLimit::Count(jinan_index::params::DEFAULT_LIMIT))]
+    pub limit: SearchLimit,
     /// Hits to skip
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub offset: usize,
@@ -214,8 +223,67 @@ pub struct SearchOptions {
     /// relevance, or date (newest first)
     #[arg(long, value_name = "relevance|date", default_value = "relevance")]
     pub sort: jinan_types::Sort,
+    /// Also count all hits per column, language and year
+    #[arg(long)]
+    pub facets: bool,
+    /// Show near-identical copies as hits of their own instead of folding them into the first
+    #[arg(long)]
+    pub no_collapse: bool,
     #[arg(long, value_enum, default_value_t = SearchFormat::Text)]
     pub format: SearchFormat,
+}
+
+/// `--limit`: a number of hits, or every hit (`all`; the same words in `jinan.toml`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SearchLimit {
+    All,
+    Count(usize),
+}
+
+impl std::fmt::Display for SearchLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SearchLimit::All => f.write_str("all"),
+            SearchLimit::Count(n) => write!(f, "{n}"),
+        }
+    }
+}
+
+impl Serialize for SearchLimit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            SearchLimit::All => s.serialize_str("all"),
+            SearchLimit::Count(n) => s.serialize_u64(*n as u64),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for SearchLimit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Count(usize),
+            Word(String),
+        }
+        match Raw::deserialize(d)
+            .map_err(|_| serde::de::Error::custom("limit: expected a whole number or \"all\""))?
+        {
+            Raw::Count(n) => Ok(SearchLimit::Count(n)),
+            Raw::Word(w) => parse_limit(&w).map_err(serde::de::Error::custom),
+        }
+    }
+}
+
+/// Reads `--limit`: `all` or a whole number.
+fn parse_limit(s: &str) -> Result<SearchLimit, String> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("all") {
+        return Ok(SearchLimit::All);
+    }
+    s.parse::<usize>()
+        .map(SearchLimit::Count)
+        .map_err(|_| format!("expected a whole number or `all`, not {s:?}"))
 }
 
 /// Options of `serve` (`[serve]`).
@@ -279,6 +347,8 @@ pub struct StatsArgs {
 pub enum SearchFormat {
     Text,
     Json,
+    /// One hit object per line.
+    Jsonl,
     Csv,
 }
 

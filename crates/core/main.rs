@@ -3,11 +3,14 @@
 
 mod commands;
 mod flags;
+mod full;
 mod handover;
 mod lock;
 mod messages;
 mod output;
 mod progress;
+mod research;
+mod watch;
 
 use std::process::ExitCode;
 

@@ -3,7 +3,8 @@
 
 use jinan_ingest::IndexSummary;
 use jinan_server::history::{Change, Diff, History};
-use jinan_types::{Article, CaptureKind, Document, SearchResults, Stats};
+use jinan_types::table;
+use jinan_types::{Article, CaptureKind, Document, Facets, Hit, SearchResults, Stats};
 use std::io::{IsTerminal, Write};
 use unicode_width::UnicodeWidthStr;
 
@@ -105,16 +106,7 @@ fn snippet_text(snippet: &str, tty: bool) -> String {
         ("**", "**")
     };
     let s = snippet.replace("<b>", on).replace("</b>", off);
-    unescape_html(&s)
-}
-
-fn unescape_html(s: &str) -> String {
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    table::unescape_html(&s)
 }
 
 /// `1 hit`, `2 hits`.
@@ -152,41 +144,81 @@ pub fn search_text(r: &SearchResults, out: &mut impl Write) -> std::io::Result<(
         r.offset + r.hits.len()
     )?;
     for (i, h) in r.hits.iter().enumerate() {
-        let date = h
-            .date
-            .map_or_else(|| "----------".into(), |d| d.to_string());
-        let deleted = match h.deleted_at {
-            Some(t) => format!(" [deleted {}]", t.date_naive()),
-            None => String::new(),
-        };
-        writeln!(out, "\n{}. {}{}", r.offset + i + 1, h.title, deleted)?;
+        hit_text(out, r.offset + i + 1, h, tty)?;
+    }
+    if let Some(f) = &r.facets {
+        facets_text(f, out)?;
+    }
+    Ok(())
+}
+
+/// One hit of the text format, numbered `n`.
+pub fn hit_text(out: &mut impl Write, n: usize, h: &Hit, tty: bool) -> std::io::Result<()> {
+    let date = h
+        .date
+        .map_or_else(|| "----------".into(), |d| d.to_string());
+    let deleted = match h.deleted_at {
+        Some(t) => format!(" [deleted {}]", t.date_naive()),
+        None => String::new(),
+    };
+    writeln!(out, "\n{n}. {}{}", h.title, deleted)?;
+    writeln!(
+        out,
+        "   {date}  {}  {}",
+        h.column.as_deref().unwrap_or("-"),
+        h.url
+    )?;
+    if !h.snippet.is_empty() {
+        writeln!(out, "   {}", snippet_text(&h.snippet, tty))?;
+    }
+    if !h.copies.is_empty() {
+        let n = h.copies.len();
         writeln!(
             out,
-            "   {date}  {}  {}",
-            h.column.as_deref().unwrap_or("-"),
-            h.url
+            "   + {n} near-identical {}:",
+            if n == 1 { "copy" } else { "copies" }
         )?;
-        if !h.snippet.is_empty() {
-            writeln!(out, "   {}", snippet_text(&h.snippet, tty))?;
+        for c in &h.copies {
+            writeln!(
+                out,
+                "     {}  {}  {}",
+                c.date
+                    .map_or_else(|| "----------".into(), |d| d.to_string()),
+                c.column.as_deref().unwrap_or("-"),
+                c.url
+            )?;
         }
     }
     Ok(())
 }
 
-pub fn search_csv(r: &SearchResults, out: &mut impl Write) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(["url", "title", "date", "column", "lang", "score"])?;
-    for h in &r.hits {
-        w.write_record([
-            h.url.as_str(),
-            h.title.as_str(),
-            &h.date.map(|d| d.to_string()).unwrap_or_default(),
-            h.column.as_deref().unwrap_or(""),
-            h.lang.as_str(),
-            &format!("{:.4}", h.score),
-        ])?;
+/// The facets of a search as text: one line per facet, values with their counts.
+pub fn facets_text(f: &Facets, out: &mut impl Write) -> std::io::Result<()> {
+    writeln!(out)?;
+    for (name, counts) in [("column", &f.column), ("lang", &f.lang), ("year", &f.year)] {
+        let parts: Vec<String> = counts
+            .iter()
+            .map(|c| format!("{} ({})", c.value, c.count))
+            .collect();
+        writeln!(out, "{name:<7} {}", parts.join(", "))?;
     }
-    w.flush()?;
+    Ok(())
+}
+
+pub fn search_csv(r: &SearchResults, out: &mut impl Write) -> anyhow::Result<()> {
+    out.write_all(table::csv_line(&table::SEARCH_CSV_HEADER).as_bytes())?;
+    for h in &r.hits {
+        out.write_all(table::search_csv_line(h).as_bytes())?;
+    }
+    Ok(())
+}
+
+/// One hit object per line.
+pub fn search_jsonl(r: &SearchResults, out: &mut impl Write) -> anyhow::Result<()> {
+    for h in &r.hits {
+        serde_json::to_writer(&mut *out, h)?;
+        out.write_all(b"\n")?;
+    }
     Ok(())
 }
 
@@ -487,6 +519,7 @@ mod tests {
             offset: 0,
             limit: 10,
             hits: Vec::new(),
+            facets: None,
         };
         let text = |r: &SearchResults| {
             let mut out = Vec::new();

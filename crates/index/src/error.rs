@@ -9,6 +9,9 @@ pub enum Error {
     /// The query (or a filter) cannot be understood: a user error. The text is one sentence.
     #[error("bad query: {0}")]
     Query(String),
+    /// A column filter names no column of the index.
+    #[error("unknown column {name:?}; the columns are: {}", known.join(", "))]
+    UnknownColumn { name: String, known: Vec<String> },
     /// The index was written by another schema version and must be rebuilt.
     #[error("index schema version {found} is not the supported version {expected}; run `jinan index --rebuild`")]
     SchemaMismatch { found: u32, expected: u32 },
@@ -34,7 +37,7 @@ impl Error {
     /// True for errors caused by the user's input (a query that cannot be parsed), which the CLI
     /// reports with exit code 2 and the server with HTTP 400.
     pub fn is_user_error(&self) -> bool {
-        matches!(self, Error::Query(_))
+        matches!(self, Error::Query(_) | Error::UnknownColumn { .. })
     }
 
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Error {

@@ -13,18 +13,25 @@
 //! version file (see [`generation`] and [`schema`]).
 
 mod collect;
+pub mod dups;
 mod error;
+mod facets;
+mod fold;
 pub mod generation;
 pub mod params;
 pub mod query;
 pub mod schema;
 mod searcher;
+mod similar;
 pub mod snippet;
+mod stream;
 pub mod tokenizer;
+mod trend;
 mod writer;
 
 pub use error::{Error, Result};
 pub use params::{checked, search_request, ParamError, SearchParams};
 pub use schema::SCHEMA_VERSION;
 pub use searcher::{Searcher, MAX_OFFSET};
+pub use stream::HitStream;
 pub use writer::{Writer, WriterOptions};

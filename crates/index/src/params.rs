@@ -33,6 +33,10 @@ pub struct SearchParams {
     pub sort: Option<String>,
     /// Leave out deleted articles: `1`, `true`, `yes`, `on` (or empty, present) mean yes.
     pub live: Option<String>,
+    /// Count all hits per column, language and year (a boolean like `live`).
+    pub facets: Option<String>,
+    /// Fold near-identical copies into the first hit of their group (a boolean; default yes).
+    pub collapse: Option<String>,
 }
 
 /// Why a set of search parameters was refused. Each message is one sentence a user can act on.
@@ -58,8 +62,8 @@ pub enum ParamError {
     UnknownLang(String),
     #[error("unknown sort {0:?} (expected relevance or date)")]
     UnknownSort(String),
-    #[error("live must be true or false, not {0:?}")]
-    BadBool(String),
+    #[error("{name} must be true or false, not {value:?}")]
+    BadBool { name: &'static str, value: String },
     #[error("the column name is too long ({0} bytes; at most {MAX_COLUMN_BYTES})")]
     ColumnTooLong(usize),
 }
@@ -93,7 +97,13 @@ pub fn search_request(params: &SearchParams) -> Result<SearchRequest, ParamError
             .map_err(|_| ParamError::UnknownSort(v.to_string()))?;
     }
     if let Some(v) = &params.live {
-        req.live = boolean(v)?;
+        req.live = boolean("live", v)?;
+    }
+    if let Some(v) = &params.facets {
+        req.facets = boolean("facets", v)?;
+    }
+    if let Some(v) = &params.collapse {
+        req.collapse = boolean("collapse", v)?;
     }
     checked(req)
 }
@@ -178,12 +188,15 @@ fn date(name: &'static str, v: &str) -> Result<NaiveDate, ParamError> {
     })
 }
 
-fn boolean(v: &str) -> Result<bool, ParamError> {
+fn boolean(name: &'static str, v: &str) -> Result<bool, ParamError> {
     match v.trim().to_ascii_lowercase().as_str() {
         // A bare `?live` (or an empty checkbox value) means "yes, live only".
         "" | "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" => Ok(false),
-        _ => Err(ParamError::BadBool(v.to_string())),
+        _ => Err(ParamError::BadBool {
+            name,
+            value: v.to_string(),
+        }),
     }
 }
 
@@ -208,6 +221,8 @@ mod tests {
                 "lang" => s.lang = v,
                 "sort" => s.sort = v,
                 "live" => s.live = v,
+                "facets" => s.facets = v,
+                "collapse" => s.collapse = v,
                 _ => panic!("unknown test key {k}"),
             }
         }

@@ -16,7 +16,7 @@ use crate::tokenizer::ANALYZER_NAME;
 
 /// Bump whenever the schema or the analysis changes: older indexes are then refused with
 /// [`Error::SchemaMismatch`] and must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// File in each generation directory holding [`SCHEMA_VERSION`].
 pub const SCHEMA_FILE: &str = "jinan-schema-version";
@@ -38,7 +38,12 @@ pub struct Fields {
     /// 1 when `deleted_at` is set (indexed, for `live`).
     pub deleted: Field,
     pub digest: Field,
+    /// Near-duplicate band keys of the body ([`crate::dups`]); none for short bodies.
+    pub dupband: Field,
 }
+
+/// Name of the near-duplicate band field.
+pub const DUPBAND: &str = "dupband";
 
 /// Names of the fields a user may scope a query to.
 pub const QUERY_FIELDS: &[&str] = &["title", "body"];
@@ -64,6 +69,7 @@ pub fn build() -> (Schema, Fields) {
         deleted_at: b.add_date_field("deleted_at", STORED),
         deleted: b.add_u64_field("deleted", INDEXED | FAST),
         digest: b.add_text_field("digest", STORED),
+        dupband: b.add_u64_field(DUPBAND, INDEXED | FAST),
     };
     (b.build(), fields)
 }
@@ -89,6 +95,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
         deleted_at: f("deleted_at")?,
         deleted: f("deleted")?,
         digest: f("digest")?,
+        dupband: f(DUPBAND)?,
     })
 }
 
@@ -164,6 +171,9 @@ pub fn to_tantivy(f: &Fields, doc: &Document) -> TantivyDocument {
     d.add_u64(f.deleted, u64::from(doc.deleted_at.is_some()));
     if let Some(s) = &doc.digest {
         d.add_text(f.digest, s);
+    }
+    for band in crate::dups::fingerprint(&a.body).into_iter().flatten() {
+        d.add_u64(f.dupband, band);
     }
     d
 }

@@ -22,6 +22,8 @@ use tantivy::{DocAddress, Executor, IndexReader, Order, ReloadPolicy, TantivyDoc
 
 use crate::collect::{StrCounts, YearCounts};
 use crate::error::{Error, Result};
+use crate::facets::{to_facets, FacetCounts};
+use crate::fold;
 use crate::generation;
 use crate::query;
 use crate::schema::{self, date_to_days, Fields};
@@ -43,13 +45,13 @@ fn stamp(gen_dir: &Path) -> Stamp {
 }
 
 /// One open generation.
-struct Live {
+pub(crate) struct Live {
     /// Keeps writers from removing this generation while it is read (dropped with `Live`).
     _hold: generation::Hold,
     gen: String,
-    gen_dir: PathBuf,
-    reader: IndexReader,
-    fields: Fields,
+    pub(crate) gen_dir: PathBuf,
+    pub(crate) reader: IndexReader,
+    pub(crate) fields: Fields,
     stamp: Mutex<Stamp>,
 }
 
@@ -103,7 +105,7 @@ thread_local! {
 }
 
 /// Runs `f` with this thread's query and snippet analyzers.
-fn with_analyzers<R>(f: impl FnOnce(&mut TextAnalyzer, &mut TextAnalyzer) -> R) -> R {
+pub(crate) fn with_analyzers<R>(f: impl FnOnce(&mut TextAnalyzer, &mut TextAnalyzer) -> R) -> R {
     ANALYZERS.with(|cell| match cell.try_borrow_mut() {
         Ok(mut pair) => {
             let (query, snippets) = &mut *pair;
@@ -111,6 +113,48 @@ fn with_analyzers<R>(f: impl FnOnce(&mut TextAnalyzer, &mut TextAnalyzer) -> R) 
         }
         // Re-entered on the same thread (not done today): fresh analyzers rather than a panic.
         Err(_) => f(&mut analyzer(), &mut positions_analyzer()),
+    })
+}
+
+/// A compiled, filtered query on one snapshot of the index.
+pub(crate) struct Prepared {
+    pub live: Arc<Live>,
+    pub searcher: tantivy::Searcher,
+    pub query: Box<dyn Query>,
+    pub units: Vec<query::Unit>,
+}
+
+/// The hit of a stored document.
+pub(crate) fn to_hit(doc: Document, score: f32, snippet: String) -> Hit {
+    let archive_url = jinan_types::archive_url(&doc.article.url, &doc.captured_at);
+    let a = doc.article;
+    Hit {
+        url: a.url,
+        title: a.title,
+        date: a.date,
+        column: a.column,
+        lang: a.lang,
+        score,
+        deleted_at: doc.deleted_at,
+        snippet,
+        archive_url,
+        copies: Vec::new(),
+    }
+}
+
+/// Refuses a column filter naming no column of the index: a silent empty result would read as
+/// "never mentioned" when the name is only misspelt.
+fn check_filters(live: &Live, searcher: &tantivy::Searcher, req: &SearchRequest) -> Result<()> {
+    let Some(c) = &req.column else {
+        return Ok(());
+    };
+    if searcher.doc_freq(&Term::from_field_text(live.fields.column, c))? > 0 {
+        return Ok(());
+    }
+    let known: BTreeMap<String, u64> = searcher.search(&AllQuery, &StrCounts("column"))?;
+    Err(Error::UnknownColumn {
+        name: c.clone(),
+        known: known.into_keys().collect(),
     })
 }
 
@@ -146,7 +190,7 @@ impl Searcher {
         Err(last.unwrap_or_else(|| Error::NoIndex(dir.to_path_buf())))
     }
 
-    fn live(&self) -> Arc<Live> {
+    pub(crate) fn live(&self) -> Arc<Live> {
         match self.live.read() {
             Ok(g) => Arc::clone(&g),
             Err(poisoned) => Arc::clone(&poisoned.into_inner()),
@@ -184,7 +228,11 @@ impl Searcher {
         self.live().gen.clone()
     }
 
-    fn filtered(live: &Live, query: Box<dyn Query>, req: &SearchRequest) -> Result<Box<dyn Query>> {
+    pub(crate) fn filtered(
+        live: &Live,
+        query: Box<dyn Query>,
+        req: &SearchRequest,
+    ) -> Result<Box<dyn Query>> {
         let f = &live.fields;
         let mut subs: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, query)];
         if let (Some(from), Some(to)) = (req.from, req.to) {
@@ -242,7 +290,14 @@ impl Searcher {
     /// Runs a search: the query language of INTERFACE.md, filters, sort, paging, snippets.
     /// A query that cannot be parsed, or bad paging, is [`Error::Query`].
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults> {
-        Ok(self.run(req, false)?.0)
+        Ok(self.run(req, false, true)?.0)
+    }
+
+    /// [`Searcher::search`] without the [`MAX_LIMIT`] and [`MAX_OFFSET`] caps (the command line
+    /// has none): the page is sized to the matches, so a huge `limit` costs no more than the
+    /// matches themselves. [`Searcher::stream`] serves every hit in constant memory instead.
+    pub fn search_unbounded(&self, req: &SearchRequest) -> Result<SearchResults> {
+        Ok(self.run(req, false, false)?.0)
     }
 
     /// [`Searcher::search`] plus the matching articles per publication year (what
@@ -251,7 +306,7 @@ impl Searcher {
         &self,
         req: &SearchRequest,
     ) -> Result<(SearchResults, Vec<(i32, u64)>)> {
-        let (results, years) = self.run(req, true)?;
+        let (results, years) = self.run(req, true, true)?;
         Ok((results, years.unwrap_or_default().into_iter().collect()))
     }
 
@@ -259,15 +314,36 @@ impl Searcher {
         &self,
         req: &SearchRequest,
         years: bool,
+        bounded: bool,
     ) -> Result<(SearchResults, Option<BTreeMap<i32, u64>>)> {
-        if req.limit > MAX_LIMIT {
+        if bounded && req.limit > MAX_LIMIT {
             return Err(Error::Query(format!("limit must be at most {MAX_LIMIT}")));
         }
-        if req.offset > MAX_OFFSET {
+        if bounded && req.offset > MAX_OFFSET {
             return Err(Error::Query(format!("offset must be at most {MAX_OFFSET}")));
         }
         with_analyzers(|query_analyzer, snippet_analyzer| {
             self.search_with(req, years, query_analyzer, snippet_analyzer)
+        })
+    }
+
+    /// The query of `req` with its filters, checked against this generation (an unknown column
+    /// is a user error naming the known ones), and the searcher to run it on.
+    pub(crate) fn prepare(
+        &self,
+        req: &SearchRequest,
+        query_analyzer: &mut TextAnalyzer,
+    ) -> Result<Prepared> {
+        let live = self.live();
+        let compiled = query::compile(&query::parse(&req.query)?, &live.fields, query_analyzer)?;
+        let searcher = live.reader.searcher();
+        check_filters(&live, &searcher, req)?;
+        let query = Self::filtered(&live, compiled.query, req)?;
+        Ok(Prepared {
+            live,
+            searcher,
+            query,
+            units: compiled.units,
         })
     }
 
@@ -278,44 +354,97 @@ impl Searcher {
         query_analyzer: &mut TextAnalyzer,
         snippet_analyzer: &mut TextAnalyzer,
     ) -> Result<(SearchResults, Option<BTreeMap<i32, u64>>)> {
-        let live = self.live();
-        let compiled = query::compile(&query::parse(&req.query)?, &live.fields, query_analyzer)?;
-        let full = Self::filtered(&live, compiled.query, req)?;
-        let searcher = live.reader.searcher();
-        // One pass over the matches: the page of hits, the total and (when asked) the years.
-        let years_collector = want_years.then_some(YearCounts);
-        let (total, page, years): (usize, Vec<(Option<f32>, DocAddress)>, _) = if req.limit == 0 {
-            let (n, years) = searcher.search(&full, &(Count, years_collector))?;
-            (n, Vec::new(), years)
+        let Prepared {
+            live,
+            searcher,
+            query: full,
+            units,
+        } = self.prepare(req, query_analyzer)?;
+        // An unbounded page is sized to the matches, so that a huge limit allocates nothing.
+        let mut limit = req.limit;
+        if limit > MAX_LIMIT || req.offset > MAX_OFFSET {
+            let n = searcher.search(&full, &Count)?;
+            limit = limit.min(n.saturating_sub(req.offset));
+        }
+        // One pass over the matches: the page of hits, the total, the years and the facets. A
+        // folded page is walked from the top (copies of earlier hits do not count), so it
+        // fetches more than it shows, and more again in the rare case that was not enough.
+        let extras = (
+            want_years.then_some(YearCounts),
+            req.facets.then_some(FacetCounts),
+        );
+        let want = req.offset + limit;
+        let fold = req.collapse && limit > 0;
+        let (fetch, skip) = if fold {
+            (want * 2 + 10, 0)
         } else {
-            let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
-            match req.sort {
-                Sort::Relevance => {
-                    let (docs, n, years) =
-                        searcher.search(&full, &(top.order_by_score(), Count, years_collector))?;
-                    (
-                        n,
-                        docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
-                        years,
-                    )
-                }
-                Sort::Date => {
-                    let (docs, n, years) = searcher.search(
-                        &full,
-                        &(
-                            top.order_by_fast_field::<i64>("date", Order::Desc),
-                            Count,
-                            years_collector,
-                        ),
-                    )?;
-                    (n, docs.into_iter().map(|(_, a)| (None, a)).collect(), years)
-                }
-            }
+            (limit, req.offset)
         };
+        let ranked = |fetch: usize, skip: usize| -> Result<Vec<(Option<f32>, DocAddress)>> {
+            let top = TopDocs::with_limit(fetch).and_offset(skip);
+            Ok(match req.sort {
+                Sort::Relevance => searcher
+                    .search(&full, &top.order_by_score())?
+                    .into_iter()
+                    .map(|(s, a)| (Some(s), a))
+                    .collect(),
+                Sort::Date => searcher
+                    .search(&full, &top.order_by_fast_field::<i64>("date", Order::Desc))?
+                    .into_iter()
+                    .map(|(_, a): (Option<i64>, DocAddress)| (None, a))
+                    .collect(),
+            })
+        };
+        let (total, mut page, (years, facets)): (usize, Vec<(Option<f32>, DocAddress)>, _) =
+            if limit == 0 {
+                let (n, extras) = searcher.search(&full, &(Count, extras))?;
+                (n, Vec::new(), extras)
+            } else {
+                let top = TopDocs::with_limit(fetch).and_offset(skip);
+                match req.sort {
+                    Sort::Relevance => {
+                        let (docs, n, extras) =
+                            searcher.search(&full, &(top.order_by_score(), Count, extras))?;
+                        (
+                            n,
+                            docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
+                            extras,
+                        )
+                    }
+                    Sort::Date => {
+                        let (docs, n, extras) = searcher.search(
+                            &full,
+                            &(
+                                top.order_by_fast_field::<i64>("date", Order::Desc),
+                                Count,
+                                extras,
+                            ),
+                        )?;
+                        (
+                            n,
+                            docs.into_iter().map(|(_, a)| (None, a)).collect(),
+                            extras,
+                        )
+                    }
+                }
+            };
+        let mut copies: Vec<Vec<DocAddress>> = Vec::new();
+        if fold {
+            let mut fetch = fetch;
+            let mut kept = fold::fold(&searcher, &live.fields, &page, want)?;
+            while kept.len() < want && page.len() == fetch && fetch < total {
+                fetch = (fetch * 2).min(total);
+                page = ranked(fetch, 0)?;
+                kept = fold::fold(&searcher, &live.fields, &page, want)?;
+            }
+            let kept: Vec<_> = kept.into_iter().skip(req.offset).collect();
+            page = kept.iter().map(|(s, a, _)| (*s, *a)).collect();
+            copies = kept.into_iter().map(|(_, _, c)| c).collect();
+        }
         // Loading, decompressing and highlighting the hits costs as much as a light query: the
         // hits are built in parallel on the search pool (in order), each worker with its own
         // warm analyzer.
-        let units = &compiled.units;
+        let units = &units;
         let fields = &live.fields;
         let full = &full;
         let searcher = &searcher;
@@ -331,19 +460,7 @@ impl Searcher {
             let d: TantivyDocument = searcher.doc(addr)?;
             let doc = schema::from_tantivy(fields, &d)?;
             let snippet = snippet::snippet(analyzer, units, &doc.article.title, &doc.article.body);
-            let archive_url = jinan_types::archive_url(&doc.article.url, &doc.captured_at);
-            let a = doc.article;
-            Ok::<Hit, Error>(Hit {
-                url: a.url,
-                title: a.title,
-                date: a.date,
-                column: a.column,
-                lang: a.lang,
-                score,
-                deleted_at: doc.deleted_at,
-                snippet,
-                archive_url,
-            })
+            Ok::<Hit, Error>(to_hit(doc, score, snippet))
         };
         let hits: Vec<Hit> = match search_executor() {
             Some(executor) if page.len() > 1 => executor
@@ -358,12 +475,20 @@ impl Searcher {
                 .map(|item| build(item, snippet_analyzer))
                 .collect::<Result<_>>()?,
         };
+        let mut hits = hits;
+        for (hit, addrs) in hits.iter_mut().zip(copies) {
+            hit.copies = addrs
+                .into_iter()
+                .map(|a| fold::dup_article(searcher, &live.fields, a))
+                .collect::<Result<_>>()?;
+        }
         let results = SearchResults {
             query: req.query.clone(),
             total,
             offset: req.offset,
             limit: req.limit,
             hits,
+            facets: facets.map(to_facets),
         };
         Ok((results, years))
     }

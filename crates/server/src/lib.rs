@@ -14,7 +14,12 @@
 //! | `GET /api/diff?url=URL&from=TS&to=TS` | the text diff of two captures (default: the last two versions) |
 //! | `GET /timeline?url=URL` | page: every capture, unchanged spans, archived copies, diffs (`&from=&to=`) |
 //! | `GET /healthz` | `200 ok`, or `503` with the reason when there is no readable index |
-//! | `GET /` | the search page |
+//! | `GET /api/export?q=&format=csv\|jsonl&...` | every hit of the search, streamed |
+//! | `GET /api/trend?q=A&q=B&interval=year\|month&...` | Trend JSON (`format=csv`: its CSV) |
+//! | `GET /feed?q=&...` | Atom feed of the 50 newest matches |
+//! | `GET /api/similar?url=URL` | Search JSON of the articles most like that one (`/similar`: a page) |
+//! | `GET /trend?q=A&q=B&interval=&show=count\|share&...` | the trend chart page |
+//! | `GET /` | the search page (`ui=en\|zh`, else `Accept-Language`) |
 //! | `GET /web/<ts>/<url>`, `/web/<ts>mp_/<url>`, `/web/<ts>id_/<url>`, `/web/<url>` | replay and Memento TimeGate ([`replay`]) |
 //! | `GET /timemap/link/<url>` | Memento TimeMap |
 //!
@@ -22,7 +27,10 @@
 
 mod cache;
 mod error;
+mod export;
+mod feed;
 pub mod history;
+pub mod i18n;
 mod live;
 mod page;
 pub mod replay;
@@ -30,7 +38,10 @@ mod screen;
 #[cfg(any(test, feature = "fuzzing"))]
 #[doc(hidden)]
 pub mod screen_check;
+mod similar;
 mod timeline;
+mod trend;
+mod trend_page;
 
 use std::future::Future;
 use std::net::SocketAddr;
@@ -53,12 +64,14 @@ use tower_http::trace::TraceLayer;
 
 pub use cache::{AnswerCache, Kind as AnswerKind, CACHED_ANSWERS};
 pub use error::ApiError;
+pub use i18n::Ui;
 pub use live::{LiveIndex, REFRESH_EVERY};
 pub use page::PAGE_SIZE;
 // The search options and their rules live with the index, shared with the CLI.
 use jinan_index::params::{self, search_request, SearchParams};
 pub use jinan_index::params::{DEFAULT_LIMIT, MAX_OFFSET, MAX_QUERY_BYTES};
 pub use screen::MAX_REQUEST_LINE;
+pub use trend::{parse as trend_request, run as run_trend, TrendQuery};
 
 /// Supplies the `jinan stats` JSON (the binary owns the corpus and knows how to read it).
 pub type StatsFn = Arc<dyn Fn() -> std::result::Result<serde_json::Value, String> + Send + Sync>;
@@ -165,6 +178,12 @@ pub fn app(state: AppState) -> Router {
         .route("/api/history", get(api_history))
         .route("/api/diff", get(api_diff))
         .route("/timeline", get(timeline_page))
+        .route("/api/export", get(export::api_export))
+        .route("/api/trend", get(trend::api_trend))
+        .route("/trend", get(trend_page::trend_page))
+        .route("/feed", get(feed::feed))
+        .route("/api/similar", get(similar::api_similar))
+        .route("/similar", get(similar::similar_page))
         .route("/healthz", get(healthz))
         .route("/web/{*rest}", get(replay::web))
         .route("/timemap/link/{*rest}", get(replay::timemap))
@@ -213,7 +232,7 @@ async fn limit_headers(req: Request, next: Next) -> Response {
     res
 }
 
-fn query_error(e: QueryRejection) -> ApiError {
+pub(crate) fn query_error(e: QueryRejection) -> ApiError {
     ApiError::BadRequest(format!(
         "the query string cannot be read: {}",
         e.body_text()
@@ -428,20 +447,31 @@ async fn api_stats(
 
 async fn search_page(
     State(st): State<AppState>,
+    headers: axum::http::HeaderMap,
     RawQuery(raw): RawQuery,
     q: std::result::Result<Query<page::PageParams>, QueryRejection>,
 ) -> Response {
-    // A page is a function of its query string and the index version: answer repeats from the cache.
-    let raw = raw.unwrap_or_default();
+    let accept = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok());
+    let ui = Ui::choose(q.as_ref().ok().and_then(|p| p.0.ui.as_deref()), accept);
+    // A page is a function of its query string, its language and the index version: answer
+    // repeats from the cache.
+    let key = format!("{}|{}", ui.param(), raw.unwrap_or_default());
     let version = st.live.fresh_version().await;
-    if let Some(html) = st.cache.get(version, AnswerKind::Page, &raw) {
+    if let Some(html) = st.cache.get(version, AnswerKind::Page, &key) {
         return html_response(StatusCode::OK, html);
     }
     let params = match q {
         Ok(Query(p)) => p,
         Err(e) => {
             let msg = query_error(e).to_string();
-            let body = page::render(&SearchParams::default(), &[], &page::Outcome::Error(msg));
+            let body = page::render(
+                &SearchParams::default(),
+                ui,
+                &[],
+                &page::Outcome::Error(msg),
+            );
             return (StatusCode::BAD_REQUEST, Html(body.into_string())).into_response();
         }
     };
@@ -462,7 +492,10 @@ async fn search_page(
             (StatusCode::BAD_REQUEST, columns, page::Outcome::Error(msg))
         }
         other => {
-            let req = other.and_then(|r| r.ok());
+            let req = other.and_then(|r| r.ok()).map(|mut r| {
+                r.facets = true;
+                r
+            });
             let run = st
                 .live
                 .with_live(move |live, s| {
@@ -470,7 +503,7 @@ async fn search_page(
                     let Some(req) = req else {
                         return Ok((columns, page::Outcome::Empty));
                     };
-                    // Hits, total and the per-year chart in one pass over the matches.
+                    // Hits, total, facets and the per-year chart in one pass over the matches.
                     let (results, years) = match s.search_with_years(&req) {
                         Ok(r) => r,
                         Err(e) => {
@@ -484,7 +517,7 @@ async fn search_page(
                         columns,
                         page::Outcome::Results {
                             req,
-                            results,
+                            results: Box::new(results),
                             years,
                         },
                     ))
@@ -509,9 +542,9 @@ async fn search_page(
             }
         }
     };
-    let body = axum::body::Bytes::from(page::render(&search, &columns, &outcome).into_string());
+    let body = axum::body::Bytes::from(page::render(&search, ui, &columns, &outcome).into_string());
     if status == StatusCode::OK {
-        st.cache.put(version, AnswerKind::Page, &raw, body.clone());
+        st.cache.put(version, AnswerKind::Page, &key, body.clone());
     }
     html_response(status, body)
 }
@@ -519,10 +552,14 @@ async fn search_page(
 fn html_response(status: StatusCode, body: axum::body::Bytes) -> Response {
     (
         status,
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("text/html; charset=utf-8"),
-        )],
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            ),
+            // The interface language follows Accept-Language when `ui` is not given.
+            (header::VARY, HeaderValue::from_static("accept-language")),
+        ],
         body,
     )
         .into_response()

@@ -118,6 +118,8 @@ pub struct Meta {
     pub published: NaiveDateTime,
     /// NoMeta pages without a breadcrumb: the column is known only from the list page.
     pub no_breadcrumb: bool,
+    /// For a republished notice: the index of the article it copies (see [`copy_of`]).
+    pub copy_of: Option<u32>,
 }
 
 /// One block of article body.
@@ -243,6 +245,7 @@ pub fn meta(seed: u64, index: u32, added: Option<u32>) -> Meta {
         gen: AddrGen::Old,
         published,
         no_breadcrumb,
+        copy_of: None,
     };
     // Fixed roles for the first indices, so even a 20-article site has every kind of page.
     use Template::*;
@@ -335,7 +338,23 @@ pub fn meta(seed: u64, index: u32, added: Option<u32>) -> Meta {
             gen: AddrGen::Old,
             published,
             no_breadcrumb: nb,
+            copy_of: None,
         };
+    }
+    // A republished notice: the original's language and text, another column of that language,
+    // published a few days later (so its date line differs).
+    if let (None, Some(orig)) = (added, copy_of(index)) {
+        let o = meta(seed, orig, None);
+        let columns = if o.lang == Lang::Zh {
+            ZH_COLUMNS
+        } else {
+            EN_COLUMNS
+        };
+        let k = columns.iter().position(|c| *c == o.column).unwrap_or(0);
+        m.lang = o.lang;
+        m.column = columns[(k + 1 + r.below(columns.len() - 1)) % columns.len()];
+        m.published = o.published + Duration::days(1 + r.below(6) as i64);
+        m.copy_of = Some(orig);
     }
     // Newer articles use the new address generation (both forms); a few older ones too.
     let year = m.published.date().format("%Y").to_string();
@@ -348,6 +367,41 @@ pub fn meta(seed: u64, index: u32, added: Option<u32>) -> Meta {
         };
     }
     m
+}
+
+/// Generated articles that republish an earlier one (near-duplicates): index `j` with
+/// `j % 23 == 5` copies `j - 3`, and every other `j % 23 == 6` copies `j - 4` too, so some
+/// notices appear three times. Only generated (not added) articles, never a fixed-role one.
+pub fn copy_of(index: u32) -> Option<u32> {
+    if index < SPECIALS + 4 {
+        return None;
+    }
+    match index % 23 {
+        5 => Some(index - 3),
+        6 if (index / 23).is_multiple_of(2) => Some(index - 4),
+        _ => None,
+    }
+}
+
+/// How a republished copy differs from its original, besides its address, column, date line and
+/// planted rare words: the three shapes republishing takes on real sites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Republish {
+    /// "Repost: " / "转载：" before the title.
+    TitlePrefix,
+    /// A paragraph added at the end saying where the notice comes from.
+    AddedParagraph,
+    /// Only the date line (the publication day) changed.
+    DateLine,
+}
+
+/// The republishing shape of copy `index`.
+pub fn republish_kind(index: u32) -> Republish {
+    match (index / 23) % 3 {
+        0 => Republish::TitlePrefix,
+        1 => Republish::AddedParagraph,
+        _ => Republish::DateLine,
+    }
 }
 
 /// Odd multiplier of the 32-bit permutation behind new-generation ids, and its inverse mod 2^32.
@@ -521,6 +575,10 @@ fn generated_title(r: &mut Rng, m: &Meta) -> String {
 
 /// The title of any article (cheap: no body is generated for generated articles).
 pub fn title(seed_value: u64, m: &Meta) -> String {
+    if let Some(orig) = m.copy_of {
+        let o = meta(seed_value, orig, None);
+        return copy_title(m, title(seed_value, &o));
+    }
     match m.kind {
         Kind::Normal | Kind::ScriptTitle => {
             generated_title(&mut Rng::for_parts(&[seed_value, u64::from(m.index), 2]), m)
@@ -780,8 +838,74 @@ fn seed(kind: Kind, version: u32, m: &Meta) -> Text {
     }
 }
 
+fn copy_title(m: &Meta, title: String) -> String {
+    match (republish_kind(m.index), m.lang) {
+        (Republish::TitlePrefix, Lang::Zh) => format!("转载：{title}"),
+        (Republish::TitlePrefix, Lang::En) => format!("Repost: {title}"),
+        _ => title,
+    }
+}
+
+/// The text of a republished copy: the original's (as first published), its rare words replaced
+/// by the copy's own, then the copy's shape of change and its own edits.
+fn republished(seed_value: u64, m: &Meta, orig: u32, version: u32) -> Text {
+    let o = meta(seed_value, orig, None);
+    let mut t = generated(seed_value, &o, 0);
+    let rare = rare_word(m.index);
+    let rare_zh_word = (m.lang == Lang::Zh && m.index.is_multiple_of(2)).then(|| rare_zh(m.index));
+    let old_rare = t.rare_word.take();
+    let old_zh = t.rare_zh.take();
+    let mut replace = |s: &mut String| {
+        if let Some(w) = &old_rare {
+            *s = s.replace(w.as_str(), &rare);
+        }
+        if let Some(z) = &old_zh {
+            // A copy without a compound of its own keeps a common word in its place.
+            *s = s.replace(z.as_str(), rare_zh_word.as_deref().unwrap_or("泉水"));
+        }
+    };
+    for b in &mut t.blocks {
+        match b {
+            Block::Para(p) | Block::Heading(p) => replace(p),
+            Block::Image { caption, .. } => replace(caption),
+            Block::List(items) => items.iter_mut().for_each(&mut replace),
+            Block::Table(t) => {
+                t.caption.iter_mut().for_each(&mut replace);
+                t.rows.iter_mut().flatten().for_each(&mut replace);
+            }
+        }
+    }
+    if rare_zh_word.is_some()
+        && !t.blocks.iter().any(
+            |b| matches!(b, Block::Para(p) if p.contains(rare_zh_word.as_deref().unwrap_or(""))),
+        )
+    {
+        t.blocks.push(Block::Para(format!(
+            "附近居民称之为“{}”。",
+            rare_zh_word.as_deref().unwrap_or("")
+        )));
+    }
+    if republish_kind(m.index) == Republish::AddedParagraph {
+        t.blocks.push(Block::Para(if m.lang == Lang::Zh {
+            "本文转自济南市人民政府门户网站，转载时略有删节，如有出入以原文为准。".to_string()
+        } else {
+            "This notice is republished from the Jinan municipal government portal; in case of any difference, the original text prevails.".to_string()
+        }));
+    }
+    t.title = copy_title(m, t.title);
+    if version > 0 {
+        edit_blocks(&mut t.blocks, m, version);
+    }
+    t.rare_word = Some(rare);
+    t.rare_zh = rare_zh_word;
+    t
+}
+
 /// The full text of article `m` at edit `version` (0 = original).
 pub fn text(seed_value: u64, m: &Meta, version: u32) -> Text {
+    if let Some(orig) = m.copy_of {
+        return republished(seed_value, m, orig, version);
+    }
     match m.kind {
         Kind::SeedKfarSaba | Kind::SeedKharkiv => seed(m.kind, version, m),
         Kind::Normal | Kind::ScriptTitle => generated(seed_value, m, version),

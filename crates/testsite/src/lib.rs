@@ -27,6 +27,12 @@
 //! word ([`content::rare_word`], `zq` + base-36 index + `vk`) and even-numbered Chinese ones a rare
 //! compound of four uncommon characters ([`content::rare_zh`]).
 //!
+//! Some generated articles republish an earlier one ([`content::copy_of`]: about one in fifteen,
+//! some notices three times) under another address and another column of the same language, a
+//! few days later, with the shapes of change real sites show ([`content::Republish`]: a title
+//! prefix, an added paragraph, or only the date line), their own rare words and their own edits.
+//! [`Site::dup_groups`] is the ground truth of those near-duplicate groups.
+//!
 //! # Ground truth: the body rules
 //! [`Site::truth`] gives the Article JSON of every live article; `body` is built by
 //! [`content::body_text`]:

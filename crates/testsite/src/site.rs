@@ -55,6 +55,8 @@ pub struct ArticleInfo {
     pub status: u16,
     /// Number of edits applied.
     pub version: u32,
+    /// For a republished notice (a near-duplicate): the index of the article it copies.
+    pub copy_of: Option<usize>,
     /// A word found in this article's body and nowhere else (None for the seeds and the
     /// caption-only and empty pages).
     pub rare_word: Option<String>,
@@ -274,6 +276,7 @@ impl Site {
             live: status == 200,
             status,
             version: self.version(m.index),
+            copy_of: m.copy_of.map(|i| i as usize),
             rare_word: t.rare_word,
             rare_zh: t.rare_zh,
             column_id: c.id,
@@ -313,6 +316,32 @@ impl Site {
                     body,
                 }
             })
+            .collect()
+    }
+
+    /// The ground truth of near-duplicates: every group of live articles that are one notice
+    /// republished (the original first, then its copies), as URLs (base + path). Only groups with
+    /// at least two live members.
+    pub fn dup_groups(&self, base_url: &str) -> Vec<Vec<String>> {
+        let base = base_url.trim_end_matches('/');
+        let mut groups: std::collections::BTreeMap<u32, Vec<u32>> = Default::default();
+        for m in &self.metas {
+            if let Some(orig) = m.copy_of {
+                groups
+                    .entry(orig)
+                    .or_insert_with(|| vec![orig])
+                    .push(m.index);
+            }
+        }
+        groups
+            .into_values()
+            .map(|g| {
+                g.into_iter()
+                    .filter(|i| self.live(*i))
+                    .map(|i| format!("{base}{}", self.path(&self.metas[i as usize])))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|g| g.len() >= 2)
             .collect()
     }
 

@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+pub mod table;
+
 /// Language of an article body: `zh` when most letters are Chinese characters, else `en`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -204,6 +206,16 @@ pub struct SearchRequest {
     /// Leave out articles deleted from the site.
     pub live: bool,
     pub sort: Sort,
+    /// Also count the matches per column, language and year ([`Facets`]).
+    #[serde(default)]
+    pub facets: bool,
+    /// Fold near-identical copies into the first hit of their group ([`Hit::copies`]).
+    #[serde(default = "yes")]
+    pub collapse: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl SearchRequest {
@@ -218,6 +230,8 @@ impl SearchRequest {
             lang: None,
             live: false,
             sort: Sort::Relevance,
+            facets: false,
+            collapse: true,
         }
     }
 }
@@ -236,6 +250,34 @@ pub struct Hit {
     pub snippet: String,
     /// The archived copy of the version that was indexed ([`archive_url`]).
     pub archive_url: String,
+    /// Near-identical copies folded into this hit (when the search collapses them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub copies: Vec<DupArticle>,
+}
+
+/// An article as listed among near-duplicates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DupArticle {
+    pub url: String,
+    pub title: String,
+    pub date: Option<NaiveDate>,
+    pub column: Option<String>,
+    pub lang: Lang,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// Near-identical articles: the same text republished (earliest first).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DupGroup {
+    pub articles: Vec<DupArticle>,
+}
+
+/// `jinan dups --format json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dups {
+    /// Articles long enough to be fingerprinted.
+    pub fingerprinted: u64,
+    pub groups: Vec<DupGroup>,
 }
 
 /// The answer to a [`SearchRequest`] (Search JSON of INTERFACE.md).
@@ -246,6 +288,74 @@ pub struct SearchResults {
     pub offset: usize,
     pub limit: usize,
     pub hits: Vec<Hit>,
+    /// Counts over all matches, when the request asked for them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facets: Option<Facets>,
+}
+
+/// How many matches have one value of a facet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    pub value: String,
+    pub count: u64,
+}
+
+/// Matches of a search per column and language (most first) and per year (oldest first), over
+/// all hits with the filters applied.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Facets {
+    pub column: Vec<FacetCount>,
+    pub lang: Vec<FacetCount>,
+    pub year: Vec<FacetCount>,
+}
+
+/// Period of a trend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Interval {
+    #[default]
+    Year,
+    Month,
+}
+
+impl FromStr for Interval {
+    type Err = UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "year" => Ok(Interval::Year),
+            "month" => Ok(Interval::Month),
+            _ => Err(UnknownValue {
+                what: "interval",
+                value: s.to_string(),
+                expected: "year or month",
+            }),
+        }
+    }
+}
+
+/// One period of a trend: matches, articles dated in the period (filters applied), their ratio.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendPoint {
+    /// `2018` or `2018-03`.
+    pub period: String,
+    pub count: u64,
+    pub total: u64,
+    /// `count / total` (0 when the period has no article).
+    pub share: f64,
+}
+
+/// The trend of one query.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrendSeries {
+    pub query: String,
+    pub points: Vec<TrendPoint>,
+}
+
+/// Trend JSON of INTERFACE.md.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Trend {
+    pub interval: Interval,
+    pub series: Vec<TrendSeries>,
 }
 
 /// Failures of one kind, with a few examples.

@@ -323,7 +323,7 @@ async fn page_shows_form_hits_chart_and_paging() {
         assert!(b.contains(&format!(">{y}</text>")), "year {y} in chart");
     }
     assert!(
-        b.contains("href=\"/?q=springs&amp;page=2\""),
+        b.contains("href=\"/?q=springs&amp;page=2&amp;ui=en\""),
         "next page link"
     );
     assert!(

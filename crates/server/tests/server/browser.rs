@@ -224,7 +224,19 @@ async fn drive(c: &Client, base: &str) -> Res {
         .await
         .map_err(e("submit"))?;
     wait_for_url(c, "from=2017-01-01").await?;
-    let dates = texts(c, "li.hit time").await?;
+    let mut dates = Vec::new();
+    for el in c
+        .find_all(Locator::Css("li.hit div.meta time"))
+        .await
+        .map_err(e("dates"))?
+    {
+        dates.push(
+            el.attr("datetime")
+                .await
+                .map_err(e("datetime"))?
+                .unwrap_or_default(),
+        );
+    }
     if dates.is_empty()
         || !dates
             .iter()
@@ -269,9 +281,143 @@ async fn drive(c: &Client, base: &str) -> Res {
         ));
     }
 
+    workbench(c, base).await?;
+
     let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("jinan-search-page.png");
     std::fs::write(&path, &shot_filtered).map_err(e("save screenshot"))?;
     check_not_blank(&shot_filtered).map_err(|m| format!("screenshot {}: {m}", path.display()))
+}
+
+/// Facets, the download link, the trend chart and the language switch.
+async fn workbench(c: &Client, base: &str) -> Res {
+    // Facets beside the hits: following a column facet narrows the hits to that column.
+    c.goto(&format!("{base}/?q=springs"))
+        .await
+        .map_err(e("load springs"))?;
+    wait_for_url(c, "q=springs").await?;
+    let facet = c
+        .find(Locator::Css("aside.facets section.column li a"))
+        .await
+        .map_err(e("a column facet"))?;
+    let name = facet
+        .find(Locator::Css("span.v"))
+        .await
+        .map_err(e("facet name"))?
+        .text()
+        .await
+        .map_err(e("facet text"))?;
+    let count = facet
+        .find(Locator::Css("span.n"))
+        .await
+        .map_err(e("facet count"))?
+        .text()
+        .await
+        .map_err(e("facet count text"))?;
+    facet.click().await.map_err(e("click the facet"))?;
+    wait_for_url(c, "column=").await?;
+    let columns = texts(c, "li.hit span.column").await?;
+    if columns.is_empty() || columns.iter().any(|col| *col != name) {
+        return Err(format!("the {name:?} facet shows hits of {columns:?}"));
+    }
+    let summary = texts(c, "p.summary").await?.join(" ");
+    if !summary.starts_with(&format!("{count} article")) {
+        return Err(format!("facet said {count}, summary says {summary:?}"));
+    }
+
+    // The download link gives every hit as CSV (the page's CSP forbids scripts from fetching, so
+    // the link the browser shows is fetched here).
+    let href = c
+        .find(Locator::Css("a.download.csv"))
+        .await
+        .map_err(e("CSV link"))?
+        .prop("href")
+        .await
+        .map_err(e("CSV href"))?
+        .unwrap_or_default();
+    let csv = reqwest::get(&href)
+        .await
+        .map_err(e("download"))?
+        .text()
+        .await
+        .map_err(e("download body"))?;
+    let want = count.parse::<usize>().unwrap_or(0) + 1;
+    if !csv.starts_with("url,title,date,column,lang,score,deleted_at,snippet\n")
+        || csv.lines().count() != want
+    {
+        return Err(format!(
+            "the CSV download {href} has {} lines, expected {want}: {csv:.200}",
+            csv.lines().count()
+        ));
+    }
+
+    // The trend page draws one line per query, as counts or shares.
+    c.goto(&format!(
+        "{base}/trend?q=springs&q={}&show=share",
+        enc("友好城市")
+    ))
+    .await
+    .map_err(e("load the trend page"))?;
+    wait_for_url(c, "show=share").await?;
+    let lines = c
+        .find_all(Locator::Css("figure.trendchart polyline"))
+        .await
+        .map_err(e("trend lines"))?
+        .len();
+    let legend = texts(c, "ul.legend li").await?;
+    if lines != 2 || legend.len() != 2 {
+        return Err(format!(
+            "the trend chart has {lines} lines and legend {legend:?}"
+        ));
+    }
+    let json = c
+        .find(Locator::Css("a.download.json"))
+        .await
+        .map_err(e("trend JSON link"))?
+        .attr("href")
+        .await
+        .map_err(e("href"))?
+        .unwrap_or_default();
+    if !json.starts_with("/api/trend?q=springs") {
+        return Err(format!("trend JSON link {json:?}"));
+    }
+
+    // The language switch: the page in Chinese, and the choice kept by the next search.
+    c.goto(&format!("{base}/?q=springs"))
+        .await
+        .map_err(e("load springs"))?;
+    wait_for_url(c, "q=springs").await?;
+    c.find(Locator::Css("a.switch"))
+        .await
+        .map_err(e("language switch"))?
+        .click()
+        .await
+        .map_err(e("click the switch"))?;
+    wait_for_url(c, "ui=zh").await?;
+    let lang = c
+        .execute("return document.documentElement.lang", vec![])
+        .await
+        .map_err(e("lang"))?;
+    let summary = texts(c, "p.summary").await?.join(" ");
+    if lang != "zh-CN" || !summary.contains("篇文章匹配") {
+        return Err(format!(
+            "after the switch: lang {lang}, summary {summary:?}"
+        ));
+    }
+    search_for(c, "delegation").await?;
+    let button = texts(c, "form.search button[type=submit]").await?.join("");
+    if !c
+        .current_url()
+        .await
+        .map_err(e("url"))?
+        .as_str()
+        .contains("ui=zh")
+        || button != "搜索"
+    {
+        return Err(format!(
+            "the language was lost by the next search (button {button:?})"
+        ));
+    }
+    Ok(())
 }
 
 /// The PNG decodes and has real content: many colours, not one flat fill.

@@ -8,3 +8,4 @@ mod browser;
 mod common;
 mod hostile;
 mod socket;
+mod workbench;

@@ -1,0 +1,141 @@
+//! Near-duplicates at search time: `jinan dups` (every group in the index) and the folding of a
+//! result page, where a copy of a hit already shown is not shown again but listed under that hit
+//! ([`jinan_types::Hit::copies`]). The fingerprints are those of [`crate::dups`], read from the
+//! `dupband` fast field; the articles sharing a band are found through its index.
+
+use std::collections::{HashMap, HashSet};
+
+use jinan_types::{DupArticle, DupGroup, Dups};
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, TantivyDocument, Term};
+
+use crate::dups::{self, MIN_BANDS};
+use crate::error::Result;
+use crate::schema::{self, Fields, DUPBAND};
+use crate::searcher::Searcher;
+
+/// The band keys of one document (empty when it has no fingerprint).
+pub(crate) fn bands_of(searcher: &tantivy::Searcher, addr: DocAddress) -> Result<Vec<u64>> {
+    let segment = searcher.segment_reader(addr.segment_ord);
+    let Some(column) = segment.fast_fields().column_opt::<u64>(DUPBAND)? else {
+        return Ok(Vec::new());
+    };
+    Ok(column.values_for_doc(addr.doc_id).collect())
+}
+
+/// The live documents near-identical to `addr` (itself left out).
+pub(crate) fn near_copies(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    addr: DocAddress,
+) -> Result<Vec<DocAddress>> {
+    let bands = bands_of(searcher, addr)?;
+    if bands.len() < MIN_BANDS {
+        return Ok(Vec::new());
+    }
+    let mut agree: HashMap<DocAddress, usize> = HashMap::new();
+    for band in &bands {
+        let q = TermQuery::new(
+            Term::from_field_u64(fields.dupband, *band),
+            IndexRecordOption::Basic,
+        );
+        for other in searcher.search(&q, &DocSetCollector)? {
+            if other != addr {
+                *agree.entry(other).or_insert(0) += 1;
+            }
+        }
+    }
+    let mut out: Vec<DocAddress> = agree
+        .into_iter()
+        .filter(|(_, n)| *n >= MIN_BANDS)
+        .map(|(a, _)| a)
+        .collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// How a document is listed among copies.
+pub(crate) fn dup_article(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    addr: DocAddress,
+) -> Result<DupArticle> {
+    let d: TantivyDocument = searcher.doc(addr)?;
+    let doc = schema::from_tantivy(fields, &d)?;
+    Ok(DupArticle {
+        url: doc.article.url,
+        title: doc.article.title,
+        date: doc.article.date,
+        column: doc.article.column,
+        lang: doc.article.lang,
+        deleted_at: doc.deleted_at,
+    })
+}
+
+/// Walks `ranked` (best first) and keeps the first document of each near-duplicate group, with
+/// the others of its group as copies, until `want` are kept.
+pub(crate) fn fold<T: Copy>(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    ranked: &[(T, DocAddress)],
+    want: usize,
+) -> Result<Vec<(T, DocAddress, Vec<DocAddress>)>> {
+    let mut kept = Vec::with_capacity(want.min(ranked.len()));
+    let mut folded: HashSet<DocAddress> = HashSet::new();
+    for (score, addr) in ranked {
+        if kept.len() == want {
+            break;
+        }
+        if folded.contains(addr) {
+            continue;
+        }
+        let copies = near_copies(searcher, fields, *addr)?;
+        folded.extend(copies.iter().copied());
+        kept.push((*score, *addr, copies));
+    }
+    Ok(kept)
+}
+
+impl Searcher {
+    /// Every group of near-identical articles in the index, each earliest first (then by URL),
+    /// the groups in the order of their first article.
+    pub fn dups(&self) -> Result<Dups> {
+        let live = self.live();
+        let searcher = live.reader.searcher();
+        let mut items: Vec<(DocAddress, Vec<u64>)> = Vec::new();
+        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+            let Some(column) = segment.fast_fields().column_opt::<u64>(DUPBAND)? else {
+                continue;
+            };
+            for doc in 0..segment.max_doc() {
+                if segment.alive_bitset().is_some_and(|a| !a.is_alive(doc)) {
+                    continue;
+                }
+                let bands: Vec<u64> = column.values_for_doc(doc).collect();
+                if bands.len() >= MIN_BANDS {
+                    items.push((DocAddress::new(ord as u32, doc), bands));
+                }
+            }
+        }
+        let fingerprinted = items.len() as u64;
+        let mut groups = Vec::new();
+        for members in dups::group(&items) {
+            let mut articles = members
+                .into_iter()
+                .map(|a| dup_article(&searcher, &live.fields, a))
+                .collect::<Result<Vec<_>>>()?;
+            articles.sort_by(|a, b| (a.date, &a.url).cmp(&(b.date, &b.url)));
+            groups.push(DupGroup { articles });
+        }
+        groups.sort_by(|a, b| {
+            let key = |g: &DupGroup| g.articles.first().map(|x| (x.date, x.url.clone()));
+            key(a).cmp(&key(b))
+        });
+        Ok(Dups {
+            fingerprinted,
+            groups,
+        })
+    }
+}

@@ -1,0 +1,159 @@
+//! Trends: how many articles match each query per year or month, against how many articles were
+//! dated in that period at all (the same filters applied), so that a rise in mentions can be told
+//! from a rise in publishing.
+
+use std::collections::BTreeMap;
+
+use chrono::Datelike;
+use jinan_types::{Interval, SearchRequest, Trend, TrendPoint, TrendSeries};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::AllQuery;
+use tantivy::{DocId, Score, SegmentReader};
+
+use crate::error::{Error, Result};
+use crate::schema::days_to_date;
+use crate::searcher::{with_analyzers, Searcher};
+
+/// Most queries one trend compares.
+pub const MAX_TREND_QUERIES: usize = 10;
+
+/// Matching documents per period (a period is a year, or `year * 12 + month - 1`); undated
+/// documents are left out.
+struct PeriodCounts(Interval);
+
+struct PeriodSegment {
+    interval: Interval,
+    dates: Option<Column<i64>>,
+    counts: BTreeMap<i32, u64>,
+}
+
+impl Collector for PeriodCounts {
+    type Fruit = BTreeMap<i32, u64>;
+    type Child = PeriodSegment;
+
+    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<PeriodSegment> {
+        Ok(PeriodSegment {
+            interval: self.0,
+            dates: reader.fast_fields().column_opt::<i64>("date")?,
+            counts: BTreeMap::new(),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<BTreeMap<i32, u64>>) -> tantivy::Result<BTreeMap<i32, u64>> {
+        let mut all = BTreeMap::new();
+        for f in fruits {
+            for (p, n) in f {
+                *all.entry(p).or_insert(0) += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl SegmentCollector for PeriodSegment {
+    type Fruit = BTreeMap<i32, u64>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        let Some(date) = self
+            .dates
+            .as_ref()
+            .and_then(|c| c.first(doc))
+            .and_then(days_to_date)
+        else {
+            return;
+        };
+        let key = match self.interval {
+            Interval::Year => date.year(),
+            Interval::Month => date.year() * 12 + date.month0() as i32,
+        };
+        *self.counts.entry(key).or_insert(0) += 1;
+    }
+
+    fn harvest(self) -> BTreeMap<i32, u64> {
+        self.counts
+    }
+}
+
+fn period_name(interval: Interval, key: i32) -> String {
+    match interval {
+        Interval::Year => format!("{key:04}"),
+        Interval::Month => format!("{:04}-{:02}", key.div_euclid(12), key.rem_euclid(12) + 1),
+    }
+}
+
+impl Searcher {
+    /// The trend of each query: one point per period from the first to the last period in which
+    /// any article (filters applied) is dated, gaps included. `filters` gives the dates, column,
+    /// language and `live` of every series; its query, paging and sort are ignored.
+    pub fn trend(
+        &self,
+        queries: &[String],
+        interval: Interval,
+        filters: &SearchRequest,
+    ) -> Result<Trend> {
+        if queries.is_empty() {
+            return Err(Error::Query("give at least one query to trend".into()));
+        }
+        if queries.len() > MAX_TREND_QUERIES {
+            return Err(Error::Query(format!(
+                "at most {MAX_TREND_QUERIES} queries can be compared at once, not {}",
+                queries.len()
+            )));
+        }
+        let live = self.live();
+        let all = Self::filtered(&live, Box::new(AllQuery), filters)?;
+        let mut counts = Vec::with_capacity(queries.len());
+        for q in queries {
+            let req = SearchRequest {
+                query: q.clone(),
+                facets: false,
+                ..filters.clone()
+            };
+            let prepared = with_analyzers(|analyzer, _| self.prepare(&req, analyzer))?;
+            counts.push(
+                prepared
+                    .searcher
+                    .search(&prepared.query, &PeriodCounts(interval))?,
+            );
+        }
+        let totals = live
+            .reader
+            .searcher()
+            .search(&all, &PeriodCounts(interval))?;
+        // Every period from the first to the last dated article (none when nothing is dated).
+        let span: Vec<_> = match (totals.keys().next(), totals.keys().next_back()) {
+            (Some(a), Some(b)) => (*a..=*b).collect(),
+            _ => Vec::new(),
+        };
+        let series = queries
+            .iter()
+            .zip(counts)
+            .map(|(q, c)| TrendSeries {
+                query: q.clone(),
+                points: span
+                    .iter()
+                    .map(|&p| {
+                        let count = c.get(&p).copied().unwrap_or(0);
+                        let total = totals.get(&p).copied().unwrap_or(0);
+                        TrendPoint {
+                            period: period_name(interval, p),
+                            count,
+                            total,
+                            share: if total == 0 {
+                                0.0
+                            } else {
+                                count as f64 / total as f64
+                            },
+                        }
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(Trend { interval, series })
+    }
+}
