@@ -1,5 +1,5 @@
-//! Small tantivy collectors for the search page and `stats`: matching articles per year (from the
-//! `date` fast field) and articles per column (from the `column` fast field), without loading any
+//! Small tantivy collectors for the search page, trends and `stats`: matching articles per year or
+//! month (from the `date` fast field) and articles per column (from the `column` fast field), without loading any
 //! stored document.
 
 use std::collections::BTreeMap;
@@ -8,24 +8,28 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentReader};
 
-use crate::schema::days_to_date;
 use chrono::Datelike;
+use jinan_types::Interval;
 
-/// Counts matching documents per publication year (documents without a date are left out).
-pub struct YearCounts;
+use crate::schema::days_to_date;
 
-pub struct YearSegment {
+/// Matching documents per period (a period is a year, or `year * 12 + month - 1`); undated
+/// documents are left out.
+pub struct PeriodCounts(pub Interval);
+
+pub struct PeriodSegment {
+    interval: Interval,
     dates: Option<Column<i64>>,
     counts: BTreeMap<i32, u64>,
 }
 
-impl Collector for YearCounts {
+impl Collector for PeriodCounts {
     type Fruit = BTreeMap<i32, u64>;
-    type Child = YearSegment;
+    type Child = PeriodSegment;
 
-    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<YearSegment> {
-        Ok(YearSegment {
-            // A segment where no document has a date has no `date` column.
+    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<PeriodSegment> {
+        Ok(PeriodSegment {
+            interval: self.0,
             dates: reader.fast_fields().column_opt::<i64>("date")?,
             counts: BTreeMap::new(),
         })
@@ -38,26 +42,31 @@ impl Collector for YearCounts {
     fn merge_fruits(&self, fruits: Vec<BTreeMap<i32, u64>>) -> tantivy::Result<BTreeMap<i32, u64>> {
         let mut all = BTreeMap::new();
         for f in fruits {
-            for (y, n) in f {
-                *all.entry(y).or_insert(0) += n;
+            for (p, n) in f {
+                *all.entry(p).or_insert(0) += n;
             }
         }
         Ok(all)
     }
 }
 
-impl SegmentCollector for YearSegment {
+impl SegmentCollector for PeriodSegment {
     type Fruit = BTreeMap<i32, u64>;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        if let Some(date) = self
+        let Some(date) = self
             .dates
             .as_ref()
             .and_then(|c| c.first(doc))
             .and_then(days_to_date)
-        {
-            *self.counts.entry(date.year()).or_insert(0) += 1;
-        }
+        else {
+            return;
+        };
+        let key = match self.interval {
+            Interval::Year => date.year(),
+            Interval::Month => date.year() * 12 + date.month0() as i32,
+        };
+        *self.counts.entry(key).or_insert(0) += 1;
     }
 
     fn harvest(self) -> BTreeMap<i32, u64> {

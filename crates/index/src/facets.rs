@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use jinan_types::{FacetCount, Facets};
+use jinan_types::{FacetCount, Facets, Interval};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::{DocId, Score, SegmentReader};
 
-use crate::collect::{StrCounts, StrSegment, YearCounts, YearSegment};
+use crate::collect::{PeriodCounts, PeriodSegment, StrCounts, StrSegment};
 
 /// Counts matches per column, language and year at once.
 pub struct FacetCounts;
@@ -22,7 +22,7 @@ pub type FacetFruit = (
 pub struct FacetSegment {
     column: StrSegment,
     lang: StrSegment,
-    year: YearSegment,
+    year: PeriodSegment,
 }
 
 const COLUMN: StrCounts = StrCounts("column");
@@ -36,7 +36,7 @@ impl Collector for FacetCounts {
         Ok(FacetSegment {
             column: COLUMN.for_segment(ord, reader)?,
             lang: LANG.for_segment(ord, reader)?,
-            year: YearCounts.for_segment(ord, reader)?,
+            year: PeriodCounts(Interval::Year).for_segment(ord, reader)?,
         })
     }
 
@@ -56,7 +56,7 @@ impl Collector for FacetCounts {
         Ok((
             COLUMN.merge_fruits(columns)?,
             LANG.merge_fruits(langs)?,
-            YearCounts.merge_fruits(years)?,
+            PeriodCounts(Interval::Year).merge_fruits(years)?,
         ))
     }
 }

@@ -13,14 +13,16 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::{DateTime, Utc};
-use jinan_types::{Document, Hit, IndexStats, SearchRequest, SearchResults, Sort, MAX_LIMIT};
+use jinan_types::{
+    Document, Hit, IndexStats, Interval, SearchRequest, SearchResults, Sort, MAX_LIMIT,
+};
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Executor, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
-use crate::collect::{StrCounts, YearCounts};
+use crate::collect::{PeriodCounts, StrCounts};
 use crate::error::{Error, Result};
 use crate::facets::{to_facets, FacetCounts};
 use crate::fold;
@@ -370,7 +372,7 @@ impl Searcher {
         // folded page is walked from the top (copies of earlier hits do not count), so it
         // fetches more than it shows, and more again in the rare case that was not enough.
         let extras = (
-            want_years.then_some(YearCounts),
+            want_years.then_some(PeriodCounts(Interval::Year)),
             req.facets.then_some(FacetCounts),
         );
         let want = req.offset + limit;
@@ -504,7 +506,7 @@ impl Searcher {
         Ok(live
             .reader
             .searcher()
-            .search(&full, &YearCounts)?
+            .search(&full, &PeriodCounts(Interval::Year))?
             .into_iter()
             .collect())
     }

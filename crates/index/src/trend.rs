@@ -2,82 +2,15 @@
 //! dated in that period at all (the same filters applied), so that a rise in mentions can be told
 //! from a rise in publishing.
 
-use std::collections::BTreeMap;
-
-use chrono::Datelike;
 use jinan_types::{Interval, SearchRequest, Trend, TrendPoint, TrendSeries};
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::query::AllQuery;
-use tantivy::{DocId, Score, SegmentReader};
 
+use crate::collect::PeriodCounts;
 use crate::error::{Error, Result};
-use crate::schema::days_to_date;
 use crate::searcher::{with_analyzers, Searcher};
 
 /// Most queries one trend compares.
 pub const MAX_TREND_QUERIES: usize = 10;
-
-/// Matching documents per period (a period is a year, or `year * 12 + month - 1`); undated
-/// documents are left out.
-struct PeriodCounts(Interval);
-
-struct PeriodSegment {
-    interval: Interval,
-    dates: Option<Column<i64>>,
-    counts: BTreeMap<i32, u64>,
-}
-
-impl Collector for PeriodCounts {
-    type Fruit = BTreeMap<i32, u64>;
-    type Child = PeriodSegment;
-
-    fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<PeriodSegment> {
-        Ok(PeriodSegment {
-            interval: self.0,
-            dates: reader.fast_fields().column_opt::<i64>("date")?,
-            counts: BTreeMap::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<BTreeMap<i32, u64>>) -> tantivy::Result<BTreeMap<i32, u64>> {
-        let mut all = BTreeMap::new();
-        for f in fruits {
-            for (p, n) in f {
-                *all.entry(p).or_insert(0) += n;
-            }
-        }
-        Ok(all)
-    }
-}
-
-impl SegmentCollector for PeriodSegment {
-    type Fruit = BTreeMap<i32, u64>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        let Some(date) = self
-            .dates
-            .as_ref()
-            .and_then(|c| c.first(doc))
-            .and_then(days_to_date)
-        else {
-            return;
-        };
-        let key = match self.interval {
-            Interval::Year => date.year(),
-            Interval::Month => date.year() * 12 + date.month0() as i32,
-        };
-        *self.counts.entry(key).or_insert(0) += 1;
-    }
-
-    fn harvest(self) -> BTreeMap<i32, u64> {
-        self.counts
-    }
-}
 
 fn period_name(interval: Interval, key: i32) -> String {
     match interval {
