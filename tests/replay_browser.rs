@@ -5,36 +5,17 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
+use fantoccini::Client;
 use serde_json::json;
 
+use crate::support_browser::*;
 use crate::util::{site, Workspace};
 use crate::web::get;
 
-const FLAGS: [&str; 8] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1100,1000",
-];
-
-fn find_exe(names: &[&str]) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    names
-        .iter()
-        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
-        .find(|p| p.is_file())
-}
-
-/// A loopback listener standing in for the outside world: records every request line it gets.
 fn outside() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind outside");
     let addr = l.local_addr().unwrap();
@@ -54,12 +35,6 @@ fn outside() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
         }
     });
     (addr, seen)
-}
-
-type Res = Result<(), String>;
-
-fn e<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> String + '_ {
-    move |err| format!("{what}: {err}")
 }
 
 #[test]
@@ -149,6 +124,7 @@ fn archived_pages_run_nothing_and_render() {
             &format!("http://127.0.0.1:{port}"),
             &chromium,
             profile.path(),
+            (1100, 1000),
         )
         .await;
         let r = drive(&client, addr, &server, &out_log, &hostile, &shots).await;
@@ -159,28 +135,6 @@ fn archived_pages_run_nothing_and_render() {
     let _ = chromedriver.wait();
     if let Err(m) = outcome {
         panic!("{m}");
-    }
-}
-
-async fn connect(webdriver: &str, chromium: &Path, profile: &Path) -> Client {
-    let mut args: Vec<String> = FLAGS.iter().map(|s| s.to_string()).collect();
-    args.push(format!("--user-data-dir={}", profile.display()));
-    let caps = json!({ "goog:chromeOptions": { "binary": chromium, "args": args } });
-    let caps = caps.as_object().unwrap().clone();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let conn = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(conn)
-            .capabilities(caps.clone())
-            .connect(webdriver)
-            .await
-        {
-            Ok(c) => return c,
-            Err(_) if Instant::now() < deadline => {
-                tokio::time::sleep(Duration::from_millis(200)).await
-            }
-            Err(e) => panic!("cannot start a chromium session through chromedriver: {e}"),
-        }
     }
 }
 
@@ -392,28 +346,6 @@ async fn drive(
     }
     if !server.log().is_empty() {
         return Err("replaying articles sent requests to the live site".into());
-    }
-    Ok(())
-}
-
-/// The PNG decodes and has real content: many colours, not one flat fill.
-fn check_not_blank(png_bytes: &[u8]) -> Res {
-    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
-    let mut reader = decoder.read_info().map_err(e("decode"))?;
-    let mut buf = vec![0; reader.output_buffer_size().ok_or("image too large")?];
-    let info = reader.next_frame(&mut buf).map_err(e("decode frame"))?;
-    let px = info.color_type.samples()
-        * match info.bit_depth {
-            png::BitDepth::Sixteen => 2,
-            _ => 1,
-        };
-    let data = &buf[..info.buffer_size()];
-    let colours: std::collections::HashSet<&[u8]> = data.chunks_exact(px).collect();
-    if info.width < 200 || info.height < 200 {
-        return Err(format!("only {}x{}", info.width, info.height));
-    }
-    if colours.len() < 16 {
-        return Err(format!("looks blank: {} distinct colours", colours.len()));
     }
     Ok(())
 }

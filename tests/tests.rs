@@ -2,6 +2,8 @@
 //! One test binary (as ripgrep does); modules by theme; shared helpers in `util`.
 
 mod pywb;
+#[path = "support/browser.rs"]
+mod support_browser;
 mod util;
 mod web;
 

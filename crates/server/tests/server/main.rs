@@ -8,4 +8,6 @@ mod browser;
 mod common;
 mod hostile;
 mod socket;
+#[path = "../../../../tests/support/browser.rs"]
+mod support_browser;
 mod workbench;

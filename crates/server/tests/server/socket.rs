@@ -8,7 +8,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use crate::common::*;
 
 /// Starts the server on a free loopback port; returns its address, the shutdown trigger and the
-/// serve task.
+/// serve task. Also installs the TLS provider that every test's reqwest client needs (reqwest is
+/// built without one), so that no test depends on another having run first.
 pub async fn start(
     state: jinan_server::AppState,
 ) -> (
@@ -16,6 +17,7 @@ pub async fn start(
     tokio::sync::oneshot::Sender<()>,
     tokio::task::JoinHandle<jinan_server::Result<()>>,
 ) {
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -39,7 +41,6 @@ async fn raw(addr: std::net::SocketAddr, bytes: &[u8]) -> String {
 async fn real_socket() {
     let (_dir, st) = fixture();
     let (addr, stop, task) = start(st).await;
-    let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::new();
     let base = format!("http://{addr}");
 

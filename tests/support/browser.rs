@@ -1,0 +1,91 @@
+//! Headless chromium through chromedriver (WebDriver, via `fantoccini`), shared by the browser
+//! tests of the workspace: `tests/replay_browser.rs` and `crates/server/tests/server/browser.rs`
+//! include this file by path (`#[path]`), so the flags, the session set-up and the screenshot check
+//! are written once.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder};
+use serde_json::json;
+
+/// Chromium flags of every browser test (the window size is the test's own).
+pub const FLAGS: [&str; 7] = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+];
+
+/// The first of `names` found on `PATH`.
+pub fn find_exe(names: &[&str]) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    names
+        .iter()
+        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
+        .find(|p| p.is_file())
+}
+
+/// A chromium session (window `width` x `height`, profile in `profile`) through the chromedriver
+/// at `webdriver`, retried for 30 s while chromedriver starts.
+pub async fn connect(
+    webdriver: &str,
+    chromium: &Path,
+    profile: &Path,
+    (width, height): (u32, u32),
+) -> Client {
+    let mut args: Vec<String> = FLAGS.iter().map(|s| s.to_string()).collect();
+    args.push(format!("--window-size={width},{height}"));
+    args.push(format!("--user-data-dir={}", profile.display()));
+    let caps = json!({ "goog:chromeOptions": { "binary": chromium, "args": args } });
+    let caps = caps.as_object().unwrap().clone();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let conn = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(conn)
+            .capabilities(caps.clone())
+            .connect(webdriver)
+            .await
+        {
+            Ok(c) => return c,
+            // chromedriver not listening yet: poll its port until the deadline.
+            Err(_) if Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(200)).await
+            }
+            Err(e) => panic!("cannot start a chromium session through chromedriver: {e}"),
+        }
+    }
+}
+
+/// A browser step's outcome: the error says what failed.
+pub type Res = Result<(), String>;
+
+/// Names a failed step: `.map_err(e("open the page"))`.
+pub fn e<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> String + '_ {
+    move |err| format!("{what}: {err}")
+}
+
+/// The PNG decodes and has real content: many colours, not one flat fill.
+pub fn check_not_blank(png_bytes: &[u8]) -> Res {
+    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
+    let mut reader = decoder.read_info().map_err(e("decode"))?;
+    let mut buf = vec![0; reader.output_buffer_size().ok_or("image too large")?];
+    let info = reader.next_frame(&mut buf).map_err(e("decode frame"))?;
+    let px = info.color_type.samples()
+        * match info.bit_depth {
+            png::BitDepth::Sixteen => 2,
+            _ => 1,
+        };
+    let data = &buf[..info.buffer_size()];
+    let colours: std::collections::HashSet<&[u8]> = data.chunks_exact(px).collect();
+    if info.width < 200 || info.height < 200 {
+        return Err(format!("only {}x{}", info.width, info.height));
+    }
+    if colours.len() < 16 {
+        return Err(format!("looks blank: {} distinct colours", colours.len()));
+    }
+    Ok(())
+}
