@@ -20,13 +20,7 @@ pub struct TrendQuery {
 /// Reads a trend request from query pairs (`q` repeated). The filters are parsed by the shared
 /// search parser, so they fail with the same sentences as everywhere else.
 pub fn parse(pairs: &[(String, String)]) -> Result<TrendQuery, ApiError> {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |k: &str| last(pairs, k);
     let base = SearchParams {
         from: get("from"),
         to: get("to"),
@@ -79,6 +73,16 @@ pub fn run(s: &jinan_index::Searcher, t: &TrendQuery) -> Result<Trend, ApiError>
     let texts: Vec<String> = t.queries.iter().map(|r| r.query.clone()).collect();
     s.trend(&texts, t.interval, &t.queries[0])
         .map_err(ApiError::from_index)
+}
+
+/// The value of the last `k=` pair (a repeated single-valued parameter: the last one wins, as for
+/// the search parameters).
+pub fn last(pairs: &[(String, String)], k: &str) -> Option<String> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(key, _)| key == k)
+        .map(|(_, v)| v.clone())
 }
 
 /// The query pairs of a raw query string.

@@ -28,13 +28,7 @@ pub async fn trend_page(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let pairs = trend::pairs(raw.as_deref()).unwrap_or_default();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-    };
+    let get = |k: &str| trend::last(&pairs, k);
     let accept = headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok());
@@ -77,14 +71,7 @@ fn render(
     outcome: Option<&Result<Trend, ApiError>>,
 ) -> Markup {
     let t = ui.texts();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .rev()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
+    let get = |k: &str| trend::last(pairs, k).unwrap_or_default();
     let interval = get("interval");
     // The options that define the numbers, for the switch and the download links.
     let keep: Vec<(&str, String)> = pairs
