@@ -8,7 +8,7 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentReader};
 
-use chrono::Datelike;
+use chrono::{Datelike, Months, NaiveDate};
 use jinan_types::Interval;
 
 use crate::schema::days_to_date;
@@ -17,10 +17,19 @@ use crate::schema::days_to_date;
 /// documents are left out.
 pub struct PeriodCounts(pub Interval);
 
+/// Widest span of days counted in a flat array (about 180 years); wider segments use a map.
+const MAX_DAY_SPAN: i64 = 1 << 16;
+
+/// Per-segment counts, kept by day as stored (a date is turned into its period once per distinct
+/// day at harvest, not once per matching document).
 pub struct PeriodSegment {
     interval: Interval,
     dates: Option<Column<i64>>,
-    counts: BTreeMap<i32, u64>,
+    /// The segment's first day and the count of each day from it, when the span is small.
+    first_day: i64,
+    by_day: Vec<u64>,
+    /// Counts by day when the span is too wide for the array.
+    sparse: BTreeMap<i64, u64>,
 }
 
 impl Collector for PeriodCounts {
@@ -28,10 +37,24 @@ impl Collector for PeriodCounts {
     type Child = PeriodSegment;
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<PeriodSegment> {
+        let dates = reader.fast_fields().column_opt::<i64>("date")?;
+        let (first_day, span) = match &dates {
+            Some(c) if c.num_docs() > 0 => {
+                (c.min_value(), c.max_value().saturating_sub(c.min_value()))
+            }
+            _ => (0, -1),
+        };
+        let by_day = if (0..MAX_DAY_SPAN).contains(&span) {
+            vec![0; span as usize + 1]
+        } else {
+            Vec::new()
+        };
         Ok(PeriodSegment {
             interval: self.0,
-            dates: reader.fast_fields().column_opt::<i64>("date")?,
-            counts: BTreeMap::new(),
+            dates,
+            first_day,
+            by_day,
+            sparse: BTreeMap::new(),
         })
     }
 
@@ -53,24 +76,58 @@ impl Collector for PeriodCounts {
 impl SegmentCollector for PeriodSegment {
     type Fruit = BTreeMap<i32, u64>;
 
+    #[inline]
     fn collect(&mut self, doc: DocId, _: Score) {
-        let Some(date) = self
-            .dates
-            .as_ref()
-            .and_then(|c| c.first(doc))
-            .and_then(days_to_date)
-        else {
+        let Some(day) = self.dates.as_ref().and_then(|c| c.first(doc)) else {
             return;
         };
-        let key = match self.interval {
-            Interval::Year => date.year(),
-            Interval::Month => date.year() * 12 + date.month0() as i32,
-        };
-        *self.counts.entry(key).or_insert(0) += 1;
+        match self
+            .by_day
+            .get_mut(day.wrapping_sub(self.first_day) as usize)
+        {
+            Some(n) if day >= self.first_day => *n += 1,
+            _ => *self.sparse.entry(day).or_insert(0) += 1,
+        }
     }
 
     fn harvest(self) -> BTreeMap<i32, u64> {
-        self.counts
+        let first_day = self.first_day;
+        let days = self
+            .by_day
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| **n > 0)
+            .map(|(i, n)| (first_day + i as i64, *n))
+            .chain(self.sparse);
+        // The days come in order: a date is computed only where a new period starts.
+        let mut counts = BTreeMap::new();
+        let mut period: Option<(i64, i32)> = None; // (first day of the next period, key)
+        for (day, n) in days {
+            let key = match period {
+                Some((next, key)) if day < next => key,
+                _ => {
+                    let Some(date) = days_to_date(day) else {
+                        continue;
+                    };
+                    let (key, next) = match self.interval {
+                        Interval::Year => {
+                            (date.year(), NaiveDate::from_ymd_opt(date.year() + 1, 1, 1))
+                        }
+                        Interval::Month => (
+                            date.year() * 12 + date.month0() as i32,
+                            date.checked_add_months(Months::new(1))
+                                .and_then(|d| d.with_day(1)),
+                        ),
+                    };
+                    // Where the next period cannot be named, every day is looked at.
+                    let next = next.map_or(day + 1, |d| day + (d - date).num_days());
+                    period = Some((next, key));
+                    key
+                }
+            };
+            *counts.entry(key).or_insert(0) += n;
+        }
+        counts
     }
 }
 

@@ -3,16 +3,14 @@
 //! ([`jinan_types::Hit::copies`]). The fingerprints are those of [`crate::dups`], read from the
 //! `dupband` fast field; the articles sharing a band are found through its index.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use jinan_types::{DupArticle, DupGroup, Dups};
-use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocAddress, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, DocSet, TantivyDocument, Term, TERMINATED};
 
 use crate::dups::{self, MIN_BANDS};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::schema::{self, Fields, DUPBAND};
 use crate::searcher::Searcher;
 
@@ -26,6 +24,13 @@ pub(crate) fn bands_of(searcher: &tantivy::Searcher, addr: DocAddress) -> Result
 }
 
 /// The live documents near-identical to `addr` (itself left out).
+///
+/// Two articles are near-identical when they agree on [`MIN_BANDS`] of their bands, so any
+/// `BANDS - MIN_BANDS + 1` of `addr`'s bands include one they agree on: only those are looked up
+/// in the index, and each article found is then compared band by band ([`dups::near_identical`],
+/// from the fast field). The postings are walked directly, segment by segment, on the calling
+/// thread: a page folds a dozen hits, and a task per segment on the search pool for every band
+/// (what `Searcher::search` does) cost more than the search itself.
 pub(crate) fn near_copies(
     searcher: &tantivy::Searcher,
     fields: &Fields,
@@ -35,24 +40,47 @@ pub(crate) fn near_copies(
     if bands.len() < MIN_BANDS {
         return Ok(Vec::new());
     }
-    let mut agree: HashMap<DocAddress, usize> = HashMap::new();
-    for band in &bands {
-        let q = TermQuery::new(
-            Term::from_field_u64(fields.dupband, *band),
-            IndexRecordOption::Basic,
-        );
-        for other in searcher.search(&q, &DocSetCollector)? {
-            if other != addr {
-                *agree.entry(other).or_insert(0) += 1;
+    let io = |e: std::io::Error| Error::Tantivy(e.into());
+    let mut out = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        let inverted = segment.inverted_index(fields.dupband)?;
+        let alive = segment.alive_bitset();
+        let mut candidates: Vec<DocId> = Vec::new();
+        for band in &bands[..bands.len() + 1 - MIN_BANDS] {
+            let term = Term::from_field_u64(fields.dupband, *band);
+            let Some(info) = inverted.get_term_info(&term).map_err(io)? else {
+                continue;
+            };
+            let mut postings = inverted
+                .read_postings_from_terminfo(&info, IndexRecordOption::Basic)
+                .map_err(io)?;
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                candidates.push(doc);
+                doc = postings.advance();
+            }
+        }
+        if candidates.is_empty() {
+            continue;
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let Some(column) = segment.fast_fields().column_opt::<u64>(DUPBAND)? else {
+            continue;
+        };
+        let mut theirs = Vec::with_capacity(bands.len());
+        for doc in candidates {
+            let other = DocAddress::new(ord as u32, doc);
+            if other == addr || alive.is_some_and(|a| !a.is_alive(doc)) {
+                continue;
+            }
+            theirs.clear();
+            theirs.extend(column.values_for_doc(doc));
+            if dups::near_identical(&bands, &theirs) {
+                out.push(other);
             }
         }
     }
-    let mut out: Vec<DocAddress> = agree
-        .into_iter()
-        .filter(|(_, n)| *n >= MIN_BANDS)
-        .map(|(a, _)| a)
-        .collect();
-    out.sort_unstable();
     Ok(out)
 }
 

@@ -371,8 +371,9 @@ impl Searcher {
         // One pass over the matches: the page of hits, the total, the years and the facets. A
         // folded page is walked from the top (copies of earlier hits do not count), so it
         // fetches more than it shows, and more again in the rare case that was not enough.
+        // The year facet is the year chart: counted once when both are wanted.
         let extras = (
-            want_years.then_some(PeriodCounts(Interval::Year)),
+            (want_years && !req.facets).then_some(PeriodCounts(Interval::Year)),
             req.facets.then_some(FacetCounts),
         );
         let want = req.offset + limit;
@@ -484,6 +485,10 @@ impl Searcher {
                 .map(|a| fold::dup_article(searcher, &live.fields, a))
                 .collect::<Result<_>>()?;
         }
+        let years = match (&facets, want_years) {
+            (Some((_, _, by_year)), true) => Some(by_year.clone()),
+            _ => years,
+        };
         let results = SearchResults {
             query: req.query.clone(),
             total,

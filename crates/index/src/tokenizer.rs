@@ -31,7 +31,7 @@
 //! [`EnglishNormalizer`] replaces tantivy's `LowerCaser` + `Stemmer` with the same output but
 //! memoized stems and no work on Han tokens: the snowball stemmer was the largest single cost.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer};
@@ -66,7 +66,7 @@ pub fn jieba() -> &'static Jieba {
 pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(MixedTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(EnglishNormalizer)
+        .filter(EnglishNormalizer::default())
         .build()
 }
 
@@ -75,7 +75,17 @@ pub fn analyzer() -> TextAnalyzer {
 pub fn positions_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(MixedTokenizer::positions_only())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(EnglishNormalizer)
+        .filter(EnglishNormalizer::default())
+        .build()
+}
+
+/// [`positions_analyzer`] stemming only the words that start with one of `initials` (see
+/// [`EnglishNormalizer::stemming_only`]): the same tokens wherever they can match a term starting
+/// with one of them, for much less work.
+pub fn positions_analyzer_for(initials: impl IntoIterator<Item = char>) -> TextAnalyzer {
+    TextAnalyzer::builder(MixedTokenizer::positions_only())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(EnglishNormalizer::stemming_only(initials))
         .build()
 }
 
@@ -285,17 +295,30 @@ impl TokenStream for MixedTokenStream<'_> {
                 self.emit(p.from, p.to, p.position, p.len);
                 return true;
             }
-            // Skip to the start of the next run.
+            // Skip to the start of the next run (ASCII, most of any text, byte by byte).
+            let bytes = self.text.as_bytes();
             let (start, cls) = loop {
-                let Some((cls, len)) = char_at(self.text, self.cursor) else {
-                    return false;
-                };
-                if cls != Class::Other {
-                    break (self.cursor, cls);
+                match bytes.get(self.cursor) {
+                    None => return false,
+                    Some(b) if b.is_ascii_alphanumeric() => break (self.cursor, Class::Word),
+                    Some(b) if b.is_ascii() => self.cursor += 1,
+                    Some(_) => {
+                        let Some((cls, len)) = char_at(self.text, self.cursor) else {
+                            return false;
+                        };
+                        if cls != Class::Other {
+                            break (self.cursor, cls);
+                        }
+                        self.cursor += len;
+                    }
                 }
-                self.cursor += len;
             };
             let mut end = start;
+            if cls == Class::Word {
+                while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
+                    end += 1;
+                }
+            }
             while let Some((c, len)) = char_at(self.text, end) {
                 if c != cls {
                     break;
@@ -340,8 +363,27 @@ const STEM_CACHE_WORDS: usize = 200_000;
 /// [`MixedTokenizer`] never mixes classes in a token, the first character tells), and stems
 /// are memoized per analyzer (the snowball stemmer costs far more than a hash lookup, and a
 /// corpus repeats the same few thousand words).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct EnglishNormalizer;
+#[derive(Clone, Debug, Default)]
+pub struct EnglishNormalizer {
+    /// When set, only words starting with one of these (lowercase) characters are stemmed; the
+    /// others are only lowercased. See [`EnglishNormalizer::stemming_only`].
+    initials: Option<Arc<[char]>>,
+}
+
+impl EnglishNormalizer {
+    /// A normalizer that stems only the words starting with one of `initials`, for a reader that
+    /// compares tokens with terms starting with those: stemming never changes a word's first
+    /// character, so a word starting otherwise could not have matched after stemming either.
+    /// Snippets of a query use it (most words of a text are then only lowercased).
+    pub fn stemming_only(initials: impl IntoIterator<Item = char>) -> EnglishNormalizer {
+        let mut v: Vec<char> = initials.into_iter().collect();
+        v.sort_unstable();
+        v.dedup();
+        EnglishNormalizer {
+            initials: Some(v.into()),
+        }
+    }
+}
 
 impl TokenFilter for EnglishNormalizer {
     type Tokenizer<T: Tokenizer> = EnglishNormalizerFilter<T>;
@@ -351,6 +393,7 @@ impl TokenFilter for EnglishNormalizer {
             inner,
             cache: foldhash::HashMap::default(),
             buffer: String::new(),
+            initials: self.initials,
         }
     }
 }
@@ -362,6 +405,7 @@ pub struct EnglishNormalizerFilter<T> {
     /// Lowercased word → stem, for words the stemmer changes or keeps alike.
     cache: foldhash::HashMap<String, Box<str>>,
     buffer: String,
+    initials: Option<Arc<[char]>>,
 }
 
 impl<T: Tokenizer> Tokenizer for EnglishNormalizerFilter<T> {
@@ -375,6 +419,7 @@ impl<T: Tokenizer> Tokenizer for EnglishNormalizerFilter<T> {
             tail: self.inner.token_stream(text),
             cache: &mut self.cache,
             buffer: &mut self.buffer,
+            initials: self.initials.as_deref(),
         }
     }
 }
@@ -384,6 +429,7 @@ pub struct EnglishNormalizerStream<'a, S> {
     tail: S,
     cache: &'a mut foldhash::HashMap<String, Box<str>>,
     buffer: &'a mut String,
+    initials: Option<&'a [char]>,
 }
 
 fn english_stemmer() -> frostem::Stemmer {
@@ -408,6 +454,15 @@ impl<S: TokenStream> TokenStream for EnglishNormalizerStream<'_, S> {
                 self.buffer.extend(c.to_lowercase());
             }
             std::mem::swap(text, self.buffer);
+        }
+        if let Some(initials) = self.initials {
+            if !text
+                .chars()
+                .next()
+                .is_some_and(|c| initials.binary_search(&c).is_ok())
+            {
+                return true;
+            }
         }
         if let Some(stem) = self.cache.get(text.as_str()) {
             if stem.as_ref() != text.as_str() {

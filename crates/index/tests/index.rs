@@ -667,3 +667,158 @@ fn a_rebuild_removes_the_old_generation_once_no_reader_holds_it() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn full_result_sets_stream_every_hit_once_in_index_order() {
+    // Enough matches over several segments for the parallel walk (batches handed to workers and
+    // taken back in order), and some that do not match.
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = Writer::open_with(dir.path(), SMALL).unwrap();
+    for n in 0..900u32 {
+        let body = if n % 3 == 0 {
+            format!("Notice {n} about the weather in the city.")
+        } else {
+            format!("Notice {n}: a delegation visited the springs, and delegations met officials.")
+        };
+        let d = doc(
+            &u(1000 + n),
+            &format!("Notice {n}"),
+            &body,
+            Some("2020-01-02"),
+            None,
+            Lang::En,
+        );
+        w.upsert(&d).unwrap();
+        if n % 300 == 299 {
+            w.commit("{}").unwrap();
+        }
+    }
+    drop(w);
+    let s = Searcher::open(dir.path()).unwrap();
+    let r = req("delegation");
+    let mut streamed = Vec::new();
+    let stream = s.stream(&r).unwrap();
+    assert_eq!(stream.total(), 600);
+    stream
+        .for_each(|h| {
+            streamed.push(h);
+            Ok::<(), Error>(())
+        })
+        .unwrap();
+    let mut all = r.clone();
+    all.limit = 10_000;
+    let ranked = s.search_unbounded(&all).unwrap();
+    assert_eq!(streamed.len(), 600);
+    // The same hits (snippet and score included) as the ranked search, each once.
+    let key = |h: &jinan_types::Hit| (h.url.clone(), h.snippet.clone(), h.score.to_bits());
+    let mut a: Vec<_> = streamed.iter().map(key).collect();
+    let mut b: Vec<_> = ranked.hits.iter().map(key).collect();
+    a.sort();
+    b.sort();
+    assert_eq!(a, b);
+    assert!(
+        a.windows(2).all(|p| p[0].0 != p[1].0),
+        "a hit streamed twice"
+    );
+    assert!(streamed.iter().all(|h| h.snippet.contains("<b>delegation")));
+    // An offset skips a prefix of the same order.
+    let mut later = r.clone();
+    later.offset = 250;
+    let mut rest = Vec::new();
+    s.stream(&later)
+        .unwrap()
+        .for_each(|h| {
+            rest.push(h.url);
+            Ok::<(), Error>(())
+        })
+        .unwrap();
+    let order: Vec<String> = streamed.iter().map(|h| h.url.clone()).collect();
+    assert_eq!(rest, order[250..]);
+    // The taker's error stops the walk and is what comes back.
+    let mut taken = 0;
+    let stopped = s.stream(&r).unwrap().for_each(|_| {
+        taken += 1;
+        if taken == 300 {
+            Err(Error::Usage("enough"))
+        } else {
+            Ok(())
+        }
+    });
+    assert!(
+        matches!(stopped, Err(Error::Usage("enough"))),
+        "{stopped:?}"
+    );
+    assert_eq!(taken, 300);
+}
+
+#[test]
+fn periods_split_exactly_at_month_and_year_boundaries() {
+    // Days on both sides of month and year ends (a leap day among them), and one far-off date that
+    // makes the segment's span too wide for the flat day array, so both counting paths are used.
+    let dates = [
+        "2019-12-31",
+        "2020-01-01",
+        "2020-01-31",
+        "2020-02-01",
+        "2020-02-29",
+        "2020-03-01",
+        "2020-12-31",
+        "2021-01-01",
+        "2021-01-01",
+    ];
+    for far in [None, Some("1700-06-15")] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = Writer::open_with(dir.path(), SMALL).unwrap();
+        for (n, d) in dates.iter().copied().chain(far).enumerate() {
+            let doc = doc(
+                &u(2000 + n as u32),
+                "Boundary notice",
+                "A boundary notice.",
+                Some(d),
+                None,
+                Lang::En,
+            );
+            w.upsert(&doc).unwrap();
+        }
+        w.commit("{}").unwrap();
+        drop(w);
+        let s = Searcher::open(dir.path()).unwrap();
+        let mut years = vec![(2019, 1), (2020, 6), (2021, 2)];
+        if far.is_some() {
+            years.insert(0, (1700, 1));
+        }
+        assert_eq!(
+            s.year_histogram(&req("boundary")).unwrap(),
+            years,
+            "{far:?}"
+        );
+        let t = s
+            .trend(
+                &["boundary".to_string()],
+                jinan_types::Interval::Month,
+                &req(""),
+            )
+            .unwrap();
+        let got: Vec<(String, u64)> = t.series[0]
+            .points
+            .iter()
+            .filter(|p| p.count > 0)
+            .map(|p| (p.period.clone(), p.count))
+            .collect();
+        let mut want: Vec<(String, u64)> = [
+            ("2019-12", 1),
+            ("2020-01", 2),
+            ("2020-02", 2),
+            ("2020-03", 1),
+            ("2020-12", 1),
+            ("2021-01", 2),
+        ]
+        .iter()
+        .map(|(p, n)| (p.to_string(), *n))
+        .collect();
+        if far.is_some() {
+            want.insert(0, ("1700-06".to_string(), 1));
+        }
+        assert_eq!(got, want, "{far:?}");
+    }
+}
