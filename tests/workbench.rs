@@ -406,6 +406,17 @@ fn research_workbench_on_the_fixture() {
         .cloned()
         .collect();
     assert_eq!(copies, others);
+    // Each copy links to its archived capture, as a hit does.
+    for c in holder["copies"].as_array().unwrap() {
+        let (url, archived) = (
+            c["url"].as_str().unwrap(),
+            c["archive_url"].as_str().unwrap(),
+        );
+        assert!(
+            archived.starts_with("/web/") && archived.ends_with(url),
+            "{archived} for {url}"
+        );
+    }
     let v = ws.search_json(&phrase, &["--limit", "100", "--no-collapse"]);
     let all: BTreeSet<String> = hit_urls(&v).into_iter().collect();
     assert!(

@@ -26,3 +26,14 @@ wait_listening() {
     sleep 0.1
   done
 }
+
+# wait_captures ADDR: poll a jinan server until its capture index is loaded (replay answers
+# something other than 503), so that loading it in the background does not compete with the
+# requests measured (60 s at most).
+wait_captures() {
+  i=0
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$1/web/2000/http://loaded.invalid/")" != 503 ]; do
+    i=$((i + 1)); [ $i -lt 600 ] || { echo "jinan never loaded its capture index" >&2; exit 1; }
+    sleep 0.1
+  done
+}

@@ -66,12 +66,7 @@ until curl -sf -o /dev/null "http://127.0.0.1:$PORT/bench/"; do
 done
 
 # jinan reads its capture index at start (a 503 until then): wait for it, as for pywb.
-first=$(head -n1 "$W/jinan-mp.paths")
-i=0
-until [ "$(curl -s -o /dev/null -w '%{http_code}' "$ADDR$first")" = 200 ]; do
-  i=$((i + 1)); [ $i -lt 600 ] || { echo "jinan never replayed $first" >&2; exit 1; }
-  sleep 0.1
-done
+wait_captures "$ADDR"
 # Every sampled capture answers 200 in both (a check of the comparison, not of speed).
 for name in jinan-mp pywb-mp; do
   case $name in jinan*) base=$ADDR ;; *) base=http://127.0.0.1:$PORT ;; esac

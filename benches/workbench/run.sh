@@ -8,7 +8,7 @@
 #   and of one matching about 4%: hits/s and peak RSS (`/usr/bin/time`), to show memory does not
 #   grow with the result size.
 #
-# Usage: benches/workbench/run.sh [ARTICLES] [WORKDIR] [DURATION]   (default 100000, a temp dir, 20s)
+# Usage: [REBUILD=0] benches/workbench/run.sh [ARTICLES] [WORKDIR] [DURATION]   (default 100000, a temp dir, 20s)
 set -eu
 N=${1:-100000}
 W=${2:-$(mktemp -d /tmp/jinan-workbench.XXXXXX)}
@@ -21,8 +21,11 @@ J=$PWD/target/release/jinan
 TS=$PWD/target/release/testsite
 . "$HERE/../lib/corpus.sh"
 fixture_corpus "$N" "$W" "$J" "$TS"
-# The index as this version builds it (near-duplicate fingerprints and all).
-"$J" --corpus "$W/corpus" --index "$W/index" index --rebuild > "$W/rebuild.out"
+# The index as this version builds it (near-duplicate fingerprints and all); REBUILD=0 keeps the
+# one already in WORKDIR (to rerun the queries alone).
+if [ "${REBUILD:-1}" != 0 ]; then
+  "$J" --corpus "$W/corpus" --index "$W/index" index --rebuild > "$W/rebuild.out"
+fi
 "$TS" truth --articles "$N" > "$W/truth.jsonl"
 python3 "$HERE/queries.py" "$W/truth.jsonl" 1000 > "$W/search.paths"
 printf '/api/trend?q=spring&q=delegation&q=%%E6%%B3%%89%%E5%%9F%%8E&q=%%22sister+city%%22&q=investment&interval=month\n' > "$W/trend.paths"
@@ -32,6 +35,7 @@ SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true' EXIT
 wait_listening "$W/serve.log" "serving http://"
 ADDR=$(grep -o 'http://[^/ ]*' "$W/serve.log" | head -n1)
+wait_captures "$ADDR"
 curl -sf "$ADDR$(head -n1 "$W/search.paths")" | python3 -c 'import json,sys; j=json.load(sys.stdin); assert "facets" in j, "no facets in the answer"'
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for name in search trend; do

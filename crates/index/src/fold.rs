@@ -93,6 +93,7 @@ pub(crate) fn dup_article(
     let d: TantivyDocument = searcher.doc(addr)?;
     let doc = schema::from_tantivy(fields, &d)?;
     Ok(DupArticle {
+        archive_url: jinan_types::archive_url(&doc.article.url, &doc.captured_at),
         url: doc.article.url,
         title: doc.article.title,
         date: doc.article.date,

@@ -216,7 +216,7 @@ pub fn hit_view(ui: Ui, hit: &jinan_types::Hit) -> Markup {
                     summary { (t.copies(hit.copies.len())) }
                     ul { @for c in &hit.copies {
                         li {
-                            a href=(safe_href(&c.url)) { (if c.title.trim().is_empty() { &c.url } else { &c.title }) }
+                            a href=(archive_href(&c.archive_url)) title=(t.archived_note) { (if c.title.trim().is_empty() { &c.url } else { &c.title }) }
                             " · " @if let Some(d) = c.date { time datetime=(d) { (t.date(d)) } " · " }
                             @if let Some(col) = &c.column { span.column { (col) } }
                         }

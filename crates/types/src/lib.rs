@@ -264,6 +264,9 @@ pub struct DupArticle {
     pub column: Option<String>,
     pub lang: Lang,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Where the archived copy is replayed (as [`Hit::archive_url`]).
+    #[serde(default)]
+    pub archive_url: String,
 }
 
 /// Near-identical articles: the same text republished (earliest first).
