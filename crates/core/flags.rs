@@ -185,6 +185,66 @@ pub struct ExtractArgs {
     pub format: ArticleFormat,
 }
 
+/// The filters of `trend` and `watch add`, as `search` takes them. They reach the index through
+/// the server's parsers as query parameters ([`FilterArgs::pairs`]), so the command line and the
+/// HTTP API accept and refuse the same values with the same words; a saved search stores them as
+/// given.
+#[derive(Args, Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FilterArgs {
+    /// Earliest date, YYYY-MM-DD (inclusive)
+    #[arg(long)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Latest date, YYYY-MM-DD (inclusive)
+    #[arg(long)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
+    /// Only this column (exact name)
+    #[arg(long)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
+    /// Only this language (en or zh)
+    #[arg(long)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
+    /// Leave out articles deleted from the site
+    #[arg(long)]
+    #[serde(default)]
+    pub live: bool,
+}
+
+impl FilterArgs {
+    /// The filters given, as the query parameters of the HTTP API (`live=true` when set).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out: Vec<(&'static str, String)> = [
+            ("from", &self.from),
+            ("to", &self.to),
+            ("column", &self.column),
+            ("lang", &self.lang),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.clone().map(|v| (k, v)))
+        .collect();
+        if self.live {
+            out.push(("live", "true".into()));
+        }
+        out
+    }
+
+    /// The filters as they would be typed (`--from "2020-01-01" --live`).
+    pub fn flags(&self) -> String {
+        let flags: Vec<String> = self
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| match k {
+                "live" => "--live".to_string(),
+                _ => format!("--{k} {v:?}"),
+            })
+            .collect();
+        flags.join(" ")
+    }
+}
+
 /// `search QUERY [options]`.
 #[derive(Args, Debug)]
 pub struct SearchArgs {

@@ -8,6 +8,7 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 use jinan_types::{table, Dups, Trend};
 
+use crate::flags::FilterArgs;
 use crate::messages::usage;
 
 #[derive(Args, Debug)]
@@ -18,21 +19,8 @@ pub struct TrendArgs {
     /// year or month [default: year]
     #[arg(long)]
     pub interval: Option<String>,
-    /// Earliest date, YYYY-MM-DD (inclusive)
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Latest date, YYYY-MM-DD (inclusive)
-    #[arg(long)]
-    pub to: Option<String>,
-    /// Only this column (exact name)
-    #[arg(long)]
-    pub column: Option<String>,
-    /// Only this language (en or zh)
-    #[arg(long)]
-    pub lang: Option<String>,
-    /// Leave out articles deleted from the site
-    #[arg(long)]
-    pub live: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     #[arg(long, value_enum, default_value = "text")]
     pub format: TrendFormat,
 }
@@ -55,21 +43,15 @@ pub fn trend(searcher: &jinan_index::Searcher, args: TrendArgs) -> anyhow::Resul
         }
         pairs.push(("q".into(), q.clone()));
     }
-    let options = [
-        ("interval", &args.interval),
-        ("from", &args.from),
-        ("to", &args.to),
-        ("column", &args.column),
-        ("lang", &args.lang),
-    ];
-    for (k, v) in options {
-        if let Some(v) = v {
-            pairs.push((k.into(), v.clone()));
-        }
+    if let Some(interval) = &args.interval {
+        pairs.push(("interval".into(), interval.clone()));
     }
-    if args.live {
-        pairs.push(("live".into(), "true".into()));
-    }
+    pairs.extend(
+        args.filters
+            .pairs()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+    );
     let request = jinan_server::trend_request(&pairs).map_err(|e| usage(e.message()))?;
     let trend = jinan_server::run_trend(searcher, &request).map_err(|e| match e {
         jinan_server::ApiError::Internal(detail) => anyhow::anyhow!("trend failed: {detail}"),

@@ -17,6 +17,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use jinan_types::{article_id, SearchRequest};
 use serde::{Deserialize, Serialize};
 
+use crate::flags::FilterArgs;
 use crate::messages::usage;
 
 /// Longest saved-search name.
@@ -46,21 +47,8 @@ pub struct WatchAddArgs {
     pub name: String,
     /// The query, as for `jinan search`
     pub query: String,
-    /// Earliest date, YYYY-MM-DD (inclusive)
-    #[arg(long)]
-    pub from: Option<String>,
-    /// Latest date, YYYY-MM-DD (inclusive)
-    #[arg(long)]
-    pub to: Option<String>,
-    /// Only this column (exact name)
-    #[arg(long)]
-    pub column: Option<String>,
-    /// Only this language (en or zh)
-    #[arg(long)]
-    pub lang: Option<String>,
-    /// Leave out articles deleted from the site
-    #[arg(long)]
-    pub live: bool,
+    #[command(flatten)]
+    pub filters: FilterArgs,
 }
 
 #[derive(Args, Debug)]
@@ -85,16 +73,8 @@ pub enum ListFormat {
 pub struct Watch {
     pub name: String,
     pub query: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub column: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lang: Option<String>,
-    #[serde(default)]
-    pub live: bool,
+    #[serde(flatten)]
+    pub filters: FilterArgs,
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
@@ -162,11 +142,11 @@ impl Watch {
     fn request(&self) -> anyhow::Result<SearchRequest> {
         let params = jinan_index::SearchParams {
             q: Some(self.query.clone()),
-            from: self.from.clone(),
-            to: self.to.clone(),
-            column: self.column.clone(),
-            lang: self.lang.clone(),
-            live: self.live.then(|| "true".to_string()),
+            from: self.filters.from.clone(),
+            to: self.filters.to.clone(),
+            column: self.filters.column.clone(),
+            lang: self.filters.lang.clone(),
+            live: self.filters.live.then(|| "true".to_string()),
             ..Default::default()
         };
         let mut req = jinan_index::search_request(&params).map_err(|e| usage(e.to_string()))?;
@@ -247,11 +227,7 @@ pub fn run(corpus: &Path, index: &Path, args: WatchArgs) -> anyhow::Result<()> {
             let w = Watch {
                 name: name.clone(),
                 query: a.query,
-                from: a.from,
-                to: a.to,
-                column: a.column,
-                lang: a.lang,
-                live: a.live,
+                filters: a.filters,
                 created_at: chrono::Utc::now(),
             };
             let req = w.request()?;
@@ -278,21 +254,7 @@ pub fn run(corpus: &Path, index: &Path, args: WatchArgs) -> anyhow::Result<()> {
                 )?,
                 ListFormat::Text => {
                     for w in &f.watches {
-                        let mut filters = Vec::new();
-                        for (k, v) in [
-                            ("from", &w.from),
-                            ("to", &w.to),
-                            ("column", &w.column),
-                            ("lang", &w.lang),
-                        ] {
-                            if let Some(v) = v {
-                                filters.push(format!("--{k} {v:?}"));
-                            }
-                        }
-                        if w.live {
-                            filters.push("--live".into());
-                        }
-                        writeln!(out, "{:<20} {:?} {}", w.name, w.query, filters.join(" "))?;
+                        writeln!(out, "{:<20} {:?} {}", w.name, w.query, w.filters.flags())?;
                     }
                 }
             }

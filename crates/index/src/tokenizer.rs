@@ -456,10 +456,10 @@ impl<S: TokenStream> TokenStream for EnglishNormalizerStream<'_, S> {
             std::mem::swap(text, self.buffer);
         }
         if let Some(initials) = self.initials {
-            if !text
+            if text
                 .chars()
                 .next()
-                .is_some_and(|c| initials.binary_search(&c).is_ok())
+                .is_none_or(|c| initials.binary_search(&c).is_err())
             {
                 return true;
             }
