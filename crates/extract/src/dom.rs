@@ -65,6 +65,9 @@ impl Node {
     }
 }
 
+/// Visible characters from which a `<noscript>` is read as part of the page.
+const CRAWLER_VIEW_CHARS: usize = 500;
+
 /// Attributes worth keeping.
 const KEPT_ATTRS: &[&str] = &[
     "id",
@@ -91,9 +94,50 @@ pub(crate) struct Dom {
 impl Dom {
     /// Parses HTML text (never fails; html5ever repairs anything).
     pub fn parse(text: &str) -> Dom {
+        use html5ever::tendril::TendrilSink;
         let stripped = strip_raw_text(text);
-        let html = Html::parse_document(&stripped);
-        Self::from_html(&html)
+        // Scripting off, as a browser without JavaScript (and a crawler) reads the page:
+        // `<noscript>` holds markup, not one text node.
+        let opts = html5ever::ParseOpts {
+            tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+                scripting_enabled: false,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let html =
+            html5ever::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
+                .one(stripped.as_ref());
+        let mut dom = Self::from_html(&html);
+        dom.show_crawler_views();
+        dom
+    }
+
+    /// A `<noscript>` holding a page's worth of text is the page as served to crawlers (Discourse
+    /// forums and other script-built sites put every post there): it is read as a `div`. A short
+    /// one (a tracking pixel, "enable JavaScript") stays invisible.
+    fn show_crawler_views(&mut self) {
+        for i in 0..self.nodes.len() {
+            if !self.nodes[i].is("noscript") {
+                continue;
+            }
+            let mut chars = 0usize;
+            let mut j = i + 1;
+            while j < self.nodes[i].end && chars < CRAWLER_VIEW_CHARS {
+                let n = &self.nodes[j];
+                if n.kind == Kind::Element && crate::text::is_invisible(&n.name) {
+                    j = n.end;
+                    continue;
+                }
+                if n.kind == Kind::Text {
+                    chars += n.text.chars().filter(|c| !c.is_whitespace()).count();
+                }
+                j += 1;
+            }
+            if chars >= CRAWLER_VIEW_CHARS {
+                self.nodes[i].name = "div".to_string();
+            }
+        }
     }
 
     fn from_html(html: &Html) -> Dom {

@@ -341,7 +341,18 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
     } else {
         siblings(dom, st, &score, top, top_score)
     };
-    let skip = |d: &Dom, j: usize| !roots.contains(&j) && clean(d, st, j, use_names);
+    // The winner and the elements around it are content whatever they are named or however many
+    // links sit beside it: a wider root (the page's `<main>`) must not lose the text that won.
+    let mut keep = vec![false; n];
+    let mut a = top;
+    while a != NONE {
+        keep[a] = true;
+        a = dom.nodes[a].parent;
+    }
+    let top_chars = if top == NONE { 0 } else { st.chars[top] };
+    let skip = |d: &Dom, j: usize| {
+        !keep[j] && !roots.contains(&j) && clean(d, st, j, use_names, top_chars)
+    };
     let mut blocks = Vec::new();
     for &r in &roots {
         blocks.extend(text::render(dom, r, &skip));
@@ -413,7 +424,9 @@ fn ends_sentence(t: &str) -> bool {
 }
 
 /// Whether element `j` inside the content is furniture to leave out.
-fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool) -> bool {
+/// `top_chars` is the winner's text: an element holding half of it or more is not left out for a
+/// weak name (Drupal's `field--label-hidden`, a `post-meta` wrapper around the whole post).
+fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bool {
     let node = &dom.nodes[j];
     if node.kind != Kind::Element {
         return false;
@@ -428,7 +441,10 @@ fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool) -> bool {
     ) {
         return true;
     }
-    if use_names && (strong_negative(st.flags[j]) || weak_negative(st.flags[j])) {
+    if use_names
+        && (strong_negative(st.flags[j])
+            || (weak_negative(st.flags[j]) && st.chars[j] * 2 < top_chars))
+    {
         return true;
     }
     if let Some(role) = node.attr("role") {
