@@ -19,6 +19,8 @@ struct Stats {
     chars: Vec<u32>,
     /// Of which inside links.
     links: Vec<u32>,
+    /// Links (`<a>` elements with text) in the subtree.
+    anchors: Vec<u32>,
     /// Characters of text that belong to this element's own paragraph (not inside nested blocks).
     inl: Vec<u32>,
     inl_links: Vec<u32>,
@@ -57,6 +59,7 @@ fn stats(dom: &Dom) -> Stats {
         .collect();
     let mut chars = vec![0u32; n];
     let mut links = vec![0u32; n];
+    let mut anchors = vec![0u32; n];
     let mut inl = vec![0u32; n];
     let mut inl_links = vec![0u32; n];
     let mut inl_commas = vec![0u32; n];
@@ -82,6 +85,7 @@ fn stats(dom: &Dom) -> Stats {
             }
             Kind::Element if node.name == "a" => {
                 links[i] = chars[i];
+                anchors[i] += u32::from(chars[i] > 0);
                 inl_links[i] = inl[i];
             }
             _ => {}
@@ -90,6 +94,7 @@ fn stats(dom: &Dom) -> Stats {
         if p != NONE {
             chars[p] += chars[i];
             links[p] += links[i];
+            anchors[p] += anchors[i];
             let is_block = node.kind == Kind::Element && text::is_block(&node.name);
             if !is_block {
                 inl[p] += inl[i];
@@ -102,6 +107,7 @@ fn stats(dom: &Dom) -> Stats {
         hidden,
         chars,
         links,
+        anchors,
         inl,
         inl_links,
         inl_commas,
@@ -260,16 +266,66 @@ pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
     let st = stats(dom);
     let strict = select(dom, &st, title, true);
     let chars: usize = strict.iter().map(Block::chars).sum();
-    if chars >= 250 {
-        return strict;
-    }
-    // Pages whose every container is named like furniture: vote without the names.
-    let loose = select(dom, &st, title, false);
-    if loose.iter().map(Block::chars).sum::<usize>() > chars {
-        loose
-    } else {
+    let best = if chars >= 250 {
         strict
+    } else {
+        // Pages whose every container is named like furniture: vote without the names.
+        let loose = select(dom, &st, title, false);
+        if loose.iter().map(Block::chars).sum::<usize>() > chars {
+            loose
+        } else {
+            strict
+        }
+    };
+    let chars: usize = best.iter().map(Block::chars).sum();
+    // Whether the pick reads as an article (two real paragraphs): then the wide reading is only
+    // tried inside a region the page marks as main, never the whole body.
+    let article = best.iter().filter(|b| b.chars() >= 200).count() >= 2;
+    let has_main = main_region(dom, &st).is_some();
+    if chars < 500 || (chars < 10_000 && (!article || has_main)) {
+        let w = wide(dom, &st, title);
+        if w.iter().map(Block::chars).sum::<usize>() > chars * 4 {
+            return w;
+        }
     }
+    best
+}
+
+/// The page's own main region: its first visible `<main>` (or `role="main"`) with text.
+fn main_region(dom: &Dom, st: &Stats) -> Option<usize> {
+    (0..dom.len()).find(|&i| {
+        let n = &dom.nodes[i];
+        (n.is("main") || n.attr("role") == Some("main")) && !st.hidden[i] && st.chars[i] > 0
+    })
+}
+
+/// Pages made of many short items (listings, categories, product grids, service pages) have no
+/// paragraph that wins: the page's main region (`<main>`, else `<body>`) without its furniture,
+/// keeping link lists whose links read like item titles rather than menu words.
+fn wide(dom: &Dom, st: &Stats, title: &str) -> Vec<Block> {
+    let root = main_region(dom, st)
+        .or_else(|| dom.elements("body").next())
+        .unwrap_or(0);
+    let skip = |d: &Dom, j: usize| {
+        if j == root {
+            return false;
+        }
+        let chars = st.chars[j];
+        let anchors = st.anchors[j];
+        // Links of 15 characters or more on average: item titles, not menu words.
+        let titles = anchors > 0 && st.links[j] >= anchors * 15;
+        if titles && d.nodes[j].kind == Kind::Element && !st.hidden[j] {
+            let name = d.nodes[j].name.as_str();
+            let furniture = matches!(name, "nav" | "aside" | "footer" | "header" | "menu")
+                || strong_negative(st.flags[j])
+                || weak_negative(st.flags[j]);
+            if !furniture && chars > 0 {
+                return false;
+            }
+        }
+        clean(d, st, j, true, 0)
+    };
+    tidy(text::render(dom, root, &skip), title)
 }
 
 fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
@@ -350,11 +406,13 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         a = dom.nodes[a].parent;
     }
     let top_chars = if top == NONE { 0 } else { st.chars[top] };
-    let skip = |d: &Dom, j: usize| {
-        !keep[j] && !roots.contains(&j) && clean(d, st, j, use_names, top_chars)
-    };
     let mut blocks = Vec::new();
     for &r in &roots {
+        // Inside a sibling taken along, its own text is the measure (Elementor names every
+        // wrapper `elementor-widget-container`).
+        let own = if keep[r] { top_chars } else { st.chars[r] };
+        let skip =
+            |d: &Dom, j: usize| !keep[j] && !roots.contains(&j) && clean(d, st, j, use_names, own);
         blocks.extend(text::render(dom, r, &skip));
     }
     tidy(blocks, title)

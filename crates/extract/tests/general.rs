@@ -79,3 +79,50 @@ fn a_crawler_view_in_noscript_is_read_and_a_pixel_is_not() {
     }
     assert!(!body.contains("enable JavaScript"), "{body}");
 }
+
+#[test]
+fn a_listing_gives_its_items_and_not_its_menus() {
+    // No paragraph wins on a page of short items: the main region is read, its item-title links
+    // kept, its menu of short words left out.
+    let items: String = (0..12)
+        .map(|i| {
+            format!(
+                "<li><h3><a href=/jobs/{i}>Senior engineer for the bridge team {i}</a></h3>\
+                 <span>Remote, full time</span></li>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html><body><header><ul class=menu><li><a href=/>Home</a><li><a href=/a>About</a>\
+         <li><a href=/c>Contact</a></ul></header><main><h1>Open positions</h1><ul>{items}</ul>\
+         </main><footer>All rights reserved by the company</footer></body></html>"
+    );
+    let body = body_of(&html, "https://jobs.example.com/");
+    for i in 0..12 {
+        assert!(body.contains(&format!("for the bridge team {i}")), "{body}");
+    }
+    assert!(body.contains("Remote, full time"), "{body}");
+    assert!(
+        !body.contains("About") && !body.contains("rights reserved"),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_short_article_is_not_widened_to_the_whole_page() {
+    // Two real paragraphs and no marked main region: the pick stands, the page's lists stay out.
+    let related: String = (0..60)
+        .map(|i| format!("<li><a href=/s{i}>A related story with a long headline {i}</a></li>"))
+        .collect();
+    let html = format!(
+        "<html><body><div class=story><h1>Short news</h1><p>{PARA} {PARA}</p><p>{PARA} {PARA}</p></div>\
+         <div class=more><ul>{related}</ul></div></body></html>"
+    );
+    let body = body_of(&html, "https://news.example.com/short");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        4,
+        "{body}"
+    );
+    assert!(!body.contains("related story"), "{body}");
+}
