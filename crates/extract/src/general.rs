@@ -334,6 +334,8 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
     let mut seen = vec![false; n];
     // Text inside comment threads, sidebars, share bars and the like never votes.
     let mut neg = vec![false; n];
+    // Unlinked text of the paragraphs that vote, per subtree.
+    let mut good = vec![0u32; n];
     for i in 0..n {
         let node = &dom.nodes[i];
         let p = node.parent;
@@ -350,6 +352,7 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         if inl < 25 || st.inl_links[i] * 2 > inl {
             continue;
         }
+        good[i] = inl - st.inl_links[i];
         let s = 1.0 + st.inl_commas[i] as f32 + (inl as f32 / 100.0).min(3.0);
         // A div that holds its text directly (with <br>s) is a container as much as a paragraph.
         let self_level = !matches!(
@@ -389,6 +392,37 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
             top_score = score[i];
             top = i;
         }
+    }
+    for i in (1..n).rev() {
+        let p = dom.nodes[i].parent;
+        if p != NONE {
+            good[p] += good[i];
+        }
+    }
+    // An article cut into blocks of a page builder (Divi, Beaver Builder, Elementor: one module
+    // per section): climb to an ancestor (at most six levels up) that holds three times the voting
+    // text, while the way up stays mostly unlinked.
+    'climb: while top != NONE {
+        let mut p = dom.nodes[top].parent;
+        for _ in 0..6 {
+            if p == NONE
+                || neg[p]
+                || dom.nodes[p].kind != Kind::Element
+                || matches!(dom.nodes[p].name.as_str(), "html" | "body")
+            {
+                break 'climb;
+            }
+            let ld = st.links[p] as f32 / st.chars[p].max(1) as f32;
+            if ld > 0.3 {
+                break 'climb;
+            }
+            if good[p] >= good[top].saturating_mul(3) {
+                top = p;
+                continue 'climb;
+            }
+            p = dom.nodes[p].parent;
+        }
+        break;
     }
     let roots: Vec<usize> = if top == NONE {
         vec![dom.elements("body").next().unwrap_or(0)]
@@ -562,7 +596,8 @@ fn tidy(blocks: Vec<Block>, title: &str) -> Vec<Block> {
 }
 
 /// The title of a general page: the `<h1>` that the page's own title (`og:title`, else
-/// `<title>`) contains, else that title without its site-name part, else the first `<h1>`.
+/// `<title>`) contains, else that title's own part ([`fields::own_title_part`]), else the first
+/// `<h1>`.
 pub(crate) fn title(dom: &Dom) -> String {
     let own = dom
         .meta("og:title")
@@ -584,7 +619,7 @@ pub(crate) fn title(dom: &Dom) -> String {
             first_h1 = Some(t);
         }
     }
-    let cleaned = fields::clean_title(&own);
+    let cleaned = fields::own_title_part(&own);
     if cleaned.is_empty() {
         first_h1.unwrap_or_default()
     } else {
@@ -612,7 +647,8 @@ const DATE_METAS: &[&str] = &[
 ];
 
 /// The publication date: meta tags, JSON-LD `datePublished`, an element marked `datePublished`, a
-/// date line next to the title, else the address. Modification dates are never used.
+/// date line next to the title, the address, else the first `<time datetime>`. Modification dates
+/// are never used.
 pub(crate) fn date(dom: &Dom, url: &str) -> Option<chrono::NaiveDate> {
     DATE_METAS
         .iter()
@@ -633,6 +669,14 @@ pub(crate) fn date(dom: &Dom, url: &str) -> Option<chrono::NaiveDate> {
         })
         .or_else(|| near_title(dom).iter().find_map(|t| date_in_line(t)))
         .or_else(|| fields::date_from_url(url))
+        .or_else(|| {
+            // The first machine-readable `<time datetime>`: blogs and forums stamp the post so.
+            dom.elements("time").find_map(|i| {
+                dom.nodes[i]
+                    .attr("datetime")
+                    .and_then(fields::parse_date_value)
+            })
+        })
 }
 
 /// The `source` a general page names: a `ContentSource`/`source` meta tag, else a `Source:`/`来源：`
@@ -650,9 +694,12 @@ pub(crate) fn source(dom: &Dom) -> Option<String> {
 /// A date in a short line that reads as a date line (labels, or a bare date with a time).
 fn date_in_line(t: &str) -> Option<chrono::NaiveDate> {
     (fields::is_meta_line(t))
-        .then(|| fields::find_date(t))
+        .then(|| {
+            fields::find_date(t)
+                .map(|f| f.date)
+                .or_else(|| fields::english_date(t))
+        })
         .flatten()
-        .map(|f| f.date)
 }
 
 /// The first few short lines after the page's main heading (where bylines and date lines sit).

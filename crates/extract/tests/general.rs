@@ -126,3 +126,42 @@ fn a_short_article_is_not_widened_to_the_whole_page() {
     );
     assert!(!body.contains("related story"), "{body}");
 }
+
+#[test]
+fn an_article_cut_into_page_builder_modules_is_read_whole() {
+    // One module per section, each nested deep in its own row: the best module alone is a
+    // fraction of the article.
+    let module = |i: usize| {
+        format!(
+            "<div class=row><div class=column><div class=module><div class=blurb>\
+             <h2>Section {i}</h2><p>{PARA} {PARA}</p><p>{PARA} {PARA}</p></div></div></div></div>"
+        )
+    };
+    let sections: String = (0..5).map(module).collect();
+    let html = format!(
+        "<html><body><div class=menu><a href=/>Home</a> <a href=/b>Blog</a></div>\
+         <div class=builder><div class=inner>{sections}</div></div></body></html>"
+    );
+    let body = body_of(&html, "https://builder.example.com/post");
+    for i in 0..5 {
+        assert!(body.contains(&format!("Section {i}")), "{body}");
+    }
+    assert!(!body.contains("Blog"), "{body}");
+}
+
+#[test]
+fn title_and_date_of_a_general_page() {
+    let html = format!(
+        "<html><head><title>Mesh Office Chair | NBF</title></head><body><h1>Office chairs</h1>\
+         <div class=post><time datetime=\"2023-09-01T18:27:56Z\">Sept 1</time>\
+         <p>{PARA}</p><p>{PARA}</p></div></body></html>"
+    );
+    let a = extract(
+        html.as_bytes(),
+        "https://shop.example.com/chair",
+        &Hints::default(),
+    )
+    .expect("an HTML page");
+    assert_eq!(a.title, "Mesh Office Chair");
+    assert_eq!(a.date.map(|d| d.to_string()).as_deref(), Some("2023-09-01"));
+}
