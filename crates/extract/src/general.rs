@@ -42,10 +42,10 @@ fn stats(dom: &Dom) -> Stats {
         let inherited = p != NONE && hidden[p];
         hidden[i] = inherited
             || (node.kind == Kind::Element
-                && (text::is_invisible(&node.name)
-                    || node.attr("hidden").is_some()
-                    || is_hidden_style(node)));
+                && (node.invisible || node.attr("hidden").is_some() || is_hidden_style(node)));
     }
+    // Pages repeat the same few class strings on thousands of elements: each is read once.
+    let mut seen_classes: std::collections::HashMap<&str, u8> = std::collections::HashMap::new();
     let flags = dom
         .nodes
         .iter()
@@ -53,7 +53,9 @@ fn stats(dom: &Dom) -> Stats {
             if node.idclass.is_empty() {
                 0
             } else {
-                class_flags(&node.idclass)
+                *seen_classes
+                    .entry(node.idclass.as_str())
+                    .or_insert_with(|| class_flags(&node.idclass))
             }
         })
         .collect();
@@ -95,7 +97,7 @@ fn stats(dom: &Dom) -> Stats {
             chars[p] += chars[i];
             links[p] += links[i];
             anchors[p] += anchors[i];
-            let is_block = node.kind == Kind::Element && text::is_block(&node.name);
+            let is_block = node.block;
             if !is_block {
                 inl[p] += inl[i];
                 inl_links[p] += inl_links[i];
@@ -348,7 +350,7 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
                 && !matches!(node.name.as_str(), "html" | "body")
                 && (strong_negative(st.flags[i])
                     || matches!(node.name.as_str(), "nav" | "aside" | "footer")));
-        if node.kind != Kind::Element || st.hidden[i] || neg[i] || !text::is_block(&node.name) {
+        if node.kind != Kind::Element || st.hidden[i] || neg[i] || !node.block {
             continue;
         }
         let inl = st.inl[i];

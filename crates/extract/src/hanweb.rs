@@ -174,7 +174,7 @@ fn heading(dom: &Dom, title_tag: &str, body_at: Option<usize>) -> Option<(usize,
     let mut i = 0;
     while i < dom.len() {
         let n = &dom.nodes[i];
-        if n.kind == Kind::Element && text::is_invisible(&n.name) {
+        if n.invisible {
             i = n.end;
             continue;
         }
