@@ -3,10 +3,14 @@
 //! Each paragraph-like element scores by its length and its commas; the score flows up to its
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
 //! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
-//! wins and takes along siblings that score close to it. Inside the winner, furniture is left out
-//! while rendering: link-heavy lists and blocks, elements named like boilerplate, navigation,
-//! forms and hidden elements. Every number is computed in a few sweeps over the flat node array,
-//! so the cost is linear in the page size whatever its depth.
+//! wins, climbs to an ancestor holding three times its voting text (page builders put each section
+//! in its own module), becomes the page's `<main>` when it sits in one, and takes along siblings
+//! that score close to it. Inside the winner, furniture is left out while rendering: link-heavy
+//! lists and blocks, elements named like boilerplate, navigation, forms and hidden elements, never
+//! the winner's own ancestors. Pages of short items (listings, categories, services), where no
+//! paragraph wins, get the wide reading instead: the main region less its furniture, item-title
+//! links kept. Every number is computed in a few sweeps over the flat node array, so the cost is
+//! linear in the page size whatever its depth.
 
 use crate::dom::{Dom, Kind, NONE};
 use crate::fields;
