@@ -7,7 +7,9 @@
 #
 # Usage: benches/extraction/run.sh [OUT_DIR]     (from anywhere; needs python3, pip)
 # Env:   BENCH_DATA (default: ../shared/benchmarks/extraction next to the repo), PREDICT_REPEAT (3),
-#        PEERS (default "rs-trafilatura trafilatura-rs dom_smoothie"; empty to skip them)
+#        PEERS (default "rs-trafilatura trafilatura-rs dom_smoothie"; empty to skip them),
+#        PREDICT (a prebuilt predict binary, e.g. a copy, so a rebuild during the run changes nothing),
+#        SETS (default "aeb wced wcxb")
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DATA="${BENCH_DATA:-$ROOT/../shared/benchmarks/extraction}"
@@ -15,14 +17,16 @@ OUT="${1:-$(mktemp -d)}"
 PEERS="${PEERS-rs-trafilatura trafilatura-rs dom_smoothie}"
 mkdir -p "$OUT"
 python3 -c 'import trafilatura' 2>/dev/null || pip install --quiet trafilatura lxml_html_clean
-cargo build --quiet --release -p jinan-extract --example predict --manifest-path "$ROOT/Cargo.toml"
-PREDICT="$ROOT/target/release/examples/predict"
+if [ -z "${PREDICT:-}" ]; then
+  cargo build --quiet --release -p jinan-extract --example predict --manifest-path "$ROOT/Cargo.toml"
+  PREDICT="$ROOT/target/release/examples/predict"
+fi
 PEER_BIN="$ROOT/benches/extraction/peers/target/release/extraction-peers"
 if [ -n "$PEERS" ]; then
   # Its own project, lock file and target: the peers never enter the workspace's graph.
   cargo build --quiet --release --manifest-path "$ROOT/benches/extraction/peers/Cargo.toml"
 fi
-for set in aeb wced wcxb; do
+for set in ${SETS:-aeb wced wcxb}; do
   case $set in
     aeb) dir="$DATA/scrapinghub_aeb" ;;
     wced) dir="$DATA/zh_wced" ;;

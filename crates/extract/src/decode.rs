@@ -41,8 +41,10 @@ pub struct Decoded {
 /// 1024; Hanweb pages often put long comments and scripts first, so look further.
 const META_SCAN: usize = 8192;
 
-/// How many leading bytes charset detection reads.
-const DETECT_SAMPLE: usize = 16 * 1024;
+/// How many bytes charset detection reads, from the first non-ASCII one: 4 KiB is some 2,000
+/// Chinese characters, enough to tell GBK from Big5 or Latin; 16 KiB made detection a quarter of
+/// the time on undeclared pages and changed no answer on the benchmark sets.
+const DETECT_SAMPLE: usize = 4 * 1024;
 
 /// Decodes `bytes` (an HTML page) to text. `content_type` is the HTTP `Content-Type` header, if any.
 ///

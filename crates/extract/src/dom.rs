@@ -40,6 +40,10 @@ pub(crate) struct Node {
     pub end: usize,
     /// Whether a `<table>` element is below this node (a table row holding one is layout).
     pub table_below: bool,
+    /// [`crate::text::is_block`] and [`crate::text::is_invisible`] of an element, decided once
+    /// (every pass asks them of every node).
+    pub block: bool,
+    pub invisible: bool,
 }
 
 impl Node {
@@ -65,6 +69,9 @@ impl Node {
     }
 }
 
+/// Visible characters from which a `<noscript>` is read as part of the page.
+const CRAWLER_VIEW_CHARS: usize = 500;
+
 /// Attributes worth keeping.
 const KEPT_ATTRS: &[&str] = &[
     "id",
@@ -86,14 +93,60 @@ const KEPT_ATTRS: &[&str] = &[
 #[derive(Debug)]
 pub(crate) struct Dom {
     pub nodes: Vec<Node>,
+    /// The `<meta>` elements, in document order (field readers ask for a dozen names each).
+    metas: Vec<usize>,
 }
 
 impl Dom {
     /// Parses HTML text (never fails; html5ever repairs anything).
     pub fn parse(text: &str) -> Dom {
+        use html5ever::tendril::TendrilSink;
         let stripped = strip_raw_text(text);
-        let html = Html::parse_document(&stripped);
-        Self::from_html(&html)
+        // Scripting off, as a browser without JavaScript (and a crawler) reads the page:
+        // `<noscript>` holds markup, not one text node.
+        let opts = html5ever::ParseOpts {
+            tree_builder: html5ever::tree_builder::TreeBuilderOpts {
+                scripting_enabled: false,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let html =
+            html5ever::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
+                .one(stripped.as_ref());
+        let mut dom = Self::from_html(&html);
+        dom.show_crawler_views();
+        dom
+    }
+
+    /// A `<noscript>` holding a page's worth of text is the page as served to crawlers (Discourse
+    /// forums and other script-built sites put every post there): it is read as a `div`. A short
+    /// one (a tracking pixel, "enable JavaScript") stays invisible.
+    fn show_crawler_views(&mut self) {
+        for i in 0..self.nodes.len() {
+            if !self.nodes[i].is("noscript") {
+                continue;
+            }
+            let mut chars = 0usize;
+            let mut j = i + 1;
+            while j < self.nodes[i].end && chars < CRAWLER_VIEW_CHARS {
+                let n = &self.nodes[j];
+                if n.invisible {
+                    j = n.end;
+                    continue;
+                }
+                if n.kind == Kind::Text {
+                    chars += n.text.chars().filter(|c| !c.is_whitespace()).count();
+                }
+                j += 1;
+            }
+            if chars >= CRAWLER_VIEW_CHARS {
+                let n = &mut self.nodes[i];
+                n.name = "div".to_string();
+                n.block = true;
+                n.invisible = false;
+            }
+        }
     }
 
     fn from_html(html: &Html) -> Dom {
@@ -153,6 +206,8 @@ impl Dom {
                 depth,
                 end: idx + 1,
                 table_below: false,
+                block: false,
+                invisible: false,
             });
             if parent != NONE {
                 nodes[parent].children.push(idx);
@@ -175,7 +230,13 @@ impl Dom {
                 depth: 0,
                 end: 1,
                 table_below: false,
+                block: false,
+                invisible: false,
             });
+        }
+        for n in nodes.iter_mut().filter(|n| n.kind == Kind::Element) {
+            n.block = crate::text::is_block(&n.name);
+            n.invisible = crate::text::is_invisible(&n.name);
         }
         for i in (0..nodes.len()).rev() {
             let end = nodes[i].children.last().map_or(i + 1, |&c| nodes[c].end);
@@ -185,7 +246,8 @@ impl Dom {
                 nodes[p].table_below = true;
             }
         }
-        Dom { nodes }
+        let metas = (0..nodes.len()).filter(|&i| nodes[i].is("meta")).collect();
+        Dom { nodes, metas }
     }
 
     pub fn len(&self) -> usize {
@@ -205,7 +267,7 @@ impl Dom {
 
     /// The `<meta name=... content=...>` value for `name` (case-insensitive), first non-empty one.
     pub fn meta(&self, name: &str) -> Option<String> {
-        self.elements("meta").find_map(|i| {
+        self.metas.iter().find_map(|&i| {
             let n = &self.nodes[i];
             let key = n
                 .attr("name")
@@ -224,11 +286,7 @@ impl Dom {
     /// separated by a space), whitespace squashed. Works on `<title>` too.
     pub fn text_of(&self, i: usize) -> String {
         let n = &self.nodes[i];
-        let start = if n.kind == Kind::Element && crate::text::is_invisible(&n.name) {
-            i + 1
-        } else {
-            i
-        };
+        let start = if n.invisible { i + 1 } else { i };
         let blocks = crate::text::render_range(self, start, n.end, &|_, _| false);
         let mut out = String::new();
         for b in blocks {

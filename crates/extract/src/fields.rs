@@ -112,9 +112,71 @@ pub(crate) fn date_from_url(url: &str) -> Option<NaiveDate> {
     None
 }
 
-/// Parses a `PubDate`-style value (`2018-11-19 10:05`, `2018-11-19T10:05:00+08:00`).
+/// Parses a `PubDate`-style value (`2018-11-19 10:05`, `2018-11-19T10:05:00+08:00`), else an
+/// English one (`Jun 24, 2025`, `24 June 2025`).
 pub(crate) fn parse_date_value(v: &str) -> Option<NaiveDate> {
-    find_date(v).map(|f| f.date)
+    find_date(v).map(|f| f.date).or_else(|| english_date(v))
+}
+
+const MONTHS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// The first `Month D, YYYY` or `D Month YYYY` date in `s` (month names in full or cut to three
+/// letters, `Sept` too).
+pub(crate) fn english_date(s: &str) -> Option<NaiveDate> {
+    let words: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let month_of = |w: &str| {
+        let l = w.to_ascii_lowercase();
+        let m = MONTHS.iter().position(|m| l.starts_with(m))?;
+        let full = [
+            "january",
+            "february",
+            "march",
+            "april",
+            "may",
+            "june",
+            "july",
+            "august",
+            "september",
+            "october",
+            "november",
+            "december",
+        ][m];
+        (l.len() == 3 || l == "sept" || l == full).then_some(m as u32 + 1)
+    };
+    let day_of = |w: &str| {
+        let d = w.trim_end_matches(['s', 't', 'n', 'd', 'r', 'h']);
+        (d.len() <= 2).then(|| d.parse::<u32>().ok()).flatten()
+    };
+    let year_of = |w: &str| {
+        (w.len() == 4)
+            .then(|| w.parse::<i32>().ok())
+            .flatten()
+            .filter(|y| (1990..=2100).contains(y))
+    };
+    for (i, w) in words.iter().enumerate() {
+        let Some(m) = month_of(w) else { continue };
+        let next = |k: usize| words.get(i + k).copied().unwrap_or("");
+        let prev = if i > 0 { words[i - 1] } else { "" };
+        let ymd = match (
+            day_of(next(1)),
+            year_of(next(2)),
+            day_of(prev),
+            year_of(next(1)),
+        ) {
+            (Some(d), Some(y), _, _) => (y, d),
+            (_, _, Some(d), Some(y)) => (y, d),
+            _ => continue,
+        };
+        if let Some(date) = NaiveDate::from_ymd_opt(ymd.0, m, ymd.1) {
+            return Some(date);
+        }
+    }
+    None
 }
 
 /// Labels that start the items of a date/source line.
@@ -303,6 +365,34 @@ pub(crate) fn clean_title(title: &str) -> String {
     t
 }
 
+/// Separators between a page's name and its site's name, spaced, in `<title>` of other hosts.
+const SPACED_SEPS: &[&str] = &[" | ", " - ", " – ", " — ", " · ", " • ", " » ", " :: "];
+
+/// The page's own part of a title on any host: [`clean_title`] when it finds a site name, else the
+/// longest of the parts between spaced separators (`Mesh Office Chair | NBF`, `Arrival T-Shirt -
+/// Gymshark`): the site's name is the short part.
+pub(crate) fn own_title_part(title: &str) -> String {
+    let cleaned = clean_title(title);
+    if cleaned != crate::text::squash(title) {
+        return cleaned;
+    }
+    let mut parts = vec![cleaned.as_str()];
+    for sep in SPACED_SEPS {
+        parts = parts.iter().flat_map(|p| p.split(sep)).collect();
+    }
+    parts
+        .into_iter()
+        .map(str::trim)
+        .fold("", |best, p| {
+            if p.chars().count() > best.chars().count() {
+                p
+            } else {
+                best
+            }
+        })
+        .to_string()
+}
+
 fn is_site_name(s: &str) -> bool {
     let l = s.to_lowercase();
     l.chars().count() <= 40
@@ -452,6 +542,33 @@ mod tests {
         );
         assert_eq!(clean_title("济南市政府_友好城市交流"), "友好城市交流");
         assert_eq!(clean_title("Plain title"), "Plain title");
+        assert_eq!(
+            own_title_part("Mesh Office Chair | NBF"),
+            "Mesh Office Chair"
+        );
+        assert_eq!(
+            parse_date_value("Jun 24, 2025")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2025-06-24")
+        );
+        assert_eq!(
+            english_date("Posted 3rd September 2024 by Ann")
+                .map(|d| d.to_string())
+                .as_deref(),
+            Some("2024-09-03")
+        );
+        assert_eq!(english_date("Maybe 12 people, 2024"), None);
+        assert_eq!(english_date("March 2024"), None);
+        assert_eq!(
+            own_title_part("Acme · Staple Tee 5001 - Shirts"),
+            "Staple Tee 5001"
+        );
+        assert_eq!(
+            own_title_part("Kharkiv, Ukraine - english.jinan.gov.cn"),
+            "Kharkiv, Ukraine"
+        );
+        assert_eq!(own_title_part("T-Shirt"), "T-Shirt");
         assert_eq!(
             last_crumb("Home > Sisterly Jinan").as_deref(),
             Some("Sisterly Jinan")

@@ -3,10 +3,14 @@
 //! Each paragraph-like element scores by its length and its commas; the score flows up to its
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
 //! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
-//! wins and takes along siblings that score close to it. Inside the winner, furniture is left out
-//! while rendering: link-heavy lists and blocks, elements named like boilerplate, navigation,
-//! forms and hidden elements. Every number is computed in a few sweeps over the flat node array,
-//! so the cost is linear in the page size whatever its depth.
+//! wins, climbs to an ancestor holding three times its voting text (page builders put each section
+//! in its own module), becomes the page's `<main>` when it sits in one, and takes along siblings
+//! that score close to it. Inside the winner, furniture is left out while rendering: link-heavy
+//! lists and blocks, elements named like boilerplate, navigation, forms and hidden elements, never
+//! the winner's own ancestors. Pages of short items (listings, categories, services), where no
+//! paragraph wins, get the wide reading instead: the main region less its furniture, item-title
+//! links kept. Every number is computed in a few sweeps over the flat node array, so the cost is
+//! linear in the page size whatever its depth.
 
 use crate::dom::{Dom, Kind, NONE};
 use crate::fields;
@@ -19,6 +23,8 @@ struct Stats {
     chars: Vec<u32>,
     /// Of which inside links.
     links: Vec<u32>,
+    /// Links (`<a>` elements with text) in the subtree.
+    anchors: Vec<u32>,
     /// Characters of text that belong to this element's own paragraph (not inside nested blocks).
     inl: Vec<u32>,
     inl_links: Vec<u32>,
@@ -40,10 +46,10 @@ fn stats(dom: &Dom) -> Stats {
         let inherited = p != NONE && hidden[p];
         hidden[i] = inherited
             || (node.kind == Kind::Element
-                && (text::is_invisible(&node.name)
-                    || node.attr("hidden").is_some()
-                    || is_hidden_style(node)));
+                && (node.invisible || node.attr("hidden").is_some() || is_hidden_style(node)));
     }
+    // Pages repeat the same few class strings on thousands of elements: each is read once.
+    let mut seen_classes: std::collections::HashMap<&str, u8> = std::collections::HashMap::new();
     let flags = dom
         .nodes
         .iter()
@@ -51,12 +57,15 @@ fn stats(dom: &Dom) -> Stats {
             if node.idclass.is_empty() {
                 0
             } else {
-                class_flags(&node.idclass)
+                *seen_classes
+                    .entry(node.idclass.as_str())
+                    .or_insert_with(|| class_flags(&node.idclass))
             }
         })
         .collect();
     let mut chars = vec![0u32; n];
     let mut links = vec![0u32; n];
+    let mut anchors = vec![0u32; n];
     let mut inl = vec![0u32; n];
     let mut inl_links = vec![0u32; n];
     let mut inl_commas = vec![0u32; n];
@@ -82,6 +91,7 @@ fn stats(dom: &Dom) -> Stats {
             }
             Kind::Element if node.name == "a" => {
                 links[i] = chars[i];
+                anchors[i] += u32::from(chars[i] > 0);
                 inl_links[i] = inl[i];
             }
             _ => {}
@@ -90,7 +100,8 @@ fn stats(dom: &Dom) -> Stats {
         if p != NONE {
             chars[p] += chars[i];
             links[p] += links[i];
-            let is_block = node.kind == Kind::Element && text::is_block(&node.name);
+            anchors[p] += anchors[i];
+            let is_block = node.block;
             if !is_block {
                 inl[p] += inl[i];
                 inl_links[p] += inl_links[i];
@@ -102,6 +113,7 @@ fn stats(dom: &Dom) -> Stats {
         hidden,
         chars,
         links,
+        anchors,
         inl,
         inl_links,
         inl_commas,
@@ -135,6 +147,9 @@ const STRONG_NEG: &[&str] = &[
     "taboola",
     "disqus",
     "cookie",
+    "consent",
+    "onetrust",
+    "gdpr",
     "recommend",
     "breadcrumb",
     "byline",
@@ -260,16 +275,66 @@ pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
     let st = stats(dom);
     let strict = select(dom, &st, title, true);
     let chars: usize = strict.iter().map(Block::chars).sum();
-    if chars >= 250 {
-        return strict;
-    }
-    // Pages whose every container is named like furniture: vote without the names.
-    let loose = select(dom, &st, title, false);
-    if loose.iter().map(Block::chars).sum::<usize>() > chars {
-        loose
-    } else {
+    let best = if chars >= 250 {
         strict
+    } else {
+        // Pages whose every container is named like furniture: vote without the names.
+        let loose = select(dom, &st, title, false);
+        if loose.iter().map(Block::chars).sum::<usize>() > chars {
+            loose
+        } else {
+            strict
+        }
+    };
+    let chars: usize = best.iter().map(Block::chars).sum();
+    // Whether the pick reads as an article (two real paragraphs): then the wide reading is only
+    // tried inside a region the page marks as main, never the whole body.
+    let article = best.iter().filter(|b| b.chars() >= 200).count() >= 2;
+    let has_main = main_region(dom, &st).is_some();
+    if chars < 500 || (chars < 10_000 && (!article || has_main)) {
+        let w = wide(dom, &st, title);
+        if w.iter().map(Block::chars).sum::<usize>() > chars * 4 {
+            return w;
+        }
     }
+    best
+}
+
+/// The page's own main region: its first visible `<main>` (or `role="main"`) with text.
+fn main_region(dom: &Dom, st: &Stats) -> Option<usize> {
+    (0..dom.len()).find(|&i| {
+        let n = &dom.nodes[i];
+        (n.is("main") || n.attr("role") == Some("main")) && !st.hidden[i] && st.chars[i] > 0
+    })
+}
+
+/// Pages made of many short items (listings, categories, product grids, service pages) have no
+/// paragraph that wins: the page's main region (`<main>`, else `<body>`) without its furniture,
+/// keeping link lists whose links read like item titles rather than menu words.
+fn wide(dom: &Dom, st: &Stats, title: &str) -> Vec<Block> {
+    let root = main_region(dom, st)
+        .or_else(|| dom.elements("body").next())
+        .unwrap_or(0);
+    let skip = |d: &Dom, j: usize| {
+        if j == root {
+            return false;
+        }
+        let chars = st.chars[j];
+        let anchors = st.anchors[j];
+        // Links of 15 characters or more on average: item titles, not menu words.
+        let titles = anchors > 0 && st.links[j] >= anchors * 15;
+        if titles && d.nodes[j].kind == Kind::Element && !st.hidden[j] {
+            let name = d.nodes[j].name.as_str();
+            let furniture = matches!(name, "nav" | "aside" | "footer" | "header" | "menu")
+                || strong_negative(st.flags[j])
+                || weak_negative(st.flags[j]);
+            if !furniture && chars > 0 {
+                return false;
+            }
+        }
+        clean(d, st, j, true, 0)
+    };
+    tidy(text::render(dom, root, &skip), title)
 }
 
 fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
@@ -278,6 +343,8 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
     let mut seen = vec![false; n];
     // Text inside comment threads, sidebars, share bars and the like never votes.
     let mut neg = vec![false; n];
+    // Unlinked text of the paragraphs that vote, per subtree.
+    let mut good = vec![0u32; n];
     for i in 0..n {
         let node = &dom.nodes[i];
         let p = node.parent;
@@ -287,13 +354,14 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
                 && !matches!(node.name.as_str(), "html" | "body")
                 && (strong_negative(st.flags[i])
                     || matches!(node.name.as_str(), "nav" | "aside" | "footer")));
-        if node.kind != Kind::Element || st.hidden[i] || neg[i] || !text::is_block(&node.name) {
+        if node.kind != Kind::Element || st.hidden[i] || neg[i] || !node.block {
             continue;
         }
         let inl = st.inl[i];
         if inl < 25 || st.inl_links[i] * 2 > inl {
             continue;
         }
+        good[i] = inl - st.inl_links[i];
         let s = 1.0 + st.inl_commas[i] as f32 + (inl as f32 / 100.0).min(3.0);
         // A div that holds its text directly (with <br>s) is a container as much as a paragraph.
         let self_level = !matches!(
@@ -334,6 +402,37 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
             top = i;
         }
     }
+    for i in (1..n).rev() {
+        let p = dom.nodes[i].parent;
+        if p != NONE {
+            good[p] += good[i];
+        }
+    }
+    // An article cut into blocks of a page builder (Divi, Beaver Builder, Elementor: one module
+    // per section): climb to an ancestor (at most six levels up) that holds three times the voting
+    // text, while the way up stays mostly unlinked.
+    'climb: while top != NONE {
+        let mut p = dom.nodes[top].parent;
+        for _ in 0..6 {
+            if p == NONE
+                || neg[p]
+                || dom.nodes[p].kind != Kind::Element
+                || matches!(dom.nodes[p].name.as_str(), "html" | "body")
+            {
+                break 'climb;
+            }
+            let ld = st.links[p] as f32 / st.chars[p].max(1) as f32;
+            if ld > 0.3 {
+                break 'climb;
+            }
+            if good[p] >= good[top].saturating_mul(3) {
+                top = p;
+                continue 'climb;
+            }
+            p = dom.nodes[p].parent;
+        }
+        break;
+    }
     let roots: Vec<usize> = if top == NONE {
         vec![dom.elements("body").next().unwrap_or(0)]
     } else if let Some(m) = marked_main(dom, top) {
@@ -341,9 +440,22 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
     } else {
         siblings(dom, st, &score, top, top_score)
     };
-    let skip = |d: &Dom, j: usize| !roots.contains(&j) && clean(d, st, j, use_names);
+    // The winner and the elements around it are content whatever they are named or however many
+    // links sit beside it: a wider root (the page's `<main>`) must not lose the text that won.
+    let mut keep = vec![false; n];
+    let mut a = top;
+    while a != NONE {
+        keep[a] = true;
+        a = dom.nodes[a].parent;
+    }
+    let top_chars = if top == NONE { 0 } else { st.chars[top] };
     let mut blocks = Vec::new();
     for &r in &roots {
+        // Inside a sibling taken along, its own text is the measure (Elementor names every
+        // wrapper `elementor-widget-container`).
+        let own = if keep[r] { top_chars } else { st.chars[r] };
+        let skip =
+            |d: &Dom, j: usize| !keep[j] && !roots.contains(&j) && clean(d, st, j, use_names, own);
         blocks.extend(text::render(dom, r, &skip));
     }
     tidy(blocks, title)
@@ -413,7 +525,9 @@ fn ends_sentence(t: &str) -> bool {
 }
 
 /// Whether element `j` inside the content is furniture to leave out.
-fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool) -> bool {
+/// `top_chars` is the winner's text: an element holding half of it or more is not left out for a
+/// weak name (Drupal's `field--label-hidden`, a `post-meta` wrapper around the whole post).
+fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bool {
     let node = &dom.nodes[j];
     if node.kind != Kind::Element {
         return false;
@@ -428,7 +542,10 @@ fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool) -> bool {
     ) {
         return true;
     }
-    if use_names && (strong_negative(st.flags[j]) || weak_negative(st.flags[j])) {
+    if use_names
+        && (strong_negative(st.flags[j])
+            || (weak_negative(st.flags[j]) && st.chars[j] * 2 < top_chars))
+    {
         return true;
     }
     if let Some(role) = node.attr("role") {
@@ -488,7 +605,8 @@ fn tidy(blocks: Vec<Block>, title: &str) -> Vec<Block> {
 }
 
 /// The title of a general page: the `<h1>` that the page's own title (`og:title`, else
-/// `<title>`) contains, else that title without its site-name part, else the first `<h1>`.
+/// `<title>`) contains, else that title's own part ([`fields::own_title_part`]), else the first
+/// `<h1>`.
 pub(crate) fn title(dom: &Dom) -> String {
     let own = dom
         .meta("og:title")
@@ -510,7 +628,7 @@ pub(crate) fn title(dom: &Dom) -> String {
             first_h1 = Some(t);
         }
     }
-    let cleaned = fields::clean_title(&own);
+    let cleaned = fields::own_title_part(&own);
     if cleaned.is_empty() {
         first_h1.unwrap_or_default()
     } else {
@@ -538,7 +656,8 @@ const DATE_METAS: &[&str] = &[
 ];
 
 /// The publication date: meta tags, JSON-LD `datePublished`, an element marked `datePublished`, a
-/// date line next to the title, else the address. Modification dates are never used.
+/// date line next to the title, the address, else the first `<time datetime>`. Modification dates
+/// are never used.
 pub(crate) fn date(dom: &Dom, url: &str) -> Option<chrono::NaiveDate> {
     DATE_METAS
         .iter()
@@ -559,6 +678,14 @@ pub(crate) fn date(dom: &Dom, url: &str) -> Option<chrono::NaiveDate> {
         })
         .or_else(|| near_title(dom).iter().find_map(|t| date_in_line(t)))
         .or_else(|| fields::date_from_url(url))
+        .or_else(|| {
+            // The first machine-readable `<time datetime>`: blogs and forums stamp the post so.
+            dom.elements("time").find_map(|i| {
+                dom.nodes[i]
+                    .attr("datetime")
+                    .and_then(fields::parse_date_value)
+            })
+        })
 }
 
 /// The `source` a general page names: a `ContentSource`/`source` meta tag, else a `Source:`/`来源：`
@@ -576,9 +703,12 @@ pub(crate) fn source(dom: &Dom) -> Option<String> {
 /// A date in a short line that reads as a date line (labels, or a bare date with a time).
 fn date_in_line(t: &str) -> Option<chrono::NaiveDate> {
     (fields::is_meta_line(t))
-        .then(|| fields::find_date(t))
+        .then(|| {
+            fields::find_date(t)
+                .map(|f| f.date)
+                .or_else(|| fields::english_date(t))
+        })
         .flatten()
-        .map(|f| f.date)
 }
 
 /// The first few short lines after the page's main heading (where bylines and date lines sit).

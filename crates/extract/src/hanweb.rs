@@ -17,6 +17,9 @@ use chrono::NaiveDate;
 pub(crate) struct Markers {
     /// The body container.
     pub container: Option<usize>,
+    /// Whether that container is only a `.zoom` class, which image-zoom widgets on shop and blog
+    /// pages also carry: a Hanweb sign only beside another one.
+    pub zoom_class_only: bool,
     /// `ContentStart`/`ContentEnd` positions in document order.
     pub start: Option<usize>,
     pub end: Option<usize>,
@@ -27,10 +30,10 @@ pub(crate) struct Markers {
 
 impl Markers {
     pub fn is_hanweb(&self) -> bool {
-        self.container.is_some()
+        (self.container.is_some() && !self.zoom_class_only)
             || self.start.is_some()
             || self.meta
-            || (self.footer && self.art_url)
+            || (self.art_url && (self.footer || self.container.is_some()))
     }
 }
 
@@ -86,15 +89,19 @@ pub(crate) fn markers(dom: &Dom, url: &str) -> Markers {
         }
     }
     m.container = best.map(|(b, _)| b);
+    m.zoom_class_only = m.container.is_some_and(|c| {
+        let n = &dom.nodes[c];
+        n.has_class("zoom") && n.id() != Some("zoom") && !is_container_by_content_name(n)
+    });
     m
 }
 
 fn is_container(n: &crate::dom::Node) -> bool {
-    n.id() == Some("zoom")
-        || n.has_class("zoom")
-        || n.has_class("bt-content")
-        || n.has_class("bt_content")
-        || n.id() == Some("bt_content")
+    n.id() == Some("zoom") || n.has_class("zoom") || is_container_by_content_name(n)
+}
+
+fn is_container_by_content_name(n: &crate::dom::Node) -> bool {
+    n.has_class("bt-content") || n.has_class("bt_content") || n.id() == Some("bt_content")
 }
 
 /// Extracts a Hanweb article. `general_body` is used when the page has no container or markers.
@@ -167,7 +174,7 @@ fn heading(dom: &Dom, title_tag: &str, body_at: Option<usize>) -> Option<(usize,
     let mut i = 0;
     while i < dom.len() {
         let n = &dom.nodes[i];
-        if n.kind == Kind::Element && text::is_invisible(&n.name) {
+        if n.invisible {
             i = n.end;
             continue;
         }

@@ -201,7 +201,7 @@ fn walk(
         let n = &dom.nodes[j];
         match n.kind {
             Kind::Element => {
-                if is_invisible(&n.name) || skip(dom, j) {
+                if n.invisible || skip(dom, j) {
                     j = n.end;
                     continue;
                 }
@@ -216,7 +216,7 @@ fn walk(
                 if n.name == "pre" && j >= pre_end {
                     pre_end = n.end;
                 }
-                if is_block(&n.name) {
+                if n.block {
                     flush(&mut out, &mut buf, &mut link_chars, current(&blocks));
                     blocks.push((j, n.end));
                 } else if n.name == "a" {

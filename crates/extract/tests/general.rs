@@ -1,0 +1,167 @@
+//! The general method on page shapes it met in the wild: each test is a small hand-written page of
+//! one shape (the shapes came from where it lost text on the WCXB development set).
+
+use jinan_extract::{extract, Hints};
+
+fn body_of(html: &str, url: &str) -> String {
+    extract(html.as_bytes(), url, &Hints::default())
+        .expect("an HTML page")
+        .body
+}
+
+const PARA: &str = "This paragraph is long enough to be the text of an article, with a comma, \
+                    and a second clause that a reader would read to the end.";
+
+#[test]
+fn an_image_zoom_widget_does_not_make_a_shop_page_hanweb() {
+    // `.zoom` is also Hanweb's body container; alone on another host it is a product image widget.
+    let html = format!(
+        "<html><head><title>Jacket | Shop</title></head><body><nav><a href=/>Home</a></nav>\
+         <div class=gallery><div class=\"zoom\"></div><img src=j.jpg></div>\
+         <div class=description><h1>Jacket</h1><p>{PARA}</p><p>{PARA}</p></div></body></html>"
+    );
+    let body = body_of(&html, "https://shop.example.com/jacket.html");
+    assert!(body.contains("long enough to be the text"), "{body}");
+}
+
+#[test]
+fn the_winning_text_survives_a_wider_main_root() {
+    // The post sits in a `<header>` section of `<main>` beside a big link block; the `<main>` root
+    // must not drop the element that holds the winner.
+    let links: String = (0..40)
+        .map(|i| format!("<a href=/p{i}>Another story number {i}</a> "))
+        .collect();
+    let html = format!(
+        "<html><body><main><header class=section-blog><div class=wrap><h1>Title</h1>\
+         <div class=rich-text><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>\
+         <div class=more>{links}</div></div></header></main></body></html>"
+    );
+    let body = body_of(&html, "https://blog.example.com/post");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        3,
+        "{body}"
+    );
+    assert!(!body.contains("Another story"), "{body}");
+}
+
+#[test]
+fn a_weak_name_on_the_whole_post_is_not_furniture() {
+    // Drupal names every field `field--label-hidden`: here it wraps the whole post.
+    let html = format!(
+        "<html><body><div class=node><div class=\"field field--label-hidden\">\
+         <p>{PARA}</p><p>{PARA}</p></div><div class=\"field field--label-hidden\">Tags</div>\
+         </div></body></html>"
+    );
+    let body = body_of(&html, "https://site.example.org/node/1");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        2,
+        "{body}"
+    );
+}
+
+#[test]
+fn a_crawler_view_in_noscript_is_read_and_a_pixel_is_not() {
+    // Forums built by script put every post in `<noscript>` for readers without JavaScript.
+    let posts: String = (0..6)
+        .map(|i| format!("<div class=post><p>Post {i}. {PARA}</p></div>"))
+        .collect();
+    let html = format!(
+        "<html><head><noscript><img src=pixel.gif></noscript><title>Topic</title></head><body>\
+         <noscript>Please enable JavaScript to use this site.</noscript><div id=app></div>\
+         <noscript data-path=/t/1><div id=main-outlet role=main>{posts}</div></noscript>\
+         </body></html>"
+    );
+    let body = body_of(&html, "https://forum.example.com/t/1");
+    for i in 0..6 {
+        assert!(body.contains(&format!("Post {i}.")), "{body}");
+    }
+    assert!(!body.contains("enable JavaScript"), "{body}");
+}
+
+#[test]
+fn a_listing_gives_its_items_and_not_its_menus() {
+    // No paragraph wins on a page of short items: the main region is read, its item-title links
+    // kept, its menu of short words left out.
+    let items: String = (0..12)
+        .map(|i| {
+            format!(
+                "<li><h3><a href=/jobs/{i}>Senior engineer for the bridge team {i}</a></h3>\
+                 <span>Remote, full time</span></li>"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html><body><header><ul class=menu><li><a href=/>Home</a><li><a href=/a>About</a>\
+         <li><a href=/c>Contact</a></ul></header><main><h1>Open positions</h1><ul>{items}</ul>\
+         </main><footer>All rights reserved by the company</footer></body></html>"
+    );
+    let body = body_of(&html, "https://jobs.example.com/");
+    for i in 0..12 {
+        assert!(body.contains(&format!("for the bridge team {i}")), "{body}");
+    }
+    assert!(body.contains("Remote, full time"), "{body}");
+    assert!(
+        !body.contains("About") && !body.contains("rights reserved"),
+        "{body}"
+    );
+}
+
+#[test]
+fn a_short_article_is_not_widened_to_the_whole_page() {
+    // Two real paragraphs and no marked main region: the pick stands, the page's lists stay out.
+    let related: String = (0..60)
+        .map(|i| format!("<li><a href=/s{i}>A related story with a long headline {i}</a></li>"))
+        .collect();
+    let html = format!(
+        "<html><body><div class=story><h1>Short news</h1><p>{PARA} {PARA}</p><p>{PARA} {PARA}</p></div>\
+         <div class=more><ul>{related}</ul></div></body></html>"
+    );
+    let body = body_of(&html, "https://news.example.com/short");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        4,
+        "{body}"
+    );
+    assert!(!body.contains("related story"), "{body}");
+}
+
+#[test]
+fn an_article_cut_into_page_builder_modules_is_read_whole() {
+    // One module per section, each nested deep in its own row: the best module alone is a
+    // fraction of the article.
+    let module = |i: usize| {
+        format!(
+            "<div class=row><div class=column><div class=module><div class=blurb>\
+             <h2>Section {i}</h2><p>{PARA} {PARA}</p><p>{PARA} {PARA}</p></div></div></div></div>"
+        )
+    };
+    let sections: String = (0..5).map(module).collect();
+    let html = format!(
+        "<html><body><div class=menu><a href=/>Home</a> <a href=/b>Blog</a></div>\
+         <div class=builder><div class=inner>{sections}</div></div></body></html>"
+    );
+    let body = body_of(&html, "https://builder.example.com/post");
+    for i in 0..5 {
+        assert!(body.contains(&format!("Section {i}")), "{body}");
+    }
+    assert!(!body.contains("Blog"), "{body}");
+}
+
+#[test]
+fn title_and_date_of_a_general_page() {
+    let html = format!(
+        "<html><head><title>Mesh Office Chair | NBF</title></head><body><h1>Office chairs</h1>\
+         <div class=post><time datetime=\"2023-09-01T18:27:56Z\">Sept 1</time>\
+         <p>{PARA}</p><p>{PARA}</p></div></body></html>"
+    );
+    let a = extract(
+        html.as_bytes(),
+        "https://shop.example.com/chair",
+        &Hints::default(),
+    )
+    .expect("an HTML page");
+    assert_eq!(a.title, "Mesh Office Chair");
+    assert_eq!(a.date.map(|d| d.to_string()).as_deref(), Some("2023-09-01"));
+}
