@@ -4,8 +4,8 @@
 # - search with facets, the year chart, the exact total and top-10 snippets: the 1,000 mixed
 #   requests of queries.py, one connection (`wrk -c1`: each figure is one request's latency);
 # - `/api/trend` of 5 queries by month, one connection;
-# - `jinan search Q --limit all --format jsonl` of a query matching about 40% of the articles,
-#   and of one matching about 4%: hits/s and peak RSS (`/usr/bin/time`), to show memory does not
+# - `jinan search Q --limit all --format jsonl` of two queries matching about 43% of the articles
+#   and of one matching about 5%: hits/s and peak RSS (`/usr/bin/time`), to show memory does not
 #   grow with the result size.
 #
 # Usage: [REBUILD=0] benches/workbench/run.sh [ARTICLES] [WORKDIR] [DURATION]   (default 100000, a temp dir, 20s)
@@ -46,7 +46,7 @@ done
 kill $SERVER; wait $SERVER 2>/dev/null || true
 
 # Full result sets through the CLI.
-for q in '"with spring"' 'delegation'; do
+for q in '"with spring"' 'delegation' 'forum -delegation'; do
   /usr/bin/time -f "%e %M" -o "$W/all.time" sh -c "\"$J\" --index \"$W/index\" search '$q' --limit all --format jsonl | wc -l > \"$W/all.count\""
   set -- $(cat "$W/all.time")
   hits=$(cat "$W/all.count")

@@ -8,28 +8,34 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::{DocId, Score, SegmentReader};
 
-use chrono::{Datelike, Months, NaiveDate};
 use jinan_types::Interval;
 
-use crate::schema::days_to_date;
+use crate::schema::year_month_of_days;
 
 /// Matching documents per period (a period is a year, or `year * 12 + month - 1`); undated
 /// documents are left out.
 pub struct PeriodCounts(pub Interval);
 
-/// Widest span of days counted in a flat array (about 180 years); wider segments use a map.
-const MAX_DAY_SPAN: i64 = 1 << 16;
+/// Most periods a segment counts in a flat array (5,000 years of months); wider spans use a map.
+const MAX_PERIODS: i64 = 1 << 16;
 
-/// Per-segment counts, kept by day as stored (a date is turned into its period once per distinct
-/// day at harvest, not once per matching document).
+/// Per-segment counts by period: the period of each match is computed from its stored day by
+/// [`year_month_of_days`] and counted in an array from the segment's first period.
 pub struct PeriodSegment {
     interval: Interval,
     dates: Option<Column<i64>>,
-    /// The segment's first day and the count of each day from it, when the span is small.
-    first_day: i64,
-    by_day: Vec<u64>,
-    /// Counts by day when the span is too wide for the array.
+    first: i64,
+    counts: Vec<u64>,
+    /// Periods outside the array (only when the segment spans more than [`MAX_PERIODS`]).
     sparse: BTreeMap<i64, u64>,
+}
+
+fn period(interval: Interval, days: i64) -> i64 {
+    let (year, month) = year_month_of_days(days);
+    match interval {
+        Interval::Year => year,
+        Interval::Month => year * 12 + i64::from(month) - 1,
+    }
 }
 
 impl Collector for PeriodCounts {
@@ -38,13 +44,14 @@ impl Collector for PeriodCounts {
 
     fn for_segment(&self, _: u32, reader: &SegmentReader) -> tantivy::Result<PeriodSegment> {
         let dates = reader.fast_fields().column_opt::<i64>("date")?;
-        let (first_day, span) = match &dates {
+        let (first, span) = match &dates {
             Some(c) if c.num_docs() > 0 => {
-                (c.min_value(), c.max_value().saturating_sub(c.min_value()))
+                let first = period(self.0, c.min_value());
+                (first, period(self.0, c.max_value()) - first)
             }
             _ => (0, -1),
         };
-        let by_day = if (0..MAX_DAY_SPAN).contains(&span) {
+        let counts = if (0..MAX_PERIODS).contains(&span) {
             vec![0; span as usize + 1]
         } else {
             Vec::new()
@@ -52,8 +59,8 @@ impl Collector for PeriodCounts {
         Ok(PeriodSegment {
             interval: self.0,
             dates,
-            first_day,
-            by_day,
+            first,
+            counts,
             sparse: BTreeMap::new(),
         })
     }
@@ -81,53 +88,26 @@ impl SegmentCollector for PeriodSegment {
         let Some(day) = self.dates.as_ref().and_then(|c| c.first(doc)) else {
             return;
         };
-        match self
-            .by_day
-            .get_mut(day.wrapping_sub(self.first_day) as usize)
+        let key = period(self.interval, day);
+        match usize::try_from(key - self.first)
+            .ok()
+            .and_then(|i| self.counts.get_mut(i))
         {
-            Some(n) if day >= self.first_day => *n += 1,
-            _ => *self.sparse.entry(day).or_insert(0) += 1,
+            Some(n) => *n += 1,
+            None => *self.sparse.entry(key).or_insert(0) += 1,
         }
     }
 
     fn harvest(self) -> BTreeMap<i32, u64> {
-        let first_day = self.first_day;
-        let days = self
-            .by_day
+        let first = self.first;
+        self.counts
             .iter()
             .enumerate()
             .filter(|(_, n)| **n > 0)
-            .map(|(i, n)| (first_day + i as i64, *n))
-            .chain(self.sparse);
-        // The days come in order: a date is computed only where a new period starts.
-        let mut counts = BTreeMap::new();
-        let mut period: Option<(i64, i32)> = None; // (first day of the next period, key)
-        for (day, n) in days {
-            let key = match period {
-                Some((next, key)) if day < next => key,
-                _ => {
-                    let Some(date) = days_to_date(day) else {
-                        continue;
-                    };
-                    let (key, next) = match self.interval {
-                        Interval::Year => {
-                            (date.year(), NaiveDate::from_ymd_opt(date.year() + 1, 1, 1))
-                        }
-                        Interval::Month => (
-                            date.year() * 12 + date.month0() as i32,
-                            date.checked_add_months(Months::new(1))
-                                .and_then(|d| d.with_day(1)),
-                        ),
-                    };
-                    // Where the next period cannot be named, every day is looked at.
-                    let next = next.map_or(day + 1, |d| day + (d - date).num_days());
-                    period = Some((next, key));
-                    key
-                }
-            };
-            *counts.entry(key).or_insert(0) += n;
-        }
-        counts
+            .map(|(i, n)| (first + i as i64, *n))
+            .chain(self.sparse)
+            .filter_map(|(key, n)| Some((i32::try_from(key).ok()?, n)))
+            .collect()
     }
 }
 

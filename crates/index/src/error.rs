@@ -24,6 +24,9 @@ pub enum Error {
     /// An operation that needs a committed writer was called with uncommitted changes.
     #[error("{0}")]
     Usage(&'static str),
+    /// A full result set's walk ended before every hit was handed on (a worker failed).
+    #[error("the full result set stopped before its end")]
+    StreamStopped,
     #[error("index I/O error on {path}: {source}")]
     Io {
         path: PathBuf,

@@ -138,6 +138,21 @@ pub fn days_to_date(days: i64) -> Option<NaiveDate> {
     EPOCH.checked_add_signed(chrono::Duration::try_days(days)?)
 }
 
+/// Year and month (1-12) of a stored day, by integer arithmetic alone (the proleptic Gregorian
+/// calendar, as chrono; the civil-from-days method): cheap enough to run once per matching
+/// document when counting periods.
+pub fn year_month_of_days(days: i64) -> (i64, u32) {
+    let z = days + 719_468; // days from 0000-03-01
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097); // day of the 400-year era, 0..=146096
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // day of the March-based year
+    let mp = (5 * doy + 2) / 153; // month from March, 0..=11
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month)
+}
+
 fn to_tantivy_date(t: DateTime<Utc>) -> tantivy::DateTime {
     tantivy::DateTime::from_timestamp_micros(t.timestamp_micros())
 }
@@ -216,4 +231,29 @@ pub fn from_tantivy(f: &Fields, d: &TantivyDocument) -> Result<Document> {
             .and_then(from_tantivy_date),
         digest: text(d, f.digest),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+
+    #[test]
+    fn year_and_month_of_a_day_agree_with_chrono() {
+        // Every day of about 4,400 years around the epoch (leap centuries, negative days), and
+        // the ends of what a stored date can be.
+        let far = date_to_days(NaiveDate::MAX);
+        let near = date_to_days(NaiveDate::MIN);
+        for days in (-800_000..800_000)
+            .chain(near..near + 800)
+            .chain(far - 800..=far)
+        {
+            let d = days_to_date(days).unwrap();
+            assert_eq!(
+                year_month_of_days(days),
+                (i64::from(d.year()), d.month()),
+                "{days} = {d}"
+            );
+        }
+    }
 }

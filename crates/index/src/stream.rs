@@ -101,11 +101,12 @@ impl HitStream {
         std::thread::scope(|scope| {
             let mut jobs = Vec::with_capacity(workers);
             let mut done = Vec::with_capacity(workers);
+            let mut handles = Vec::with_capacity(workers);
             for _ in 0..workers {
                 let (job_tx, job_rx) = sync_channel::<Vec<Match>>(2);
                 let (hit_tx, hit_rx) = sync_channel::<Result<Vec<Hit>>>(2);
                 let prepared = &self.prepared;
-                scope.spawn(move || {
+                handles.push(scope.spawn(move || {
                     let mut build = Builder::new(prepared);
                     for batch in job_rx {
                         let hits = batch
@@ -116,19 +117,22 @@ impl HitStream {
                             return;
                         }
                     }
-                });
+                }));
                 jobs.push(job_tx);
                 done.push(hit_rx);
             }
             let this = &self;
             let walker = scope.spawn(move || {
-                let mut next = 0;
+                let mut sent = 0;
                 this.walk(|batch| {
-                    // A closed channel means the taker stopped (its error is what counts).
-                    let sent = jobs[next % jobs.len()].send(batch);
-                    next += 1;
-                    sent.map_err(|_| Error::Usage("full result set: stopped"))
-                })
+                    // A closed channel means the taker or a worker stopped (see below).
+                    jobs[sent % jobs.len()]
+                        .send(batch)
+                        .map_err(|_| Error::StreamStopped)?;
+                    sent += 1;
+                    Ok::<(), Error>(())
+                })?;
+                Ok::<usize, Error>(sent)
             });
             let mut next = 0;
             let mut taken: std::result::Result<(), E> = Ok(());
@@ -142,13 +146,16 @@ impl HitStream {
                     break;
                 }
             }
-            // Closing the channels stops the workers and the walker.
+            // Closing the channels stops the workers and the walker. A worker or the walker that
+            // panicked is an error, not a short answer (nor a panic of the caller).
             drop(done);
-            let walked = walker.join().unwrap_or(Err(Error::Usage(
-                "full result set: the walk stopped unexpectedly",
-            )));
+            let walked = walker.join().unwrap_or(Err(Error::StreamStopped));
+            let workers_ok = handles.into_iter().all(|h| h.join().is_ok());
             taken?;
-            walked.map_err(E::from)
+            match walked.map_err(E::from)? {
+                sent if sent == next && workers_ok => Ok(()),
+                _ => Err(E::from(Error::StreamStopped)),
+            }
         })
     }
 
