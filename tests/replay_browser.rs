@@ -9,7 +9,6 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use fantoccini::Client;
 use serde_json::json;
 
 use crate::support_browser::*;
@@ -212,18 +211,14 @@ async fn drive(
             .map_err(e("open the hostile page"))?;
         wait_loaded(c, "/web/2").await?;
         let at = c.current_url().await.map_err(e("url"))?.to_string();
-        c.clone()
-            .enter_frame(0)
+        c.enter_frame(0)
             .await
             .map_err(e("enter the archived document's frame"))?;
         let inner = c
             .execute("return [document.body ? document.body.innerText : '', document.scripts.length, document.forms.length ? document.forms[0].getAttribute('action') : null]", vec![])
             .await
             .map_err(e("frame check"))?;
-        c.clone()
-            .enter_parent_frame()
-            .await
-            .map_err(e("leave the frame"))?;
+        c.enter_parent_frame().await.map_err(e("leave the frame"))?;
         if !inner[0]
             .as_str()
             .unwrap_or("")
@@ -281,7 +276,7 @@ async fn drive(
             .await
             .map_err(e("open a hit's archived copy"))?;
         wait_loaded(c, "/web/").await?;
-        c.clone().enter_frame(0).await.map_err(e("enter frame"))?;
+        c.enter_frame(0).await.map_err(e("enter frame"))?;
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let shown = c
@@ -303,16 +298,13 @@ async fn drive(
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        c.clone()
-            .enter_parent_frame()
-            .await
-            .map_err(e("leave frame"))?;
+        c.enter_parent_frame().await.map_err(e("leave frame"))?;
         let png = c.screenshot().await.map_err(e("screenshot"))?;
         let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("jinan-replay-{lang}.png"));
         std::fs::write(&path, &png).map_err(e("save screenshot"))?;
         check_not_blank(&png).map_err(|m| format!("screenshot {}: {m}", path.display()))?;
         // The banner's timeline link, followed as a reader would: every capture of the URL.
-        c.find(fantoccini::Locator::Css("a[href^='/timeline?url=']"))
+        c.find(Locator::Css("a[href^='/timeline?url=']"))
             .await
             .map_err(e("the banner's timeline link"))?
             .click()

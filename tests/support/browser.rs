@@ -1,13 +1,18 @@
-//! Headless chromium through chromedriver (WebDriver, via `fantoccini`), shared by the browser
-//! tests of the workspace: `tests/replay_browser.rs` and `crates/server/tests/server/browser.rs`
+//! Headless chromium through chromedriver (WebDriver, our small client in `webdriver.rs`), shared
+//! by the browser tests of the workspace: `tests/replay_browser.rs` and `crates/server/tests/server/browser.rs`
 //! include this file by path (`#[path]`), so the flags, the session set-up and the screenshot check
 //! are written once.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use fantoccini::{Client, ClientBuilder};
 use serde_json::json;
+
+// Each of the two test crates uses part of the client.
+#[allow(dead_code)]
+#[path = "webdriver.rs"]
+mod webdriver;
+pub use webdriver::{Client, Locator};
 
 /// Chromium flags of every browser test (the window size is the test's own).
 pub const FLAGS: [&str; 7] = [
@@ -41,15 +46,9 @@ pub async fn connect(
     args.push(format!("--window-size={width},{height}"));
     args.push(format!("--user-data-dir={}", profile.display()));
     let caps = json!({ "goog:chromeOptions": { "binary": chromium, "args": args } });
-    let caps = caps.as_object().unwrap().clone();
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let conn = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(conn)
-            .capabilities(caps.clone())
-            .connect(webdriver)
-            .await
-        {
+        match Client::connect(webdriver, caps.clone()).await {
             Ok(c) => return c,
             // chromedriver not listening yet: poll its port until the deadline.
             Err(_) if Instant::now() < deadline => {
