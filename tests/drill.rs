@@ -3,11 +3,12 @@
 //! completes, the index holds every live article exactly once, every WARC file reads back whole,
 //! and no capture stored before was lost.
 
-use crate::util::{assert_live_indexed_once, dir_bytes, fast, stderr, warcio_check, Workspace};
+use crate::util::{
+    assert_live_indexed_once, dir_bytes, fast, stderr, warcio_check, Workspace, SLOW_PAGE_DELAY,
+};
 use std::collections::HashSet;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 /// A small tmpfs mounted over a folder, unmounted on drop. Needs root (CI runs as root).
 struct Tmpfs(std::path::PathBuf);
@@ -72,8 +73,8 @@ fn capture_ids(corpus: &Path) -> HashSet<String> {
 #[test]
 fn ingest_survives_kills_faults_and_a_full_disk() {
     let site = testsite::Site::new(testsite::SiteConfig {
-        articles: 250,
-        slow_delay: Duration::from_secs(3),
+        articles: 150,
+        slow_delay: SLOW_PAGE_DELAY,
         ..Default::default()
     });
     let server = testsite::Server::start(site).expect("fixture");
