@@ -26,8 +26,9 @@ struct Match {
     unit: usize,
 }
 
-/// The tokens of a text that take a position, read so far, their normalized texts kept in one
-/// buffer (no allocation per token).
+/// The tokens of a text read so far that some matcher accepts (only those can take part in a
+/// match: a token no matcher accepts fails every look-back alike), their normalized texts kept in
+/// one buffer (no allocation per token).
 #[derive(Default)]
 struct Tokens {
     texts: String,
@@ -69,14 +70,23 @@ fn find_matches(
     // Byte offset where every unit was first seen within one window, and where scanning ends.
     let mut covered_at: Option<usize> = None;
     let mut stop_after = usize::MAX;
+    let matchers: Vec<&Matcher> = units
+        .iter()
+        .flat_map(|(_, u)| u.seq.iter().map(|(_, m)| m))
+        .collect();
+    let mut read = 0usize;
     let mut stream = analyzer.token_stream(text);
     while let Some(t) = stream.next() {
         // The snippet analyzer makes only these; stacked words would break the position order.
         if t.position_length != 1 {
             continue;
         }
-        if t.offset_from > stop_after || tokens.list.len() > 50_000 {
+        if t.offset_from > stop_after || read > 50_000 {
             break;
+        }
+        read += 1;
+        if !matchers.iter().any(|m| m.matches(&t.text)) {
+            continue;
         }
         let start = tokens.texts.len();
         tokens.texts.push_str(&t.text);

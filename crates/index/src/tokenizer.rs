@@ -83,9 +83,11 @@ pub fn positions_analyzer() -> TextAnalyzer {
 /// [`EnglishNormalizer::stemming_only`]): the same tokens wherever they can match a term starting
 /// with one of them, for much less work.
 pub fn positions_analyzer_for(initials: impl IntoIterator<Item = char>) -> TextAnalyzer {
-    TextAnalyzer::builder(MixedTokenizer::positions_only())
+    let normalizer = EnglishNormalizer::stemming_only(initials);
+    let tokenizer = MixedTokenizer::positions_only_for(normalizer.initials.clone());
+    TextAnalyzer::builder(tokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(EnglishNormalizer::stemming_only(initials))
+        .filter(normalizer)
         .build()
 }
 
@@ -183,6 +185,9 @@ pub struct MixedTokenizer {
     pending: Vec<Pending>,
     /// False: no jieba words, only the tokens that take a position (words and Han characters).
     jieba_words: bool,
+    /// When set (sorted), tokens whose lowercased first character is not one of these come with
+    /// an empty text: see [`MixedTokenizer::positions_only_for`].
+    initials: Option<Arc<[char]>>,
 }
 
 impl Default for MixedTokenizer {
@@ -191,6 +196,7 @@ impl Default for MixedTokenizer {
             token: Token::default(),
             pending: Vec::new(),
             jieba_words: true,
+            initials: None,
         }
     }
 }
@@ -204,6 +210,27 @@ impl MixedTokenizer {
             ..Default::default()
         }
     }
+
+    /// [`MixedTokenizer::positions_only`] for a reader that compares tokens with terms starting
+    /// with one of `initials` (sorted, lowercase): every token keeps its position and offsets,
+    /// but one whose lowercased first character is none of them comes with an empty text, since
+    /// no such term can match it (lowercasing and stemming keep the first character). Most
+    /// tokens of a text are then never copied. `None`: [`MixedTokenizer::positions_only`].
+    pub fn positions_only_for(initials: Option<Arc<[char]>>) -> Self {
+        MixedTokenizer {
+            initials,
+            ..MixedTokenizer::positions_only()
+        }
+    }
+}
+
+/// The first character of `word` lowercased (the first character of its lowercase form).
+fn lowercase_first(word: &str) -> Option<char> {
+    let b = *word.as_bytes().first()?;
+    if b < 0x80 {
+        return Some(b.to_ascii_lowercase() as char);
+    }
+    word.chars().next()?.to_lowercase().next()
 }
 
 /// Stream over the tokens [`MixedTokenizer`] produces for one text.
@@ -218,6 +245,7 @@ pub struct MixedTokenStream<'a> {
     /// Index of the next token of `pending` to emit.
     next_pending: usize,
     jieba_words: bool,
+    initials: Option<&'a [char]>,
 }
 
 impl Tokenizer for MixedTokenizer {
@@ -234,6 +262,7 @@ impl Tokenizer for MixedTokenizer {
             pending: &mut self.pending,
             next_pending: 0,
             jieba_words: self.jieba_words,
+            initials: self.initials.as_deref(),
         }
     }
 }
@@ -245,7 +274,13 @@ impl MixedTokenStream<'_> {
         self.token.position = position;
         self.token.position_length = len;
         self.token.text.clear();
-        self.token.text.push_str(&self.text[from..to]);
+        let word = &self.text[from..to];
+        if let Some(initials) = self.initials {
+            if lowercase_first(word).is_none_or(|c| initials.binary_search(&c).is_err()) {
+                return;
+            }
+        }
+        self.token.text.push_str(word);
     }
 
     /// Buffers the tokens of the Han run `text[start..end]` (see the module docs).
@@ -681,6 +716,29 @@ mod tests {
                 .filter(|t| t.2 == 1)
                 .collect();
             prop_assert_eq!(&full(&mut positions, &text), &expected);
+        }
+
+        #[test]
+        fn analyzer_for_initials_gives_every_token_that_could_match(
+            text in "[a-zA-Z0-9 ,.'\\-济南友好城市泉的是ÄÖÜäöüßİıΣσς\u{3000}。，]{0,80}",
+            initials in proptest::collection::vec(
+                prop::sample::select(vec!['a', 'd', 's', 'i', 'ä', 'σ', '济', '城', '1']),
+                0..4,
+            ),
+        ) {
+            // The same tokens at the same positions and offsets wherever the first character is
+            // one of the initials; the others come empty, and only those.
+            let could_match = |t: &(String, usize, usize, usize, usize)| {
+                t.0.chars().next().is_some_and(|c| initials.contains(&c))
+            };
+            let want: Vec<_> = full(&mut positions_analyzer(), &text)
+                .into_iter()
+                .filter(could_match)
+                .collect();
+            let got = full(&mut positions_analyzer_for(initials.clone()), &text);
+            let kept: Vec<_> = got.iter().filter(|t| !t.0.is_empty()).cloned().collect();
+            prop_assert_eq!(&kept, &want);
+            prop_assert!(kept.iter().all(could_match));
         }
 
         #[test]
