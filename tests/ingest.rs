@@ -169,6 +169,29 @@ fn history_export_stats_and_deletions() {
     let action: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
     let first: serde_json::Value = serde_json::from_str(lines[1]).unwrap();
     assert_eq!(action["index"]["_id"], first["id"]);
+    // What a user loads into OpenSearch: the README's mapping as written and the bulk file with
+    // an index name, read by the opensearch-py client (scripts/setup.sh installs it).
+    let bulk_file = ws.dir.path().join("bulk.ndjson");
+    std::fs::write(
+        &bulk_file,
+        ws.ok(&["export", "--format", "bulk", "--bulk-index", "jinan"]),
+    )
+    .unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new("python3")
+        .arg(root.join("tests/data/opensearch_check.py"))
+        .arg(root.join("README.md"))
+        .arg(&bulk_file)
+        .output()
+        .expect("run python3");
+    assert!(
+        out.status.success(),
+        "opensearch-py rejects the export or the README's mapping (scripts/setup.sh installs it): {}",
+        stderr(&out)
+    );
+    let checked: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(checked["documents"].as_u64(), Some(docs.len() as u64), "{checked}");
+    assert_eq!(checked["indices"], serde_json::json!(["jinan"]), "{checked}");
     let csv = ws.ok(&["export", "--format", "csv"]);
     assert!(csv.starts_with("id,url,title,date,source,column,lang,captured_at,deleted_at,body"));
 
