@@ -190,8 +190,16 @@ fn history_export_stats_and_deletions() {
         stderr(&out)
     );
     let checked: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(checked["documents"].as_u64(), Some(docs.len() as u64), "{checked}");
-    assert_eq!(checked["indices"], serde_json::json!(["jinan"]), "{checked}");
+    assert_eq!(
+        checked["documents"].as_u64(),
+        Some(docs.len() as u64),
+        "{checked}"
+    );
+    assert_eq!(
+        checked["indices"],
+        serde_json::json!(["jinan"]),
+        "{checked}"
+    );
     let csv = ws.ok(&["export", "--format", "csv"]);
     assert!(csv.starts_with("id,url,title,date,source,column,lang,captured_at,deleted_at,body"));
 

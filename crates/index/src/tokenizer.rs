@@ -349,16 +349,22 @@ impl TokenStream for MixedTokenStream<'_> {
                 }
             };
             let mut end = start;
+            // Most words are ASCII and end at an ASCII byte (space, punctuation): then the word
+            // is whole without looking at characters.
+            let mut whole = false;
             if cls == Class::Word {
                 while bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
                     end += 1;
                 }
+                whole = bytes.get(end).is_none_or(u8::is_ascii);
             }
-            while let Some((c, len)) = char_at(self.text, end) {
-                if c != cls {
-                    break;
+            if !whole {
+                while let Some((c, len)) = char_at(self.text, end) {
+                    if c != cls {
+                        break;
+                    }
+                    end += len;
                 }
-                end += len;
             }
             self.cursor = end;
             if cls == Class::Word {
