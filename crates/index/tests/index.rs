@@ -825,3 +825,65 @@ fn periods_split_exactly_at_month_and_year_boundaries() {
         assert_eq!(got, want, "{far:?}");
     }
 }
+
+#[test]
+fn a_page_without_facets_has_the_hits_and_total_of_the_single_pass() {
+    // A search asking only for a page and its total takes its own path (the page collected
+    // apart, so that tantivy can skip blocks; the total counted without scores); one asking for
+    // facets collects everything in one pass. Both must answer alike, over several segments,
+    // with deleted documents, on prose long enough for block skipping to apply.
+    let dir = tempfile::tempdir().unwrap();
+    let site = testsite::Site::new(testsite::SiteConfig {
+        articles: 3_000,
+        hazards: false,
+        ..Default::default()
+    });
+    let mut w = Writer::open_with(dir.path(), SMALL).unwrap();
+    let articles = site.truth("http://english.jinan.gov.cn/");
+    for (i, a) in articles.iter().enumerate() {
+        let mut d = doc(&a.url, &a.title, &a.body, None, a.column.as_deref(), a.lang);
+        d.article.date = a.date;
+        w.upsert(&d).unwrap();
+        if i % 1_000 == 999 {
+            w.commit("{}").unwrap();
+        }
+    }
+    for a in articles.iter().step_by(7) {
+        w.mark_deleted(&a.url, t(2)).unwrap();
+    }
+    w.commit("{}").unwrap();
+    drop(w);
+    let s = Searcher::open(dir.path()).unwrap();
+    let queries = [
+        "spring",
+        "city",
+        "jinan",
+        "spring city",
+        "spring OR lake",
+        "\"spring water\"",
+        "spring -lake",
+        "deleg*",
+        "济南",
+        "泉水",
+    ];
+    let key = |r: &jinan_types::SearchResults| -> (usize, Vec<(String, u32)>) {
+        let hits = r.hits.iter().map(|h| (h.url.clone(), h.score.to_bits()));
+        (r.total, hits.collect())
+    };
+    let mut compared = 0;
+    for q in queries {
+        for (offset, live, from) in [(0, false, None), (20, true, None), (0, false, Some(2015))] {
+            let mut page = req(q);
+            page.offset = offset;
+            page.live = live;
+            page.from = from.and_then(|y| NaiveDate::from_ymd_opt(y, 1, 1));
+            let mut faceted = page.clone();
+            faceted.facets = true;
+            let (a, b) = (s.search(&page).unwrap(), s.search(&faceted).unwrap());
+            assert!(a.facets.is_none() && b.facets.is_some());
+            assert_eq!(key(&a), key(&b), "{q:?} offset {offset} live {live} from {from:?}");
+            compared += usize::from(a.total > 0);
+        }
+    }
+    assert!(compared >= 25, "too few queries matched: {compared}");
+}
