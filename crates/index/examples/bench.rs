@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
 use jinan_index::tokenizer::{analyze, analyzer, is_han};
-use jinan_index::{Searcher, Writer};
+use jinan_index::{dups, Searcher, Writer};
 use jinan_types::{article_id, Article, Document, Lang, SearchRequest, Sort};
 
 fn peak_rss_mb() -> f64 {
@@ -192,6 +192,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = work.join("index");
     let (mut tokens, mut tok_secs, mut index_secs, mut rss) =
         (0usize, f64::NAN, f64::NAN, f64::NAN);
+    let (mut fingerprinted, mut fp_secs) = (0usize, f64::NAN);
     if !queries_only {
         // Tokenization alone, one thread.
         let mut an = analyzer();
@@ -200,6 +201,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             tokens += analyze(&mut an, &a.title).len() + analyze(&mut an, &a.body).len();
         }
         tok_secs = t.elapsed().as_secs_f64();
+
+        // Near-duplicate fingerprints alone, one thread.
+        let t = Instant::now();
+        fingerprinted = articles
+            .iter()
+            .filter(|a| dups::fingerprint(&a.body).is_some())
+            .count();
+        fp_secs = t.elapsed().as_secs_f64();
 
         // Indexing: default writer (200 MB, 2 threads), one commit at the end, merges included.
         let _ = std::fs::remove_dir_all(&dir);
@@ -272,6 +281,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         count_only.push(t.elapsed().as_secs_f64() * 1e3);
     }
     count_only.sort_by(f64::total_cmp);
+    // The same queries without folding near-identical copies (the cost of folding a page).
+    let mut unfolded = Vec::new();
+    for r in &reqs {
+        let mut r = r.clone();
+        r.collapse = false;
+        let t = Instant::now();
+        s.search(&r)?;
+        unfolded.push(t.elapsed().as_secs_f64() * 1e3);
+    }
+    unfolded.sort_by(f64::total_cmp);
     let kinds: serde_json::Map<String, serde_json::Value> = by_kind
         .into_iter()
         .map(|(k, mut v)| {
@@ -288,6 +307,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "tokens": tokens,
         "tokenize_secs_1_thread": tok_secs,
         "tokenize_mb_per_s_1_thread": mb / tok_secs,
+        "fingerprinted": fingerprinted,
+        "fingerprint_secs_1_thread": fp_secs,
         "index_secs": index_secs,
         "index_articles_per_s": articles.len() as f64 / index_secs,
         "index_mb_per_s": mb / index_secs,
@@ -300,6 +321,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "query_mean_ms": lat.iter().sum::<f64>() / lat.len() as f64,
         "count_only_p50_ms": pct(&count_only, 0.5),
         "count_only_p99_ms": pct(&count_only, 0.99),
+        "unfolded_p50_ms": pct(&unfolded, 0.5),
+        "unfolded_p99_ms": pct(&unfolded, 0.99),
         "by_kind": kinds,
         "slowest": slowest
             .iter()

@@ -25,12 +25,13 @@ pub(crate) fn bands_of(searcher: &tantivy::Searcher, addr: DocAddress) -> Result
 
 /// The live documents near-identical to `addr` (itself left out).
 ///
-/// Two articles are near-identical when they agree on [`MIN_BANDS`] of their bands, so any
-/// `BANDS - MIN_BANDS + 1` of `addr`'s bands include one they agree on: only those are looked up
-/// in the index, and each article found is then compared band by band ([`dups::near_identical`],
-/// from the fast field). The postings are walked directly, segment by segment, on the calling
-/// thread: a page folds a dozen hits, and a task per segment on the search pool for every band
-/// (what `Searcher::search` does) cost more than the search itself.
+/// Two articles are near-identical when at least [`MIN_BANDS`] of `addr`'s band keys are among
+/// the other's ([`dups::near_identical`]). A document is in the postings of a key exactly when
+/// the key is among its values, so counting, for each document, the postings of `addr`'s keys it
+/// appears in gives that number without reading any document's keys. The postings are walked
+/// directly, segment by segment, on the calling thread: a page folds a dozen hits, and a task per
+/// segment on the search pool for every band (what `Searcher::search` does) cost more than the
+/// search itself.
 pub(crate) fn near_copies(
     searcher: &tantivy::Searcher,
     fields: &Fields,
@@ -42,11 +43,12 @@ pub(crate) fn near_copies(
     }
     let io = |e: std::io::Error| Error::Tantivy(e.into());
     let mut out = Vec::new();
+    let mut seen: Vec<DocId> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let inverted = segment.inverted_index(fields.dupband)?;
         let alive = segment.alive_bitset();
-        let mut candidates: Vec<DocId> = Vec::new();
-        for band in &bands[..bands.len() + 1 - MIN_BANDS] {
+        seen.clear();
+        for band in &bands {
             let term = Term::from_field_u64(fields.dupband, *band);
             let Some(info) = inverted.get_term_info(&term).map_err(io)? else {
                 continue;
@@ -56,27 +58,15 @@ pub(crate) fn near_copies(
                 .map_err(io)?;
             let mut doc = postings.doc();
             while doc != TERMINATED {
-                candidates.push(doc);
+                seen.push(doc);
                 doc = postings.advance();
             }
         }
-        if candidates.is_empty() {
-            continue;
-        }
-        candidates.sort_unstable();
-        candidates.dedup();
-        let Some(column) = segment.fast_fields().column_opt::<u64>(DUPBAND)? else {
-            continue;
-        };
-        let mut theirs = Vec::with_capacity(bands.len());
-        for doc in candidates {
+        seen.sort_unstable();
+        for run in seen.chunk_by(|a, b| a == b) {
+            let doc = run[0];
             let other = DocAddress::new(ord as u32, doc);
-            if other == addr || alive.is_some_and(|a| !a.is_alive(doc)) {
-                continue;
-            }
-            theirs.clear();
-            theirs.extend(column.values_for_doc(doc));
-            if dups::near_identical(&bands, &theirs) {
+            if run.len() >= MIN_BANDS && other != addr && alive.is_none_or(|a| a.is_alive(doc)) {
                 out.push(other);
             }
         }

@@ -13,6 +13,7 @@
 //! version file (see [`generation`] and [`schema`]).
 
 mod collect;
+pub mod dict;
 pub mod dups;
 mod error;
 mod facets;

@@ -30,7 +30,7 @@ use crate::generation;
 use crate::query;
 use crate::schema::{self, date_to_days, Fields};
 use crate::snippet;
-use crate::tokenizer::{analyzer, positions_analyzer};
+use crate::tokenizer::{positions_analyzer, query_analyzer};
 
 pub use jinan_types::MAX_OFFSET;
 
@@ -103,7 +103,7 @@ thread_local! {
     /// This thread's analyzers: the full one for queries, the positions-only one for snippets.
     /// Kept per thread (not cloned per search) so that their stem caches stay warm.
     static ANALYZERS: RefCell<(TextAnalyzer, TextAnalyzer)> =
-        RefCell::new((analyzer(), positions_analyzer()));
+        RefCell::new((query_analyzer(), positions_analyzer()));
 }
 
 /// Runs `f` with this thread's query and snippet analyzers.
@@ -114,7 +114,7 @@ pub(crate) fn with_analyzers<R>(f: impl FnOnce(&mut TextAnalyzer, &mut TextAnaly
             f(query, snippets)
         }
         // Re-entered on the same thread (not done today): fresh analyzers rather than a panic.
-        Err(_) => f(&mut analyzer(), &mut positions_analyzer()),
+        Err(_) => f(&mut query_analyzer(), &mut positions_analyzer()),
     })
 }
 

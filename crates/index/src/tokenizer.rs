@@ -5,7 +5,9 @@
 //! * a run of letters or digits that are not Han characters is one word (exactly the split of
 //!   tantivy's default `SimpleTokenizer`); the analyzer lowercases and English-stems it;
 //! * a run of Han characters is segmented by jieba-rs (default dictionary plus our user
-//!   dictionary of Jinan names, [`USER_DICT`], loaded once per process);
+//!   dictionary of Jinan names, [`crate::dict`]: the full instance, loaded once per process, at
+//!   index time; at query time, while the full one is not loaded, a small instance that cuts the
+//!   run exactly as the full one does, so that a CLI search needs no 130 ms dictionary load);
 //! * spaces, punctuation and symbols produce nothing and consume **no position**, so English
 //!   phrase queries behave as with tantivy's default tokenizer.
 //!
@@ -31,7 +33,7 @@
 //! [`EnglishNormalizer`] replaces tantivy's `LowerCaser` + `Stemmer` with the same output but
 //! memoized stems and no work on Han tokens: the snowball stemmer was the largest single cost.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use jieba_rs::Jieba;
 use tantivy::tokenizer::{Language, LowerCaser, RemoveLongFilter, Stemmer, TextAnalyzer};
@@ -43,28 +45,24 @@ pub const ANALYZER_NAME: &str = "jinan";
 /// Words longer than this (in bytes) are dropped, as tantivy's default analyzer does.
 const MAX_TOKEN_BYTES: usize = 40;
 
-/// Jinan place and organisation names jieba's default dictionary lacks (jieba dictionary format:
-/// `word frequency tag`). Used at index and query time alike because both use [`jieba`].
-pub const USER_DICT: &str = include_str!("../data/userdict.txt");
-
-/// The process-wide jieba instance with the user dictionary loaded.
+/// The process-wide full jieba instance ([`crate::dict::full`]).
 pub fn jieba() -> &'static Jieba {
-    static JIEBA: OnceLock<Jieba> = OnceLock::new();
-    JIEBA.get_or_init(|| {
-        let mut jieba = Jieba::new();
-        let mut reader = std::io::BufReader::new(USER_DICT.as_bytes());
-        if let Err(e) = jieba.load_dict(&mut reader) {
-            // The dictionary is compiled in and covered by tests; never fatal at run time.
-            tracing::warn!("jinan user dictionary not loaded: {e}");
-        }
-        jieba
-    })
+    crate::dict::full()
 }
 
 /// The full analyzer: [`MixedTokenizer`], long-token removal, then [`EnglishNormalizer`]
 /// (lowercasing and English stemming, as tantivy's `LowerCaser` + `Stemmer` do).
 pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(MixedTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(EnglishNormalizer::default())
+        .build()
+}
+
+/// [`analyzer`] for queries: the same tokens, but a Han run is cut by a small instance made for
+/// it ([`crate::dict::for_text`]) unless the full instance is already loaded.
+pub fn query_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(MixedTokenizer::for_queries())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(EnglishNormalizer::default())
         .build()
@@ -188,6 +186,20 @@ pub struct MixedTokenizer {
     /// When set (sorted), tokens whose lowercased first character is not one of these come with
     /// an empty text: see [`MixedTokenizer::positions_only_for`].
     initials: Option<Arc<[char]>>,
+    /// Which jieba instance cuts a Han run.
+    dicts: Dicts,
+}
+
+/// Which jieba instance cuts a Han run ([`crate::dict`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Dicts {
+    /// The full instance (loaded on first use): index time.
+    Full,
+    /// The full instance if already loaded, else a small one made for the run: query time.
+    SmallUnlessLoaded,
+    /// Always a small one (tests compare it with [`Dicts::Full`]).
+    #[cfg(test)]
+    Small,
 }
 
 impl Default for MixedTokenizer {
@@ -197,6 +209,7 @@ impl Default for MixedTokenizer {
             pending: Vec::new(),
             jieba_words: true,
             initials: None,
+            dicts: Dicts::Full,
         }
     }
 }
@@ -220,6 +233,14 @@ impl MixedTokenizer {
         MixedTokenizer {
             initials,
             ..MixedTokenizer::positions_only()
+        }
+    }
+
+    /// The tokenizer of [`query_analyzer`].
+    pub fn for_queries() -> Self {
+        MixedTokenizer {
+            dicts: Dicts::SmallUnlessLoaded,
+            ..Default::default()
         }
     }
 }
@@ -246,6 +267,7 @@ pub struct MixedTokenStream<'a> {
     next_pending: usize,
     jieba_words: bool,
     initials: Option<&'a [char]>,
+    dicts: Dicts,
 }
 
 impl Tokenizer for MixedTokenizer {
@@ -263,6 +285,7 @@ impl Tokenizer for MixedTokenizer {
             next_pending: 0,
             jieba_words: self.jieba_words,
             initials: self.initials.as_deref(),
+            dicts: self.dicts,
         }
     }
 }
@@ -292,7 +315,16 @@ impl MixedTokenStream<'_> {
             return;
         }
         let run = &self.text[start..end];
-        for word in jieba().cut(run, false) {
+        let small = match self.dicts {
+            Dicts::Full => None,
+            Dicts::SmallUnlessLoaded if crate::dict::full_if_loaded().is_some() => None,
+            _ => crate::dict::for_text(run),
+        };
+        let cutter: &Jieba = match &small {
+            Some(j) => j,
+            None => jieba(),
+        };
+        for word in cutter.cut(run, false) {
             let from = start + word.byte_start;
             let to = start + word.byte_end;
             let len = word.end - word.start;
@@ -560,6 +592,21 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Analyzed> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn small_dictionaries_give_queries_the_index_tokens() {
+        let mut small = TextAnalyzer::builder(MixedTokenizer {
+            dicts: Dicts::Small,
+            ..Default::default()
+        })
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(EnglishNormalizer::default())
+        .build();
+        let mut full = analyzer();
+        for t in crate::dict::tests::texts() {
+            assert_eq!(analyze(&mut small, &t), analyze(&mut full, &t), "{t}");
+        }
+    }
 
     fn terms(text: &str) -> Vec<(String, usize, usize)> {
         analyze(&mut analyzer(), text)
