@@ -881,7 +881,11 @@ fn a_page_without_facets_has_the_hits_and_total_of_the_single_pass() {
             faceted.facets = true;
             let (a, b) = (s.search(&page).unwrap(), s.search(&faceted).unwrap());
             assert!(a.facets.is_none() && b.facets.is_some());
-            assert_eq!(key(&a), key(&b), "{q:?} offset {offset} live {live} from {from:?}");
+            assert_eq!(
+                key(&a),
+                key(&b),
+                "{q:?} offset {offset} live {live} from {from:?}"
+            );
             compared += usize::from(a.total > 0);
         }
     }
