@@ -405,19 +405,6 @@ impl Searcher {
             } else {
                 let top = TopDocs::with_limit(fetch).and_offset(skip);
                 match req.sort {
-                    // Only the page and the total: collected apart, the page lets tantivy skip
-                    // the blocks of postings that cannot reach it (block-max WAND), and the
-                    // total is counted without scoring (a term's document frequency when nothing
-                    // is deleted). The same hits and total as the single pass below.
-                    Sort::Relevance if extras.0.is_none() && extras.1.is_none() => {
-                        let docs = searcher.search(&full, &top.order_by_score())?;
-                        let n = full.count(&searcher)?;
-                        (
-                            n,
-                            docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
-                            (None, None),
-                        )
-                    }
                     Sort::Relevance => {
                         let (docs, n, extras) =
                             searcher.search(&full, &(top.order_by_score(), Count, extras))?;
