@@ -308,7 +308,7 @@ fn highlight(
     Some(render(text, window, &matches))
 }
 
-/// The first characters of every term the units match, for an analyzer that stems only the
+/// The first characters of every term the units match, for an analyzer that reads only the
 /// words that could match ([`crate::tokenizer::positions_analyzer_for`]); `None` when a unit
 /// matches a term that could start with anything.
 pub fn initials(units: &[Unit]) -> Option<Vec<char>> {
@@ -327,7 +327,7 @@ pub fn initials(units: &[Unit]) -> Option<Vec<char>> {
     Some(out)
 }
 
-/// The analyzer [`snippet`] needs for `units`: one that stems only the words that could match.
+/// The analyzer [`snippet`] needs for `units`: one that reads only the words that could match.
 pub fn analyzer_for(units: &[Unit]) -> TextAnalyzer {
     match initials(units) {
         Some(initials) => crate::tokenizer::positions_analyzer_for(initials),
@@ -382,7 +382,7 @@ mod tests {
             snippet(&mut positions_analyzer(), &c.units, title, body),
             with_words
         );
-        // And so does the one that stems only the words that could match.
+        // And so does the one that reads only the words that could match.
         assert_eq!(
             snippet(&mut analyzer_for(&c.units), &c.units, title, body),
             with_words

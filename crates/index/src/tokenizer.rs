@@ -55,7 +55,7 @@ pub fn jieba() -> &'static Jieba {
 pub fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(MixedTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(EnglishNormalizer::default())
+        .filter(EnglishNormalizer)
         .build()
 }
 
@@ -64,7 +64,7 @@ pub fn analyzer() -> TextAnalyzer {
 pub fn query_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(MixedTokenizer::for_queries())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(EnglishNormalizer::default())
+        .filter(EnglishNormalizer)
         .build()
 }
 
@@ -73,19 +73,20 @@ pub fn query_analyzer() -> TextAnalyzer {
 pub fn positions_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(MixedTokenizer::positions_only())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(EnglishNormalizer::default())
+        .filter(EnglishNormalizer)
         .build()
 }
 
-/// [`positions_analyzer`] stemming only the words that start with one of `initials` (see
-/// [`EnglishNormalizer::stemming_only`]): the same tokens wherever they can match a term starting
-/// with one of them, for much less work.
+/// [`positions_analyzer`] for a reader that compares tokens with terms starting with one of
+/// `initials` (see [`MixedTokenizer::positions_only_for`]): the same tokens wherever they can
+/// match such a term, the others empty (neither copied, lowercased nor stemmed).
 pub fn positions_analyzer_for(initials: impl IntoIterator<Item = char>) -> TextAnalyzer {
-    let normalizer = EnglishNormalizer::stemming_only(initials);
-    let tokenizer = MixedTokenizer::positions_only_for(normalizer.initials.clone());
-    TextAnalyzer::builder(tokenizer)
+    let mut v: Vec<char> = initials.into_iter().collect();
+    v.sort_unstable();
+    v.dedup();
+    TextAnalyzer::builder(MixedTokenizer::positions_only_for(Some(v.into())))
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(normalizer)
+        .filter(EnglishNormalizer)
         .build()
 }
 
@@ -436,27 +437,8 @@ const STEM_CACHE_WORDS: usize = 200_000;
 /// [`MixedTokenizer`] never mixes classes in a token, the first character tells), and stems
 /// are memoized per analyzer (the snowball stemmer costs far more than a hash lookup, and a
 /// corpus repeats the same few thousand words).
-#[derive(Clone, Debug, Default)]
-pub struct EnglishNormalizer {
-    /// When set, only words starting with one of these (lowercase) characters are stemmed; the
-    /// others are only lowercased. See [`EnglishNormalizer::stemming_only`].
-    initials: Option<Arc<[char]>>,
-}
-
-impl EnglishNormalizer {
-    /// A normalizer that stems only the words starting with one of `initials`, for a reader that
-    /// compares tokens with terms starting with those: stemming never changes a word's first
-    /// character, so a word starting otherwise could not have matched after stemming either.
-    /// Snippets of a query use it (most words of a text are then only lowercased).
-    pub fn stemming_only(initials: impl IntoIterator<Item = char>) -> EnglishNormalizer {
-        let mut v: Vec<char> = initials.into_iter().collect();
-        v.sort_unstable();
-        v.dedup();
-        EnglishNormalizer {
-            initials: Some(v.into()),
-        }
-    }
-}
+#[derive(Clone, Copy, Debug, Default)]
+pub struct EnglishNormalizer;
 
 impl TokenFilter for EnglishNormalizer {
     type Tokenizer<T: Tokenizer> = EnglishNormalizerFilter<T>;
@@ -466,7 +448,6 @@ impl TokenFilter for EnglishNormalizer {
             inner,
             cache: foldhash::HashMap::default(),
             buffer: String::new(),
-            initials: self.initials,
         }
     }
 }
@@ -478,7 +459,6 @@ pub struct EnglishNormalizerFilter<T> {
     /// Lowercased word → stem, for words the stemmer changes or keeps alike.
     cache: foldhash::HashMap<String, Box<str>>,
     buffer: String,
-    initials: Option<Arc<[char]>>,
 }
 
 impl<T: Tokenizer> Tokenizer for EnglishNormalizerFilter<T> {
@@ -492,7 +472,6 @@ impl<T: Tokenizer> Tokenizer for EnglishNormalizerFilter<T> {
             tail: self.inner.token_stream(text),
             cache: &mut self.cache,
             buffer: &mut self.buffer,
-            initials: self.initials.as_deref(),
         }
     }
 }
@@ -502,7 +481,6 @@ pub struct EnglishNormalizerStream<'a, S> {
     tail: S,
     cache: &'a mut foldhash::HashMap<String, Box<str>>,
     buffer: &'a mut String,
-    initials: Option<&'a [char]>,
 }
 
 fn english_stemmer() -> frostem::Stemmer {
@@ -515,6 +493,10 @@ impl<S: TokenStream> TokenStream for EnglishNormalizerStream<'_, S> {
             return false;
         }
         let text = &mut self.tail.token_mut().text;
+        if text.is_empty() {
+            // A token [`MixedTokenizer::positions_only_for`] left empty: nothing to normalize.
+            return true;
+        }
         if text.is_ascii() {
             text.make_ascii_lowercase();
         } else if text.chars().next().is_some_and(is_han) {
@@ -527,15 +509,6 @@ impl<S: TokenStream> TokenStream for EnglishNormalizerStream<'_, S> {
                 self.buffer.extend(c.to_lowercase());
             }
             std::mem::swap(text, self.buffer);
-        }
-        if let Some(initials) = self.initials {
-            if text
-                .chars()
-                .next()
-                .is_none_or(|c| initials.binary_search(&c).is_err())
-            {
-                return true;
-            }
         }
         if let Some(stem) = self.cache.get(text.as_str()) {
             if stem.as_ref() != text.as_str() {
@@ -600,7 +573,7 @@ mod tests {
             ..Default::default()
         })
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(EnglishNormalizer::default())
+        .filter(EnglishNormalizer)
         .build();
         let mut full = analyzer();
         for t in crate::dict::tests::texts() {

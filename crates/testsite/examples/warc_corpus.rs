@@ -17,13 +17,12 @@ use testsite::{Request, Site, SiteConfig};
 /// WARC files are cut at this size, as the crawler's default does.
 const WARC_FILE_BYTES: u64 = 1 << 30;
 
+/// The status line's reason phrase, from the `http` crate's table.
 fn reason(status: u16) -> &'static str {
-    match status {
-        200 => "OK",
-        404 => "Not Found",
-        410 => "Gone",
-        _ => "",
-    }
+    hyper::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("")
 }
 
 fn main() {
