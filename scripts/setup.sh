@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the Rust toolchain: Python's warcio, pywb, cdxj-indexer and
-# wacz (the standard WARC tools the archive is checked with), opensearch-py and Debian's chromium + chromedriver
+# wacz (the standard WARC tools the archive is checked with), opensearch-py, feedparser and Debian's chromium + chromedriver
 # with a CJK font (the search page's and replay's browser tests; Chinese pages render). Idempotent
 # and quiet when everything is there.
 set -euo pipefail
 
 # warcio (read-back and `warcio check`), pywb (replay), cdxj-indexer (index comparison), wacz
-# (py-wacz: `wacz validate`), opensearch-py (the `_bulk` export and the README's mapping).
+# (py-wacz: `wacz validate`), opensearch-py (the `_bulk` export and the README's mapping),
+# feedparser (the Atom feed of saved searches).
 need=""
 python3 -c 'import warcio' 2>/dev/null || need="$need warcio"
 python3 -c 'import pywb' 2>/dev/null || need="$need pywb"
 python3 -c 'import cdxj_indexer' 2>/dev/null || need="$need cdxj-indexer"
 python3 -c 'import wacz' 2>/dev/null || need="$need wacz"
 python3 -c 'import opensearchpy' 2>/dev/null || need="$need opensearch-py"
+python3 -c 'import feedparser' 2>/dev/null || need="$need feedparser"
 if [ -n "$need" ]; then
   echo "setup: installing$need (pip)" >&2
   # shellcheck disable=SC2086
