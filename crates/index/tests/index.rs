@@ -668,6 +668,80 @@ fn a_rebuild_removes_the_old_generation_once_no_reader_holds_it() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+/// Segments and deleted documents of the live generation, smallest first.
+fn segments(dir: &Path) -> Vec<(u32, u32)> {
+    let w = Writer::open_with(dir, SMALL).unwrap();
+    let mut v: Vec<(u32, u32)> = w
+        .index()
+        .searchable_segment_metas()
+        .unwrap()
+        .iter()
+        .map(|m| (m.max_doc(), m.num_deleted_docs()))
+        .collect();
+    v.sort();
+    assert_eq!(v.len(), w.segment_count().unwrap());
+    v
+}
+
+fn numbered(n: u32, word: &str) -> Document {
+    doc(
+        &u(5000 + n),
+        &format!("Notice {n}"),
+        &format!("Notice {n} about {word}."),
+        Some("2020-01-02"),
+        None,
+        Lang::En,
+    )
+}
+
+#[test]
+fn runs_leave_few_segments_and_keep_the_payload() {
+    let dir = tempfile::tempdir().unwrap();
+    // A generation written from empty, one segment per commit, is published as one segment.
+    let mut w = Writer::create_next_with(dir.path(), SMALL).unwrap();
+    for n in 0..400 {
+        w.upsert(&numbered(n, "wombats")).unwrap();
+        if n % 100 == 99 {
+            w.commit(&format!("c{n}")).unwrap();
+        }
+    }
+    assert_eq!(w.segment_count().unwrap(), 4);
+    w.publish().unwrap();
+    assert_eq!(segments(dir.path()), [(400, 0)]);
+
+    // Incremental runs: the small segments they leave are merged together, the large one stays.
+    for run in 0..2u32 {
+        let mut w = Writer::open_with(dir.path(), SMALL).unwrap();
+        for k in 0..3u32 {
+            for n in 0..5 {
+                w.upsert(&numbered(1000 + run * 100 + k * 10 + n, "quokkas"))
+                    .unwrap();
+            }
+            w.commit(&format!("run{run}-{k}")).unwrap();
+        }
+        w.publish().unwrap();
+    }
+    assert_eq!(segments(dir.path()), [(30, 0), (400, 0)]);
+    let w = Writer::open_with(dir.path(), SMALL).unwrap();
+    assert_eq!(w.payload().as_deref(), Some("run1-2"));
+    drop(w);
+
+    // A large segment mostly replaced by newer versions is rewritten without them (with the small
+    // one beside it); the new versions' segment is not small.
+    let mut w = Writer::open_with(dir.path(), SMALL).unwrap();
+    for n in 0..150 {
+        w.upsert(&numbered(n, "numbats")).unwrap();
+    }
+    w.commit("replaced").unwrap();
+    w.publish().unwrap();
+    assert_eq!(segments(dir.path()), [(150, 0), (280, 0)]);
+    let s = Searcher::open(dir.path()).unwrap();
+    assert_eq!(s.documents().unwrap().len(), 430);
+    for (word, total) in [("numbats", 150), ("wombats", 250), ("quokkas", 30)] {
+        assert_eq!(s.search(&req(word)).unwrap().total, total, "{word}");
+    }
+}
+
 #[test]
 fn full_result_sets_stream_every_hit_once_in_index_order() {
     // Enough matches over several segments for the parallel walk (batches handed to workers and

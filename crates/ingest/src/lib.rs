@@ -240,11 +240,11 @@ fn run_with(
     writer
         .commit(&payload(Some(reader.cursor())))
         .map_err(index_err("committing"))?;
-    if rebuild {
-        writer
-            .publish()
-            .map_err(index_err("swapping in the rebuilt index"))?;
-    }
+    writer.publish().map_err(index_err(if rebuild {
+        "merging and swapping in the rebuilt index"
+    } else {
+        "merging segments"
+    }))?;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }
