@@ -256,10 +256,14 @@ impl Writer {
             gen,
             index,
             writer,
+            reader,
             written,
             next,
             ..
         } = self;
+        // Its searcher holds the segments a merge replaces; their files are removed only once
+        // nothing in this process does.
+        drop(reader);
         writer.wait_merging_threads()?;
         compact(&index, written.is_some())?;
         if !next {
@@ -330,6 +334,9 @@ fn compact(index: &Index, from_empty: bool) -> Result<()> {
         .iter()
         .map(|s| s.id())
         .collect();
+    let before = segments.len();
+    // Live `SegmentMeta`s keep their files from garbage collection.
+    drop(segments);
     if ids.is_empty() {
         return Ok(());
     }
@@ -337,10 +344,13 @@ fn compact(index: &Index, from_empty: bool) -> Result<()> {
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
     writer.merge(&ids).wait()?;
+    // The merged-away segments' files go now rather than at the next run (a reader that still
+    // maps them keeps its pages until it lets go).
+    writer.garbage_collect_files().wait()?;
     writer.wait_merging_threads()?;
     tracing::info!(
         merged = ids.len(),
-        of = segments.len(),
+        of = before,
         seconds = started.elapsed().as_secs_f64(),
         "merged segments"
     );

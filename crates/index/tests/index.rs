@@ -670,6 +670,17 @@ fn a_rebuild_removes_the_old_generation_once_no_reader_holds_it() {
 
 /// Segments and deleted documents of the live generation, smallest first.
 fn segments(dir: &Path) -> Vec<(u32, u32)> {
+    // The merged-away segments' files are gone when the run ends (before any writer opens the
+    // index again and collects garbage): one `.store` per live segment.
+    let current = std::fs::read_to_string(dir.join("CURRENT")).unwrap();
+    let gen = dir.join(current.trim());
+    let stores = std::fs::read_dir(&gen)
+        .unwrap()
+        .filter(|e| {
+            let name = e.as_ref().unwrap().file_name();
+            name.to_string_lossy().ends_with(".store")
+        })
+        .count();
     let w = Writer::open_with(dir, SMALL).unwrap();
     let mut v: Vec<(u32, u32)> = w
         .index()
@@ -680,6 +691,7 @@ fn segments(dir: &Path) -> Vec<(u32, u32)> {
         .collect();
     v.sort();
     assert_eq!(v.len(), w.segment_count().unwrap());
+    assert_eq!(stores, v.len(), "{}", gen.display());
     v
 }
 
