@@ -46,7 +46,9 @@ fn stats(dom: &Dom) -> Stats {
         let inherited = p != NONE && hidden[p];
         hidden[i] = inherited
             || (node.kind == Kind::Element
-                && (node.invisible || node.attr("hidden").is_some() || is_hidden_style(node)));
+                && (node.invisible
+                    || (node.attr("hidden").is_some() && !streamed(node))
+                    || is_hidden_style(node)));
     }
     // Pages repeat the same few class strings on thousands of elements: each is read once.
     let mut seen_classes: std::collections::HashMap<&str, u8> = std::collections::HashMap::new();
@@ -119,6 +121,14 @@ fn stats(dom: &Dom) -> Stats {
         inl_commas,
         flags,
     }
+}
+
+/// A boundary of streamed server rendering (React's `<div hidden id="S:1">`): the page's content
+/// arrives in it, hidden, and a script moves it into place. Its text is the page's, not hidden.
+fn streamed(node: &crate::dom::Node) -> bool {
+    node.attr("id")
+        .and_then(|id| id.strip_prefix("S:").or_else(|| id.strip_prefix("s:")))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn is_hidden_style(node: &crate::dom::Node) -> bool {

@@ -165,3 +165,28 @@ fn title_and_date_of_a_general_page() {
     assert_eq!(a.title, "Mesh Office Chair");
     assert_eq!(a.date.map(|d| d.to_string()).as_deref(), Some("2023-09-01"));
 }
+
+#[test]
+fn a_streamed_boundary_is_the_page_not_hidden() {
+    // Streamed server rendering sends the content in a hidden boundary that a script moves into
+    // place; the boundary's text is the page's. Another hidden element stays hidden.
+    let html = format!(
+        "<html><body><template id=\"B:1\"></template><div hidden>Not shown at all.</div>\
+         <div hidden id=\"S:1\"><article><h1>Title</h1><p>{PARA}</p><p>{PARA}</p></article></div>\
+         </body></html>"
+    );
+    let body = body_of(&html, "https://app.example.com/post");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        2,
+        "{body}"
+    );
+    assert!(!body.contains("Not shown"), "{body}");
+    // A hidden element whose id only looks like one stays hidden.
+    let html = format!(
+        "<html><body><p>{PARA}</p><div hidden id=\"S:x\"><p>Secret text of a dialog.</p></div>\
+         </body></html>"
+    );
+    let body = body_of(&html, "https://app.example.com/post");
+    assert!(!body.contains("Secret"), "{body}");
+}
