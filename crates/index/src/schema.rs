@@ -105,11 +105,17 @@ pub fn write_version(gen_dir: &Path) -> Result<()> {
     std::fs::write(&path, format!("{SCHEMA_VERSION}\n")).map_err(|e| Error::io(&path, e))
 }
 
-/// Checks the schema version file of a generation.
+/// Checks the schema version file of a generation. A generation folder without the file is of
+/// the schema before versions were written (version 0); a folder that is gone altogether was
+/// removed by a writer between a reader's look at `CURRENT` and its open, which is an I/O error
+/// (the reader reads `CURRENT` again), not a schema to rebuild.
 pub fn check_version(gen_dir: &Path) -> Result<()> {
     let path = gen_dir.join(SCHEMA_FILE);
     let found = match std::fs::read_to_string(&path) {
         Ok(s) => s.trim().parse::<u32>().unwrap_or(0),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !gen_dir.is_dir() => {
+            return Err(Error::io(gen_dir, e))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
         Err(e) => return Err(Error::io(&path, e)),
     };
@@ -237,6 +243,23 @@ pub fn from_tantivy(f: &Fields, d: &TantivyDocument) -> Result<Document> {
 mod tests {
     use super::*;
     use chrono::Datelike;
+
+    #[test]
+    fn a_removed_generation_is_not_an_old_schema() {
+        // A reader that read CURRENT just before a writer removed that generation must retry
+        // (an I/O error), not tell the user to rebuild (seen in CI: "schema version 0").
+        let tmp = tempfile::tempdir().unwrap();
+        let gone = tmp.path().join("gen-7");
+        assert!(matches!(check_version(&gone), Err(Error::Io { .. })));
+        let old = tmp.path().join("gen-8");
+        std::fs::create_dir(&old).unwrap();
+        assert!(matches!(
+            check_version(&old),
+            Err(Error::SchemaMismatch { found: 0, .. })
+        ));
+        write_version(&old).unwrap();
+        check_version(&old).unwrap();
+    }
 
     #[test]
     fn year_and_month_of_a_day_agree_with_chrono() {

@@ -383,7 +383,7 @@ impl History {
         self.captures
             .iter()
             .filter(|r| r.version.is_some())
-            .min_by_key(|r| (r.captured_at - t).abs())
+            .min_by_key(|r| jinan_types::seconds_apart(&r.captured_at, &t))
             .and_then(|r| r.version.map(|v| side(r, v)))
     }
 }

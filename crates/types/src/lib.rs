@@ -152,6 +152,13 @@ pub fn timestamp14(t: &DateTime<Utc>) -> String {
     t.format("%Y%m%d%H%M%S").to_string()
 }
 
+/// How far a capture time is from a time named by an archive timestamp, counted as the
+/// timestamp counts: in whole seconds (`20261202190631` names every capture of that second, so
+/// one at 19:06:31.997 is at distance 0 from it, not 997 ms past it).
+pub fn seconds_apart(capture: &DateTime<Utc>, named: &DateTime<Utc>) -> u64 {
+    capture.timestamp().abs_diff(named.timestamp())
+}
+
 /// Path of the archived copy of `url` captured at `t` on `jinan serve`: `/web/<14 digits>/<url>`.
 pub fn archive_url(url: &str, t: &DateTime<Utc>) -> String {
     format!("/web/{}/{url}", timestamp14(t))

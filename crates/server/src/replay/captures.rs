@@ -183,10 +183,11 @@ fn is_version(e: &Entry) -> bool {
     !(e.status >= 500 || e.status == 429 || e.status == 408 || e.self_redirect)
 }
 
-/// The capture of `list` (oldest first) nearest to `at`; an earlier one wins a tie.
+/// The capture of `list` (oldest first) nearest to `at`, at the seconds a timestamp names (a
+/// capture's own `/web/<ts>/` link leads to it); an earlier one wins a tie.
 pub fn nearest(list: &[Entry], at: DateTime<Utc>) -> Option<&Entry> {
     list.iter()
-        .min_by_key(|e| (e.at - at).num_milliseconds().unsigned_abs())
+        .min_by_key(|e| jinan_types::seconds_apart(&e.at, &at))
 }
 
 /// The response a revisit confirms: the latest response before it with the digest it names, or,
@@ -235,6 +236,21 @@ mod tests {
         assert_eq!(nearest(&l, at(6)).unwrap().location.offset, 1);
         assert_eq!(nearest(&l, at(17)).unwrap().location.offset, 21);
         assert!(nearest(&[], at(1)).is_none());
+    }
+
+    #[test]
+    fn a_timestamp_names_its_whole_second() {
+        // Captures at 19:06:30.397 and 19:06:31.997: `/web/20261202190631/` is the second one's
+        // own link, though 19:06:31.000 is nearer the first in milliseconds (a CI failure).
+        let at = |s, ms| {
+            Utc.with_ymd_and_hms(2026, 12, 2, 19, 6, s).unwrap()
+                + chrono::Duration::milliseconds(ms)
+        };
+        let mut l = vec![e(1, 200, false, "a"), e(2, 200, false, "b")];
+        l[0].at = at(30, 397);
+        l[1].at = at(31, 997);
+        assert_eq!(nearest(&l, at(31, 0)).unwrap().location.offset, 2);
+        assert_eq!(nearest(&l, at(30, 0)).unwrap().location.offset, 1);
     }
 
     #[test]
