@@ -130,6 +130,82 @@ fn recrawl_uses_conditional_get_and_records_changes() {
     warcio_check(&ws.corpus());
 }
 
+/// The crawl state is a cache of the archive: when it is lost, the next crawl rebuilds it from the
+/// WARC files and revisits every page as if it had never been lost (articles with conditional
+/// requests, answered 304 and archived as revisits naming the capture they confirm; list pages in
+/// full, as lists always are).
+#[test]
+fn a_lost_crawl_state_is_rebuilt_from_the_warc_files() {
+    let server = site(120);
+    let base = server.base_url();
+    let ws = Workspace::new();
+    ws.crawl_fast(&base);
+    let first = ok_captures(&ws);
+    let fetched = || jinan_crawler::stats(&ws.corpus()).unwrap().pages_fetched;
+    assert_eq!(fetched(), captures(&ws.corpus()).len() as u64);
+    std::fs::remove_file(ws.corpus().join("state.redb")).expect("remove the crawl state");
+    server.clear_log();
+    ws.crawl_fast(&base);
+
+    let log = sorted_log(&server);
+    // Every article the first crawl captured is asked again conditionally and answered 304 (as
+    // in a recrawl with the state kept); redirects and dead links are asked in full either way.
+    let root = base.trim_end_matches('/');
+    let captured: HashSet<&str> = first
+        .keys()
+        .filter(|u| u.contains("/art/"))
+        .filter_map(|u| u.strip_prefix(root))
+        .collect();
+    // The last answer per page (a firewall's cookie redirect may come first, as on any crawl).
+    let articles: HashMap<&str, &LogEntry> = log
+        .iter()
+        .filter(|e| captured.contains(e.path.as_str()))
+        .map(|e| (e.path.as_str(), e))
+        .collect();
+    assert!(articles.len() >= 100, "{} article requests", articles.len());
+    let full: Vec<_> = articles
+        .values()
+        .filter(|e| !e.conditional || e.status != 304)
+        .map(|e| (&e.path, e.conditional, e.status))
+        .collect();
+    assert!(full.is_empty(), "articles fetched again in full: {full:?}");
+    let lists: Vec<_> = log
+        .iter()
+        .filter(|e| {
+            let url = format!("{root}{}", e.path);
+            jinan_extract::page::url_kind(&url) == jinan_extract::page::UrlKind::Column
+        })
+        .collect();
+    assert!(!lists.is_empty(), "no column page requested");
+    assert!(
+        lists.iter().all(|e| !e.conditional),
+        "a column page was asked conditionally: its list would be lost on a 304"
+    );
+    // No article was captured again in full, and each revisit names its page's capture.
+    let second = ok_captures(&ws);
+    for (url, n) in first.iter().filter(|(u, _)| u.contains("/art/")) {
+        assert_eq!(second.get(url), Some(n), "{url} captured again in full");
+    }
+    let all = captures(&ws.corpus());
+    let mut revisits = 0;
+    for r in all
+        .iter()
+        .filter(|c| c.kind == jinan_types::CaptureKind::Revisit)
+    {
+        let page = all
+            .iter()
+            .rfind(|c| c.url == r.url && c.status == 200 && c.captured_at < r.captured_at)
+            .unwrap_or_else(|| panic!("revisit of {} confirms no capture", r.url));
+        assert_eq!(r.digest, page.digest, "revisit of {}", r.url);
+        revisits += 1;
+    }
+    let not_modified = log.iter().filter(|e| e.status == 304).count();
+    assert_eq!(revisits, not_modified, "one revisit per 304");
+    // The rebuilt state counts what the archive holds, as the lost one did.
+    assert_eq!(fetched(), all.len() as u64);
+    warcio_check(&ws.corpus());
+}
+
 /// The log sorted by request start.
 fn sorted_log(server: &testsite::Server) -> Vec<LogEntry> {
     let mut log = server.log();

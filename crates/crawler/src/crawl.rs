@@ -83,6 +83,15 @@ pub(crate) async fn run(
         tracing::warn!(file = %r.file, cut = r.old_len - r.new_len, "repaired torn WARC tail");
     }
     let db = state::open_db(&corpus_dir.join("state.redb"))?;
+    if crate::rebuild::needed(&db)? {
+        let read = crate::rebuild::from_archive(&db, &warc)?;
+        if read > 0 {
+            tracing::info!(
+                captures = read,
+                "the crawl state was rebuilt from the WARC files (it had none)"
+            );
+        }
+    }
     let info = jinan_corpus::WarcInfo {
         software: concat!("jinan/", env!("CARGO_PKG_VERSION")).to_string(),
         hostname: jinan_corpus::host_name(),

@@ -13,6 +13,7 @@ mod crawl;
 mod error;
 mod fetch;
 pub mod links;
+mod rebuild;
 mod robots;
 mod state;
 mod trap;
@@ -188,10 +189,4 @@ pub async fn crawl(
 /// The crawl side of `jinan stats`.
 pub fn stats(corpus_dir: &Path) -> Result<jinan_types::CrawlStats> {
     state::stats(corpus_dir)
-}
-
-/// Every capture of `url` (canonicalized first), oldest first.
-pub fn history(corpus_dir: &Path, url: &str) -> Result<Vec<jinan_types::Capture>> {
-    let u = Url::parse(url).map_err(|e| Error::Config(format!("bad URL {url:?}: {e}")))?;
-    state::history_of(corpus_dir, canonicalize(&u).as_str())
 }

@@ -1,7 +1,9 @@
 //! Crawl state in redb (`corpus/state.redb`): per-URL status and validators, the frontier (on disk,
 //! so memory stays bounded), URLs in flight (requeued after a crash), URLs held back because their
-//! host's robots.txt was unavailable (queued again when the next run starts), captures per URL,
-//! failures by kind, crawl times.
+//! host's robots.txt was unavailable (queued again when the next run starts), failures by kind,
+//! crawl times. It is a cache of the WARC files, not a second record of them: the captures
+//! themselves are read from the archive (`jinan_corpus::captures_of`), and a lost state is rebuilt
+//! from it ([`crate::rebuild`]).
 //!
 //! One thread owns the database and the WARC writer. It applies fetch outcomes in one open write
 //! transaction and commits in batches, always after `WarcWriter::sync`, so the committed state
@@ -16,7 +18,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use jinan_corpus::{Fetch, Revisit, WarcWriter};
-use jinan_types::{Capture, CaptureKind, CrawlStats, FailureCount};
+use jinan_types::{CrawlStats, FailureCount};
 use redb::{
     Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition,
     WriteTransaction,
@@ -33,7 +35,6 @@ pub(crate) const FRONTIER: TableDefinition<u64, &[u8]> = TableDefinition::new("f
 pub(crate) const INFLIGHT: TableDefinition<&str, &[u8]> = TableDefinition::new("inflight");
 /// Jobs not fetched because robots.txt was unavailable, by key: queued again by the next run.
 pub(crate) const HELD: TableDefinition<&str, &[u8]> = TableDefinition::new("held");
-pub(crate) const CAPTURES: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("captures");
 pub(crate) const FAILURES: TableDefinition<(&str, &str), &str> = TableDefinition::new("failures");
 pub(crate) const META: TableDefinition<&str, &str> = TableDefinition::new("meta");
 /// URLs queued per trap shape (see `trap`) in this crawl: a resumed crawl keeps counting, a new
@@ -67,6 +68,66 @@ pub(crate) struct UrlState {
     /// Found on a list page (see [`Job::listed`]).
     #[serde(default)]
     pub listed: bool,
+}
+
+/// One capture of a URL as the state needs it: from a fetch being archived, or read back from
+/// the WARC files when the state is rebuilt.
+pub(crate) struct Observed<'a> {
+    pub url: &'a str,
+    pub status: u16,
+    pub captured_at: DateTime<Utc>,
+    /// The payload digest (of a `2xx`; a `304` confirms the one before).
+    pub digest: String,
+    pub etag: Option<&'a str>,
+    pub last_modified: Option<&'a str>,
+    pub is_list: bool,
+}
+
+/// What one capture changed for its URL (the crawl summary counts these).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Change {
+    New,
+    Changed,
+    NotModified,
+    Deleted,
+    Same,
+}
+
+impl UrlState {
+    /// Applies one capture: what a status means for a URL (a `2xx` is the page and its
+    /// validators, a `304` confirms them, a `404`/`410` after a page is its deletion), written
+    /// once for the crawl and for the rebuild from the archive.
+    pub(crate) fn record(&mut self, c: &Observed) -> Change {
+        let change = match c.status {
+            200..=299 => {
+                let change = if !self.ever_ok || self.deleted_at.is_some() {
+                    Change::New
+                } else if self.digest.as_deref() != Some(c.digest.as_str()) && !c.is_list {
+                    Change::Changed
+                } else {
+                    Change::Same
+                };
+                self.ever_ok = true;
+                self.deleted_at = None;
+                self.digest = Some(c.digest.clone());
+                self.etag = c.etag.map(str::to_string);
+                self.last_modified = c.last_modified.map(str::to_string);
+                self.captured_at = Some(c.captured_at);
+                change
+            }
+            304 => Change::NotModified,
+            404 | 410 if self.ever_ok && self.deleted_at.is_none() => {
+                self.deleted_at = Some(c.captured_at);
+                Change::Deleted
+            }
+            _ => Change::Same,
+        };
+        self.status = Some(c.status);
+        self.last_url = Some(c.url.to_string());
+        self.is_list = c.is_list;
+        self.captures += 1;
+        change
+    }
 }
 
 /// Why a URL is queued: the trap rules apply to found URLs only; known pages (revisited by a new
@@ -186,7 +247,7 @@ pub(crate) const COMMIT_EVERY_MAX: usize = 64;
 /// A partial batch is committed after this long.
 const COMMIT_AFTER: Duration = Duration::from_millis(150);
 
-fn get_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T> {
+pub(crate) fn get_json<T: for<'de> Deserialize<'de>>(bytes: &[u8]) -> Result<T> {
     Ok(serde_json::from_slice(bytes)?)
 }
 
@@ -663,63 +724,28 @@ impl Store {
             via_column: s.via_column.as_deref(),
             truncated: x.truncated,
         };
-        let location = self.writer.write_fetch(&fetch)?;
+        self.writer.write_fetch(&fetch)?;
         self.counters.fetched += 1;
         self.counters.bytes += x.payload.len() as u64;
-        let capture = Capture {
-            url: x.url.to_string(),
-            captured_at: x.captured_at,
+        let change = st.record(&Observed {
+            url: x.url.as_str(),
             status: x.status,
-            kind: if revisit {
-                CaptureKind::Revisit
-            } else {
-                CaptureKind::Response
-            },
-            digest: if revisit {
-                st.digest.clone()
-            } else {
-                Some(digest.clone())
-            },
-            content_type: x.header("content-type").map(str::to_string),
-            via: s.via.clone(),
-            via_column: s.via_column.clone(),
-            truncated: x.truncated,
-            location,
-        };
-        match x.status {
-            200..=299 => {
-                if !st.ever_ok || st.deleted_at.is_some() {
-                    self.counters.new += 1;
-                } else if st.digest.as_deref() != Some(digest.as_str()) && !s.is_list {
-                    self.counters.changed += 1;
-                }
-                st.ever_ok = true;
-                st.deleted_at = None;
-                st.digest = Some(digest);
-                st.etag = x.header("etag").map(str::to_string);
-                st.last_modified = x.header("last-modified").map(str::to_string);
-                st.captured_at = Some(x.captured_at);
-            }
-            304 => self.counters.not_modified += 1,
-            404 | 410 if st.ever_ok && st.deleted_at.is_none() => {
-                st.deleted_at = Some(x.captured_at);
-                self.counters.deleted += 1;
-            }
-            _ => {}
+            captured_at: x.captured_at,
+            digest,
+            etag: x.header("etag"),
+            last_modified: x.header("last-modified"),
+            is_list: s.is_list,
+        });
+        match change {
+            Change::New => self.counters.new += 1,
+            Change::Changed => self.counters.changed += 1,
+            Change::NotModified => self.counters.not_modified += 1,
+            Change::Deleted => self.counters.deleted += 1,
+            Change::Same => {}
         }
-        st.status = Some(x.status);
-        st.last_url = Some(x.url.to_string());
-        st.is_list = s.is_list;
-        st.captures += 1;
         st.seen_crawl = self.crawl_id;
         st.done_crawl = self.crawl_id;
         urls.insert(s.key.as_str(), serde_json::to_vec(&st)?.as_slice())?;
-        drop(urls);
-        let n = st.captures;
-        txn.open_table(CAPTURES)?.insert(
-            (s.key.as_str(), n),
-            serde_json::to_vec(&capture)?.as_slice(),
-        )?;
         Ok(())
     }
 }
@@ -819,26 +845,5 @@ pub fn stats(corpus_dir: &Path) -> Result<CrawlStats> {
     };
     out.last_crawl_started = time("started")?;
     out.last_crawl_finished = time("finished")?;
-    Ok(out)
-}
-
-/// Every capture of a URL (by canonical key), oldest first.
-pub fn history_of(corpus_dir: &Path, key: &str) -> Result<Vec<Capture>> {
-    let path = corpus_dir.join("state.redb");
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    let db = ReadDb::open(&path)?;
-    let txn = db.begin_read()?;
-    let table = match txn.open_table(CAPTURES) {
-        Ok(t) => t,
-        Err(redb::TableError::TableDoesNotExist(_)) => return Ok(Vec::new()),
-        Err(e) => return Err(e.into()),
-    };
-    let mut out = Vec::new();
-    for row in table.range((key, 0u64)..=(key, u64::MAX))? {
-        let (_, v) = row?;
-        out.push(get_json(v.value())?);
-    }
     Ok(out)
 }

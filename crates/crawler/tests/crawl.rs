@@ -6,10 +6,16 @@ use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use jinan_crawler::{crawl, history, stats, CrawlConfig, CrawlSummary, NoProgress, Progress};
+use jinan_crawler::{crawl, stats, CrawlConfig, CrawlSummary, NoProgress, Progress};
 use jinan_types::CaptureKind;
 use testsite::{RobotsMode, Server, Site, SiteConfig};
 use url::Url;
+
+/// Every capture of `url` in the corpus at `dir`, oldest first: read from the WARC files, which
+/// are the record (the crawl state only caches them).
+fn history(dir: &std::path::Path, url: &str) -> jinan_corpus::Result<Vec<jinan_types::Capture>> {
+    jinan_corpus::captures_of(&jinan_corpus::warc_dir(dir), url)
+}
 
 fn server(articles: usize, hazards: bool) -> Server {
     let site = Site::new(SiteConfig {
