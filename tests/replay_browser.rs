@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::support_browser::*;
-use crate::util::{site, Workspace};
+use crate::util::{fast, site, Workspace};
 use crate::web::get;
 
 fn outside() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
@@ -38,12 +38,7 @@ fn outside() -> (SocketAddr, Arc<Mutex<Vec<String>>>) {
 
 #[test]
 fn archived_pages_run_nothing_and_render() {
-    let chromium = find_exe(&["chromium", "chromium-browser"]).unwrap_or_else(|| {
-        panic!("chromium is not installed; this test needs it: bash scripts/setup.sh (apt-get install -y chromium chromium-driver)")
-    });
-    let driver = find_exe(&["chromedriver"]).unwrap_or_else(|| {
-        panic!("chromedriver is not installed: apt-get install -y chromium-driver")
-    });
+    let (chromium, driver) = browser_exes();
     let (out_addr, out_log) = outside();
     let server = site(20);
     let base = server.base_url();
@@ -53,17 +48,7 @@ fn archived_pages_run_nothing_and_render() {
         .map(|p| format!("{}{p}?outside={o}", base.trim_end_matches('/')))
         .collect();
     let ws = Workspace::new();
-    let mut args = vec![
-        "ingest",
-        "--seed",
-        &base,
-        "--rate",
-        "0",
-        "--concurrency",
-        "8",
-        "--timeout",
-        "2",
-    ];
+    let mut args = fast("ingest", &base).to_vec();
     for h in &hostile {
         args.extend(["--seed", h.as_str()]);
     }
@@ -101,17 +86,7 @@ fn archived_pages_run_nothing_and_render() {
         ));
     }
 
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut chromedriver = std::process::Command::new(&driver)
-        .arg(format!("--port={port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", driver.display()));
+    let chromedriver = Chromedriver::start(&driver);
     let profile = tempfile::tempdir().unwrap();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -119,42 +94,14 @@ fn archived_pages_run_nothing_and_render() {
         .build()
         .unwrap();
     let outcome = rt.block_on(async {
-        let client = connect(
-            &format!("http://127.0.0.1:{port}"),
-            &chromium,
-            profile.path(),
-            (1100, 1000),
-        )
-        .await;
+        let client = connect(&chromedriver.url, &chromium, profile.path(), (1100, 1000)).await;
         let r = drive(&client, addr, &server, &out_log, &hostile, &shots).await;
         let _ = client.close().await;
         r
     });
-    let _ = chromedriver.kill();
-    let _ = chromedriver.wait();
+    drop(chromedriver);
     if let Err(m) = outcome {
         panic!("{m}");
-    }
-}
-
-/// Waits until the top document has loaded at a URL containing `part`.
-async fn wait_loaded(c: &Client, part: &str) -> Res {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let url = c.current_url().await.map_err(e("current url"))?;
-        let ready = c
-            .execute("return document.readyState", vec![])
-            .await
-            .map_err(e("readyState"))?;
-        if url.as_str().contains(part) && ready == "complete" {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "the browser never loaded a URL containing {part:?} (at {url})"
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

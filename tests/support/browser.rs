@@ -34,6 +34,51 @@ pub fn find_exe(names: &[&str]) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// Debian's chromium and its chromedriver, from `PATH`: a missing one fails the test, saying how to
+/// install it (scripts/setup.sh does).
+pub fn browser_exes() -> (PathBuf, PathBuf) {
+    let how =
+        "bash scripts/setup.sh (apt-get update && apt-get install -y chromium chromium-driver)";
+    let chromium = find_exe(&["chromium", "chromium-browser"])
+        .unwrap_or_else(|| panic!("chromium is not installed; this test needs it: {how}"));
+    let driver = find_exe(&["chromedriver"])
+        .unwrap_or_else(|| panic!("chromedriver is not installed; this test needs it: {how}"));
+    (chromium, driver)
+}
+
+/// A chromedriver listening on a free loopback port; killed when dropped.
+pub struct Chromedriver {
+    child: std::process::Child,
+    /// Its WebDriver address, `http://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Chromedriver {
+    pub fn start(driver: &Path) -> Chromedriver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free loopback port")
+            .port();
+        let child = std::process::Command::new(driver)
+            .arg(format!("--port={port}"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", driver.display()));
+        Chromedriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A chromium session (window `width` x `height`, profile in `profile`) through the chromedriver
 /// at `webdriver`, retried for 30 s while chromedriver starts.
 pub async fn connect(
@@ -65,6 +110,28 @@ pub type Res = Result<(), String>;
 /// Names a failed step: `.map_err(e("open the page"))`.
 pub fn e<E: std::fmt::Display>(what: &str) -> impl FnOnce(E) -> String + '_ {
     move |err| format!("{what}: {err}")
+}
+
+/// Waits until the top document has loaded at a URL containing `part` (the browser loads
+/// asynchronously; polled every 100 ms for 20 s).
+pub async fn wait_loaded(c: &Client, part: &str) -> Res {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let url = c.current_url().await.map_err(e("current url"))?;
+        let ready = c
+            .execute("return document.readyState", vec![])
+            .await
+            .map_err(e("readyState"))?;
+        if url.as_str().contains(part) && ready == "complete" {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "the browser never loaded a URL containing {part:?} (at {url})"
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
 
 /// The PNG decodes and has real content: many colours, not one flat fill.

@@ -3,30 +3,9 @@
 //! `fuzz/fuzz_targets/extract.rs` feeds it: the first byte picks the hints, the rest is the page.
 //! Each must extract or fail with an error, never panic, and give a trimmed body.
 
-use jinan_extract::{decode, extract, Hints};
-
-fn replay(data: &[u8]) {
-    let (sel, page) = data.split_first().map_or((0, data), |(s, p)| (*s, p));
-    let content_type = match sel % 4 {
-        0 => None,
-        1 => Some("text/html; charset=gb2312"),
-        2 => Some("text/html; charset=utf-8"),
-        _ => Some("text/html"),
-    };
-    let url = if sel & 4 == 0 {
-        "http://english.jinan.gov.cn/art/2018/11/19/art_30173_2743600.html"
-    } else {
-        "http://example.com/news/story.html"
-    };
-    let hints = Hints {
-        content_type,
-        column: Some("Sisterly Jinan"),
-    };
-    let _ = decode(page, content_type);
-    if let Ok(a) = extract(page, url, &hints) {
-        assert_eq!(a.body.trim(), a.body);
-    }
-}
+#[path = "support/fuzz_replay.rs"]
+mod fuzz_replay;
+use fuzz_replay::replay;
 
 #[test]
 fn fuzz_cases_replay_cleanly() {

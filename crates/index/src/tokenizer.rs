@@ -50,31 +50,31 @@ pub fn jieba() -> &'static Jieba {
     crate::dict::full()
 }
 
-/// The full analyzer: [`MixedTokenizer`], long-token removal, then [`EnglishNormalizer`]
-/// (lowercasing and English stemming, as tantivy's `LowerCaser` + `Stemmer` do).
-pub fn analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(MixedTokenizer::default())
+/// `tokens` with long tokens removed, then [`EnglishNormalizer`]: the chain every analyzer of the
+/// index shares, so that query, snippet and index tokens are normalized alike.
+fn normalized(tokens: MixedTokenizer) -> TextAnalyzer {
+    TextAnalyzer::builder(tokens)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(EnglishNormalizer)
         .build()
+}
+
+/// The full analyzer: [`MixedTokenizer`], long-token removal, then [`EnglishNormalizer`]
+/// (lowercasing and English stemming, as tantivy's `LowerCaser` + `Stemmer` do).
+pub fn analyzer() -> TextAnalyzer {
+    normalized(MixedTokenizer::default())
 }
 
 /// [`analyzer`] for queries: the same tokens, but a Han run is cut by a small instance made for
 /// it ([`crate::dict::for_text`]) unless the full instance is already loaded.
 pub fn query_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(MixedTokenizer::for_queries())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(EnglishNormalizer)
-        .build()
+    normalized(MixedTokenizer::for_queries())
 }
 
 /// [`analyzer`] without the jieba words ([`MixedTokenizer::positions_only`]): every token that
 /// takes a position, normalized the same way. Snippets match by position and use this one.
 pub fn positions_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(MixedTokenizer::positions_only())
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(EnglishNormalizer)
-        .build()
+    normalized(MixedTokenizer::positions_only())
 }
 
 /// [`positions_analyzer`] for a reader that compares tokens with terms starting with one of
@@ -84,10 +84,7 @@ pub fn positions_analyzer_for(initials: impl IntoIterator<Item = char>) -> TextA
     let mut v: Vec<char> = initials.into_iter().collect();
     v.sort_unstable();
     v.dedup();
-    TextAnalyzer::builder(MixedTokenizer::positions_only_for(Some(v.into())))
-        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
-        .filter(EnglishNormalizer)
-        .build()
+    normalized(MixedTokenizer::positions_only_for(Some(v.into())))
 }
 
 /// The analyzer as first written, with tantivy's own filters: the reference that
@@ -646,15 +643,19 @@ mod tests {
         assert_eq!(ours, expected);
     }
 
+    /// The one-position tokens of [`terms`], with their positions.
+    fn unigrams(t: &[(String, usize, usize)]) -> Vec<(&str, usize)> {
+        t.iter()
+            .filter(|(_, _, l)| *l == 1)
+            .map(|(w, p, _)| (w.as_str(), *p))
+            .collect()
+    }
+
     #[test]
     fn chinese_gets_words_and_characters() {
         let t = terms("济南友好城市");
         // every character at its own position
-        let unigrams: Vec<_> = t
-            .iter()
-            .filter(|(_, _, l)| *l == 1)
-            .map(|(w, p, _)| (w.as_str(), *p))
-            .collect();
+        let unigrams = unigrams(&t);
         assert_eq!(
             unigrams,
             vec![
@@ -693,11 +694,7 @@ mod tests {
     #[test]
     fn mixed_text_positions_continue_across_scripts() {
         let t = terms("Jinan济南2024年");
-        let unigrams: Vec<_> = t
-            .iter()
-            .filter(|(_, _, l)| *l == 1)
-            .map(|(w, p, _)| (w.as_str(), *p))
-            .collect();
+        let unigrams = unigrams(&t);
         assert_eq!(
             unigrams,
             vec![("jinan", 0), ("济", 1), ("南", 2), ("2024", 3), ("年", 4)]

@@ -62,12 +62,7 @@ pub fn render(
     html! {
         (DOCTYPE)
         html lang=(t.html_lang) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(CSS)) }
-            }
+            (head(&title, CSS))
             body {
                 (header(ui, &switch, params))
                 (form(params, ui, &q_echo, columns))
@@ -82,6 +77,19 @@ pub fn render(
                     Outcome::Results { req, results, years } => (results_view(params, ui, req, results, years)),
                 }
             }
+        }
+    }
+}
+
+/// The `<head>` of every page the server renders: UTF-8, the viewport, the title (escaped), the
+/// page's style sheet.
+pub(crate) fn head(title: &str, css: &'static str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            title { (title) }
+            style { (PreEscaped(css)) }
         }
     }
 }

@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jinan_types::SearchResults;
-use maud::{html, PreEscaped, DOCTYPE};
+use maud::{html, DOCTYPE};
 use serde::Deserialize;
 
 use crate::i18n::Ui;
@@ -90,12 +90,7 @@ pub async fn similar_page(
     let markup = html! {
         (DOCTYPE)
         html lang=(t.html_lang) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (t.similar_to) " " (url) " – " (t.brand) }
-                style { (PreEscaped(CSS)) }
-            }
+            (page::head(&format!("{} {url} – {}", t.similar_to, t.brand), CSS))
             body {
                 (page::header(ui, &switch, &SearchParams::default()))
                 main {

@@ -2,7 +2,7 @@
 //! the same, links to each archived copy and to the diff of each change, and that diff itself
 //! (`&from=TS&to=TS`). Rendered from the same [`History`] as `jinan history` and `/api/history`.
 
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 
 use crate::history::{is_han, Change, Diff, History, Op};
 
@@ -29,12 +29,7 @@ pub fn render(h: &History, diff: Option<&Diff>) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " – timeline 时间线" }
-                style { (PreEscaped(CSS)) }
-            }
+            (crate::page::head(&format!("{title} – timeline 时间线"), CSS))
             body {
                 header {
                     a.brand href="/" { "jinan" }
@@ -139,7 +134,7 @@ pub fn render_error(message: &str) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
-            head { meta charset="utf-8"; title { "timeline – jinan" } style { (PreEscaped(CSS)) } }
+            (crate::page::head("timeline – jinan", CSS))
             body {
                 header { a.brand href="/" { "jinan" } span.tagline { "timeline · 时间线" } }
                 p.error role="alert" { (message) }

@@ -6,10 +6,10 @@ use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use jinan_types::Trend;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup, DOCTYPE};
 
 use crate::i18n::Ui;
-use crate::page::{fmt, header as page_header, path_href, path_with_ui, CSS};
+use crate::page::{fmt, head as page_head, header as page_header, path_href, path_with_ui, CSS};
 use crate::params::SearchParams;
 use crate::{trend, ApiError, AppState};
 
@@ -108,12 +108,7 @@ fn render(
     html! {
         (DOCTYPE)
         html lang=(t.html_lang) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (t.trends) " – " (t.brand) }
-                style { (PreEscaped(CSS)) }
-            }
+            (page_head(&format!("{} – {}", t.trends, t.brand), CSS))
             body {
                 (page_header(ui, &switch, &first_q))
                 form.search.trend method="get" action="/trend" {

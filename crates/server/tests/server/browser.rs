@@ -4,7 +4,6 @@
 //! that must decode and not be blank. Without chromium the test fails, saying how to install it.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use serde_json::json;
 
@@ -13,61 +12,21 @@ use crate::support_browser::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_page_in_headless_chromium() {
-    let chromium = find_exe(&["chromium", "chromium-browser"]).unwrap_or_else(|| {
-        panic!("chromium is not installed; this test needs it: apt-get update && apt-get install -y chromium chromium-driver")
-    });
-    let driver = find_exe(&["chromedriver"]).unwrap_or_else(|| {
-        panic!(
-            "chromedriver is not installed; this test needs it: apt-get install -y chromium-driver"
-        )
-    });
+    let (chromium, driver) = browser_exes();
     let (_dir, st) = fixture();
     let (addr, stop, task) = crate::socket::start(st).await;
     let profile = tempfile::tempdir().unwrap();
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut chromedriver = tokio::process::Command::new(&driver)
-        .arg(format!("--port={port}"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", driver.display()));
-    let webdriver = format!("http://127.0.0.1:{port}");
-    let client = connect(&webdriver, &chromium, profile.path(), (1100, 1400)).await;
+    let chromedriver = Chromedriver::start(&driver);
+    let client = connect(&chromedriver.url, &chromium, profile.path(), (1100, 1400)).await;
 
     let outcome = drive(&client, &format!("http://{addr}")).await;
     let _ = client.close().await;
-    let _ = chromedriver.kill().await;
+    drop(chromedriver);
     stop.send(()).unwrap();
     task.await.unwrap().unwrap();
     if let Err(e) = outcome {
         panic!("{e}");
-    }
-}
-
-/// Waits until the page at the current URL satisfies `cond` (the browser loads asynchronously).
-async fn wait_for_url(c: &Client, part: &str) -> Res {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        let url = c.current_url().await.map_err(e("current url"))?;
-        let ready = c
-            .execute("return document.readyState", vec![])
-            .await
-            .map_err(e("readyState"))?;
-        if url.as_str().contains(part) && ready == "complete" {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(format!(
-                "the browser never reached a URL containing {part:?} (at {url})"
-            ));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
@@ -92,7 +51,7 @@ async fn search_for(c: &Client, query: &str) -> Res {
         .click()
         .await
         .map_err(e("click"))?;
-    wait_for_url(c, &format!("q={}", enc(query))).await
+    wait_loaded(c, &format!("q={}", enc(query))).await
 }
 
 async fn drive(c: &Client, base: &str) -> Res {
@@ -142,7 +101,7 @@ async fn drive(c: &Client, base: &str) -> Res {
         .click()
         .await
         .map_err(e("click next"))?;
-    wait_for_url(c, "page=2").await?;
+    wait_loaded(c, "page=2").await?;
     let page2 = texts(c, "li.hit a.title").await?;
     let start = c
         .find(Locator::Css("ol.hits"))
@@ -171,7 +130,7 @@ async fn drive(c: &Client, base: &str) -> Res {
         .click()
         .await
         .map_err(e("submit"))?;
-    wait_for_url(c, "from=2017-01-01").await?;
+    wait_loaded(c, "from=2017-01-01").await?;
     let mut dates = Vec::new();
     for el in c
         .find_all(Locator::Css("li.hit div.meta time"))
@@ -208,7 +167,7 @@ async fn drive(c: &Client, base: &str) -> Res {
     c.goto(&format!("{base}/?q=festival"))
         .await
         .map_err(e("load festival"))?;
-    wait_for_url(c, "q=festival").await?;
+    wait_loaded(c, "q=festival").await?;
     let pwned = c
         .execute(
             "return [typeof window.__pwned, document.scripts.length, document.images.length]",
@@ -242,7 +201,7 @@ async fn workbench(c: &Client, base: &str) -> Res {
     c.goto(&format!("{base}/?q=springs"))
         .await
         .map_err(e("load springs"))?;
-    wait_for_url(c, "q=springs").await?;
+    wait_loaded(c, "q=springs").await?;
     let facet = c
         .find(Locator::Css("aside.facets section.column li a"))
         .await
@@ -262,7 +221,7 @@ async fn workbench(c: &Client, base: &str) -> Res {
         .await
         .map_err(e("facet count text"))?;
     facet.click().await.map_err(e("click the facet"))?;
-    wait_for_url(c, "column=").await?;
+    wait_loaded(c, "column=").await?;
     let columns = texts(c, "li.hit span.column").await?;
     if columns.is_empty() || columns.iter().any(|col| *col != name) {
         return Err(format!("the {name:?} facet shows hits of {columns:?}"));
@@ -305,7 +264,7 @@ async fn workbench(c: &Client, base: &str) -> Res {
     ))
     .await
     .map_err(e("load the trend page"))?;
-    wait_for_url(c, "show=share").await?;
+    wait_loaded(c, "show=share").await?;
     let lines = c
         .find_all(Locator::Css("figure.trendchart polyline"))
         .await
@@ -333,14 +292,14 @@ async fn workbench(c: &Client, base: &str) -> Res {
     c.goto(&format!("{base}/?q=springs"))
         .await
         .map_err(e("load springs"))?;
-    wait_for_url(c, "q=springs").await?;
+    wait_loaded(c, "q=springs").await?;
     c.find(Locator::Css("a.switch"))
         .await
         .map_err(e("language switch"))?
         .click()
         .await
         .map_err(e("click the switch"))?;
-    wait_for_url(c, "ui=zh").await?;
+    wait_loaded(c, "ui=zh").await?;
     let lang = c
         .execute("return document.documentElement.lang", vec![])
         .await
