@@ -37,3 +37,15 @@ wait_captures() {
     sleep 0.1
   done
 }
+
+# serve_uncached JINAN WORKDIR: `jinan serve --cache 0` on a free port over WORKDIR/corpus and
+# WORKDIR/index, killed when the script exits; sets SERVER (its pid) and ADDR (http://host:port)
+# once it listens and its capture index is loaded.
+serve_uncached() {
+  "$1" --corpus "$2/corpus" --index "$2/index" serve --cache 0 --addr 127.0.0.1:0 2> "$2/serve.log" &
+  SERVER=$!
+  trap 'kill $SERVER 2>/dev/null || true' EXIT
+  wait_listening "$2/serve.log" "serving http://"
+  ADDR=$(grep -o 'http://[^/ ]*' "$2/serve.log" | head -n1)
+  wait_captures "$ADDR"
+}

@@ -30,12 +30,7 @@ fi
 python3 "$HERE/queries.py" "$W/truth.jsonl" 1000 > "$W/search.paths"
 printf '/api/trend?q=spring&q=delegation&q=%%E6%%B3%%89%%E5%%9F%%8E&q=%%22sister+city%%22&q=investment&interval=month\n' > "$W/trend.paths"
 
-"$J" --corpus "$W/corpus" --index "$W/index" serve --cache 0 --addr 127.0.0.1:0 2> "$W/serve.log" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true' EXIT
-wait_listening "$W/serve.log" "serving http://"
-ADDR=$(grep -o 'http://[^/ ]*' "$W/serve.log" | head -n1)
-wait_captures "$ADDR"
+serve_uncached "$J" "$W"
 curl -sf "$ADDR$(head -n1 "$W/search.paths")" | python3 -c 'import json,sys; j=json.load(sys.stdin); assert "facets" in j, "no facets in the answer"'
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for name in search trend; do
