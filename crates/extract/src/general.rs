@@ -371,6 +371,11 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         if inl < 25 || st.inl_links[i] * 2 > inl {
             continue;
         }
+        // An item that opens with a link and has more beside it (a post title, then its author,
+        // time and counts): an entry of a listing or a reply tree, not a paragraph of the text.
+        if node.name == "li" && st.inl_links[i] * 4 > inl && leads_with_link(dom, st, i) {
+            continue;
+        }
         good[i] = inl - st.inl_links[i];
         let s = 1.0 + st.inl_commas[i] as f32 + (inl as f32 / 100.0).min(3.0);
         // A div that holds its text directly (with <br>s) is a container as much as a paragraph.
@@ -528,6 +533,25 @@ fn siblings(dom: &Dom, st: &Stats, score: &[f32], top: usize, top_score: f32) ->
         }
     }
     out
+}
+
+/// Whether the first visible text inside element `i` is link text.
+fn leads_with_link(dom: &Dom, st: &Stats, i: usize) -> bool {
+    let first = (i + 1..dom.nodes[i].end).find(|&j| {
+        let n = &dom.nodes[j];
+        n.kind == Kind::Text && !st.hidden[j] && st.chars[j] > 0
+    });
+    let mut a = match first {
+        Some(j) => dom.nodes[j].parent,
+        None => return false,
+    };
+    while a != i && a != NONE {
+        if dom.nodes[a].name == "a" {
+            return true;
+        }
+        a = dom.nodes[a].parent;
+    }
+    false
 }
 
 fn ends_sentence(t: &str) -> bool {
