@@ -304,10 +304,25 @@ pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
     if chars < 500 || (chars < 10_000 && (!article || has_main)) {
         let w = wide(dom, &st, title);
         if w.iter().map(Block::chars).sum::<usize>() > chars * 4 {
-            return w;
+            return trim_meta(w);
         }
     }
-    best
+    trim_meta(best)
+}
+
+/// Drops date/source lines (`发表于 2004年12月27日 (阅读:3727)`, `来源：南方都市报`) at either end
+/// of the body: the header and footer of a post, not its text. At most three at each end, and
+/// never the body's only lines.
+fn trim_meta(mut blocks: Vec<Block>) -> Vec<Block> {
+    let meta = |b: &Block| b.text.chars().count() < 100 && fields::is_meta_line(&b.text);
+    let head = blocks.iter().take(3).take_while(|b| meta(b)).count();
+    let tail = blocks.iter().rev().take(3).take_while(|b| meta(b)).count();
+    if head + tail >= blocks.len() {
+        return blocks;
+    }
+    blocks.truncate(blocks.len() - tail);
+    blocks.drain(..head);
+    blocks
 }
 
 /// The page's own main region: its first visible `<main>` (or `role="main"`) with text.
