@@ -337,12 +337,21 @@ fn main_region(dom: &Dom, st: &Stats) -> Option<usize> {
 /// paragraph that wins: the page's main region (`<main>`, else `<body>`) without its furniture,
 /// keeping link lists whose links read like item titles rather than menu words.
 fn wide(dom: &Dom, st: &Stats, title: &str) -> Vec<Block> {
-    let root = main_region(dom, st)
-        .or_else(|| dom.elements("body").next())
-        .unwrap_or(0);
+    let main = main_region(dom, st);
+    let root = main.or_else(|| dom.elements("body").next()).unwrap_or(0);
+    // Only a region the page marks as main: in a whole `<body>` the block holding most text
+    // may be a sidebar of categories or a reply tree.
+    let core = main.and_then(|m| dense_core(dom, st, m));
     let skip = |d: &Dom, j: usize| {
         if j == root {
             return false;
+        }
+        // Inside a link-dense block that holds most of the region's text (an index page: lists
+        // of short links are the content) and on the way down to it, only furniture by name or
+        // kind is left out.
+        let in_core = |c: usize| (j > c && j < d.nodes[c].end) || (j <= c && c < d.nodes[j].end);
+        if core.is_some_and(in_core) {
+            return furniture(d, st, j, true, 0);
         }
         let chars = st.chars[j];
         let anchors = st.anchors[j];
@@ -360,6 +369,21 @@ fn wide(dom: &Dom, st: &Stats, title: &str) -> Vec<Block> {
         clean(d, st, j, true, 0)
     };
     tidy(text::render(dom, root, &skip), title)
+}
+
+/// The block that holds half or more of the region's text, deepest first, when it is mostly link
+/// text (a list of short links that is the page's content, not a menu beside it).
+fn dense_core(dom: &Dom, st: &Stats, root: usize) -> Option<usize> {
+    let total = st.chars[root];
+    let mut c = root;
+    while let Some(&k) = dom.nodes[c]
+        .children
+        .iter()
+        .find(|&&k| dom.nodes[k].kind == Kind::Element && st.chars[k] * 2 >= total)
+    {
+        c = k;
+    }
+    (c != root && st.links[c] * 2 > st.chars[c] && !furniture(dom, st, c, true, 0)).then_some(c)
 }
 
 fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
@@ -577,6 +601,30 @@ fn ends_sentence(t: &str) -> bool {
 /// `top_chars` is the winner's text: an element holding half of it or more is not left out for a
 /// weak name (Drupal's `field--label-hidden`, a `post-meta` wrapper around the whole post).
 fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bool {
+    if dom.nodes[j].kind != Kind::Element {
+        return false;
+    }
+    if furniture(dom, st, j, use_names, top_chars) {
+        return true;
+    }
+    let chars = st.chars[j];
+    if chars == 0 {
+        return false;
+    }
+    let ld = st.links[j] as f32 / chars as f32;
+    match dom.nodes[j].name.as_str() {
+        "ul" | "ol" | "dl" => ld > 0.4,
+        "div" | "section" | "table" | "tbody" | "tr" | "td" | "figure" | "center" | "span" => {
+            ld > 0.5 || (ld > 0.3 && chars < 300)
+        }
+        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" => ld > 0.6 && chars < 200,
+        _ => false,
+    }
+}
+
+/// Whether element `j` is furniture by what it is (hidden, `nav`, `form`, a navigation role) or by
+/// its name, whatever its links.
+fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bool {
     let node = &dom.nodes[j];
     if node.kind != Kind::Element {
         return false;
@@ -605,19 +653,7 @@ fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bo
             return true;
         }
     }
-    let chars = st.chars[j];
-    if chars == 0 {
-        return false;
-    }
-    let ld = st.links[j] as f32 / chars as f32;
-    match name {
-        "ul" | "ol" | "dl" => ld > 0.4,
-        "div" | "section" | "table" | "tbody" | "tr" | "td" | "figure" | "center" | "span" => {
-            ld > 0.5 || (ld > 0.3 && chars < 300)
-        }
-        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" => ld > 0.6 && chars < 200,
-        _ => false,
-    }
+    false
 }
 
 /// Block texts that are page furniture wherever they appear.
