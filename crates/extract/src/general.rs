@@ -302,7 +302,7 @@ pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
     let article = best.iter().filter(|b| b.chars() >= 200).count() >= 2;
     let has_main = main_region(dom, &st).is_some();
     if chars < 500 || (chars < 10_000 && (!article || has_main)) {
-        let w = wide(dom, &st, title);
+        let w = wide(dom, &st, title, chars);
         if w.iter().map(Block::chars).sum::<usize>() > chars * 4 {
             return trim_meta(w);
         }
@@ -336,12 +336,16 @@ fn main_region(dom: &Dom, st: &Stats) -> Option<usize> {
 /// Pages made of many short items (listings, categories, product grids, service pages) have no
 /// paragraph that wins: the page's main region (`<main>`, else `<body>`) without its furniture,
 /// keeping link lists whose links read like item titles rather than menu words.
-fn wide(dom: &Dom, st: &Stats, title: &str) -> Vec<Block> {
+fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
     let main = main_region(dom, st);
     let root = main.or_else(|| dom.elements("body").next()).unwrap_or(0);
     // Only a region the page marks as main: in a whole `<body>` the block holding most text
     // may be a sidebar of categories or a reply tree.
-    let core = main.and_then(|m| dense_core(dom, st, m));
+    let core = if main.is_some() || picked < 100 {
+        dense_core(dom, st, root)
+    } else {
+        None
+    };
     let skip = |d: &Dom, j: usize| {
         if j == root {
             return false;
