@@ -4,13 +4,14 @@
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
 //! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
 //! wins, climbs to an ancestor holding three times its voting text (page builders put each section
-//! in its own module), becomes the page's `<main>` when it sits in one, and takes along siblings
-//! that score close to it. Inside the winner, furniture is left out while rendering: link-heavy
-//! lists and blocks, elements named like boilerplate, navigation, forms and hidden elements, never
-//! the winner's own ancestors. Pages of short items (listings, categories, services), where no
-//! paragraph wins, get the wide reading instead: the main region less its furniture, item-title
-//! links kept. Every number is computed in a few sweeps over the flat node array, so the cost is
-//! linear in the page size whatever its depth.
+//! in its own module, forums each post in its own box), becomes the page's `<main>` when it sits
+//! in one, and takes along siblings that score close to it. Inside the winner, furniture is left
+//! out while rendering: link-heavy lists and blocks, elements named like boilerplate, navigation,
+//! forms and hidden elements, never the winner's own ancestors. Pages of short items (listings,
+//! categories, services), where no paragraph wins, get the wide reading instead: the main region
+//! less its furniture, item-title links kept, and all of a link-dense block that holds most of the
+//! region's text (an index). Every number is computed in a few sweeps over the flat node array,
+//! so the cost is linear in the page size whatever its depth.
 
 use crate::dom::{Dom, Kind, NONE};
 use crate::fields;
@@ -467,11 +468,12 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         }
     }
     // An article cut into blocks of a page builder (Divi, Beaver Builder, Elementor: one module
-    // per section): climb to an ancestor (at most six levels up) that holds three times the voting
+    // per section), a thread cut into posts (each post's body nests eight or more levels below
+    // the thread): climb to an ancestor (at most 24 levels up) that holds three times the voting
     // text, while the way up stays mostly unlinked.
     'climb: while top != NONE {
         let mut p = dom.nodes[top].parent;
-        for _ in 0..6 {
+        for _ in 0..24 {
             if p == NONE
                 || neg[p]
                 || dom.nodes[p].kind != Kind::Element
