@@ -241,7 +241,12 @@ fn words(idclass: &str) -> impl Iterator<Item = &str> {
 fn class_flags(idclass: &str) -> u8 {
     let mut f = 0;
     for w in words(idclass) {
-        if STRONG_NEG.iter().any(|n| w.contains(n)) {
+        // `with-sidebar`, `layout-sidebar-right`, `has-comments`: the layout around the content,
+        // not the furniture itself.
+        let layout = w
+            .split('-')
+            .any(|p| matches!(p, "with" | "has" | "no" | "layout" | "template"));
+        if !layout && STRONG_NEG.iter().any(|n| w.contains(n)) {
             f |= STRONG;
         }
         for part in w.split('-') {
