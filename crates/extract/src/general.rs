@@ -250,7 +250,7 @@ fn class_flags(idclass: &str) -> u8 {
             f |= STRONG;
         }
         for part in w.split('-') {
-            if WEAK_NEG.contains(&part) {
+            if !layout && WEAK_NEG.contains(&part) {
                 f |= WEAK;
             }
             if POSITIVE.contains(&part) {
