@@ -378,7 +378,7 @@ fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
         }
         clean(d, st, j, true, 0)
     };
-    tidy(text::render(dom, root, &skip), title)
+    tidy(dom, text::render(dom, root, &skip), title)
 }
 
 /// The block that holds half or more of the region's text, deepest first, when it is mostly link
@@ -523,7 +523,7 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
             |d: &Dom, j: usize| !keep[j] && !roots.contains(&j) && clean(d, st, j, use_names, own);
         blocks.extend(text::render(dom, r, &skip));
     }
-    tidy(blocks, title)
+    tidy(dom, blocks, title)
 }
 
 /// The page's own main region around the winner: the nearest `<main>` (or `role="main"`) above it.
@@ -684,12 +684,33 @@ const JUNK: &[&str] = &[
     "scroll to continue with content",
 ];
 
+/// Whether block element `i` is a figure's caption or sits in a figure (three levels at most).
+fn caption(dom: &Dom, i: usize) -> bool {
+    let mut a = i;
+    for _ in 0..3 {
+        if a == NONE {
+            return false;
+        }
+        let n = &dom.nodes[a];
+        if matches!(n.name.as_str(), "figure" | "figcaption") || n.idclass.contains("caption") {
+            return true;
+        }
+        a = n.parent;
+    }
+    false
+}
+
 /// Drops the title repeated at the top and lone furniture lines.
-fn tidy(blocks: Vec<Block>, title: &str) -> Vec<Block> {
+fn tidy(dom: &Dom, blocks: Vec<Block>, title: &str) -> Vec<Block> {
     let tnorm = fields::norm(title);
+    // A photo's caption said again (in the page, the gallery and its lightbox) is read once.
+    let mut said = std::collections::HashSet::new();
     blocks
         .into_iter()
         .filter(|b| {
+            if caption(dom, b.node) && !said.insert(b.text.clone()) {
+                return false;
+            }
             let lower = b.text.to_lowercase();
             if JUNK.contains(&lower.trim_end_matches(['.', ':'])) || JUNK.contains(&lower.as_str())
             {
