@@ -4,13 +4,14 @@
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
 //! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
 //! wins, climbs to an ancestor holding three times its voting text (page builders put each section
-//! in its own module), becomes the page's `<main>` when it sits in one, and takes along siblings
-//! that score close to it. Inside the winner, furniture is left out while rendering: link-heavy
-//! lists and blocks, elements named like boilerplate, navigation, forms and hidden elements, never
-//! the winner's own ancestors. Pages of short items (listings, categories, services), where no
-//! paragraph wins, get the wide reading instead: the main region less its furniture, item-title
-//! links kept. Every number is computed in a few sweeps over the flat node array, so the cost is
-//! linear in the page size whatever its depth.
+//! in its own module, forums each post in its own box), becomes the page's `<main>` when it sits
+//! in one, and takes along siblings that score close to it. Inside the winner, furniture is left
+//! out while rendering: link-heavy lists and blocks, elements named like boilerplate, navigation,
+//! forms and hidden elements, never the winner's own ancestors. Pages of short items (listings,
+//! categories, services), where no paragraph wins, get the wide reading instead: the main region
+//! less its furniture, item-title links kept, and all of a link-dense block that holds most of the
+//! region's text (an index). Every number is computed in a few sweeps over the flat node array,
+//! so the cost is linear in the page size whatever its depth.
 
 use crate::dom::{Dom, Kind, NONE};
 use crate::fields;
@@ -240,11 +241,16 @@ fn words(idclass: &str) -> impl Iterator<Item = &str> {
 fn class_flags(idclass: &str) -> u8 {
     let mut f = 0;
     for w in words(idclass) {
-        if STRONG_NEG.iter().any(|n| w.contains(n)) {
+        // `with-sidebar`, `layout-sidebar-right`, `has-comments`: the layout around the content,
+        // not the furniture itself.
+        let layout = w
+            .split('-')
+            .any(|p| matches!(p, "with" | "has" | "no" | "layout" | "template"));
+        if !layout && STRONG_NEG.iter().any(|n| w.contains(n)) {
             f |= STRONG;
         }
         for part in w.split('-') {
-            if WEAK_NEG.contains(&part) {
+            if !layout && WEAK_NEG.contains(&part) {
                 f |= WEAK;
             }
             if POSITIVE.contains(&part) {
@@ -302,12 +308,27 @@ pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
     let article = best.iter().filter(|b| b.chars() >= 200).count() >= 2;
     let has_main = main_region(dom, &st).is_some();
     if chars < 500 || (chars < 10_000 && (!article || has_main)) {
-        let w = wide(dom, &st, title);
+        let w = wide(dom, &st, title, chars);
         if w.iter().map(Block::chars).sum::<usize>() > chars * 4 {
-            return w;
+            return trim_meta(w);
         }
     }
-    best
+    trim_meta(best)
+}
+
+/// Drops date/source lines (`发表于 2004年12月27日 (阅读:3727)`, `来源：南方都市报`) at either end
+/// of the body: the header and footer of a post, not its text. At most three at each end, and
+/// never the body's only lines.
+fn trim_meta(mut blocks: Vec<Block>) -> Vec<Block> {
+    let meta = |b: &Block| b.text.chars().count() < 100 && fields::is_meta_line(&b.text);
+    let head = blocks.iter().take(3).take_while(|b| meta(b)).count();
+    let tail = blocks.iter().rev().take(3).take_while(|b| meta(b)).count();
+    if head + tail >= blocks.len() {
+        return blocks;
+    }
+    blocks.truncate(blocks.len() - tail);
+    blocks.drain(..head);
+    blocks
 }
 
 /// The page's own main region: its first visible `<main>` (or `role="main"`) with text.
@@ -321,13 +342,26 @@ fn main_region(dom: &Dom, st: &Stats) -> Option<usize> {
 /// Pages made of many short items (listings, categories, product grids, service pages) have no
 /// paragraph that wins: the page's main region (`<main>`, else `<body>`) without its furniture,
 /// keeping link lists whose links read like item titles rather than menu words.
-fn wide(dom: &Dom, st: &Stats, title: &str) -> Vec<Block> {
-    let root = main_region(dom, st)
-        .or_else(|| dom.elements("body").next())
-        .unwrap_or(0);
+fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
+    let main = main_region(dom, st);
+    let root = main.or_else(|| dom.elements("body").next()).unwrap_or(0);
+    // Only a region the page marks as main: in a whole `<body>` the block holding most text
+    // may be a sidebar of categories or a reply tree.
+    let core = if main.is_some() || picked < 100 {
+        dense_core(dom, st, root)
+    } else {
+        None
+    };
     let skip = |d: &Dom, j: usize| {
         if j == root {
             return false;
+        }
+        // Inside a link-dense block that holds most of the region's text (an index page: lists
+        // of short links are the content) and on the way down to it, only furniture by name or
+        // kind is left out.
+        let in_core = |c: usize| (j > c && j < d.nodes[c].end) || (j <= c && c < d.nodes[j].end);
+        if core.is_some_and(in_core) {
+            return furniture(d, st, j, true, 0);
         }
         let chars = st.chars[j];
         let anchors = st.anchors[j];
@@ -344,7 +378,22 @@ fn wide(dom: &Dom, st: &Stats, title: &str) -> Vec<Block> {
         }
         clean(d, st, j, true, 0)
     };
-    tidy(text::render(dom, root, &skip), title)
+    tidy(dom, text::render(dom, root, &skip), title)
+}
+
+/// The block that holds half or more of the region's text, deepest first, when it is mostly link
+/// text (a list of short links that is the page's content, not a menu beside it).
+fn dense_core(dom: &Dom, st: &Stats, root: usize) -> Option<usize> {
+    let total = st.chars[root];
+    let mut c = root;
+    while let Some(&k) = dom.nodes[c]
+        .children
+        .iter()
+        .find(|&&k| dom.nodes[k].kind == Kind::Element && st.chars[k] * 2 >= total)
+    {
+        c = k;
+    }
+    (c != root && st.links[c] * 2 > st.chars[c] && !furniture(dom, st, c, true, 0)).then_some(c)
 }
 
 fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
@@ -369,6 +418,11 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         }
         let inl = st.inl[i];
         if inl < 25 || st.inl_links[i] * 2 > inl {
+            continue;
+        }
+        // An item that opens with a link and has more beside it (a post title, then its author,
+        // time and counts): an entry of a listing or a reply tree, not a paragraph of the text.
+        if node.name == "li" && st.inl_links[i] * 4 > inl && leads_with_link(dom, st, i) {
             continue;
         }
         good[i] = inl - st.inl_links[i];
@@ -419,11 +473,12 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         }
     }
     // An article cut into blocks of a page builder (Divi, Beaver Builder, Elementor: one module
-    // per section): climb to an ancestor (at most six levels up) that holds three times the voting
+    // per section), a thread cut into posts (each post's body nests eight or more levels below
+    // the thread): climb to an ancestor (at most 24 levels up) that holds three times the voting
     // text, while the way up stays mostly unlinked.
     'climb: while top != NONE {
         let mut p = dom.nodes[top].parent;
-        for _ in 0..6 {
+        for _ in 0..24 {
             if p == NONE
                 || neg[p]
                 || dom.nodes[p].kind != Kind::Element
@@ -468,7 +523,7 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
             |d: &Dom, j: usize| !keep[j] && !roots.contains(&j) && clean(d, st, j, use_names, own);
         blocks.extend(text::render(dom, r, &skip));
     }
-    tidy(blocks, title)
+    tidy(dom, blocks, title)
 }
 
 /// The page's own main region around the winner: the nearest `<main>` (or `role="main"`) above it.
@@ -530,6 +585,25 @@ fn siblings(dom: &Dom, st: &Stats, score: &[f32], top: usize, top_score: f32) ->
     out
 }
 
+/// Whether the first visible text inside element `i` is link text.
+fn leads_with_link(dom: &Dom, st: &Stats, i: usize) -> bool {
+    let first = (i + 1..dom.nodes[i].end).find(|&j| {
+        let n = &dom.nodes[j];
+        n.kind == Kind::Text && !st.hidden[j] && st.chars[j] > 0
+    });
+    let mut a = match first {
+        Some(j) => dom.nodes[j].parent,
+        None => return false,
+    };
+    while a != i && a != NONE {
+        if dom.nodes[a].name == "a" {
+            return true;
+        }
+        a = dom.nodes[a].parent;
+    }
+    false
+}
+
 fn ends_sentence(t: &str) -> bool {
     t.ends_with(['.', '。', '!', '?', '！', '？', '"', '”'])
 }
@@ -538,6 +612,30 @@ fn ends_sentence(t: &str) -> bool {
 /// `top_chars` is the winner's text: an element holding half of it or more is not left out for a
 /// weak name (Drupal's `field--label-hidden`, a `post-meta` wrapper around the whole post).
 fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bool {
+    if dom.nodes[j].kind != Kind::Element {
+        return false;
+    }
+    if furniture(dom, st, j, use_names, top_chars) {
+        return true;
+    }
+    let chars = st.chars[j];
+    if chars == 0 {
+        return false;
+    }
+    let ld = st.links[j] as f32 / chars as f32;
+    match dom.nodes[j].name.as_str() {
+        "ul" | "ol" | "dl" => ld > 0.4,
+        "div" | "section" | "table" | "tbody" | "tr" | "td" | "figure" | "center" | "span" => {
+            ld > 0.5 || (ld > 0.3 && chars < 300)
+        }
+        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" => ld > 0.6 && chars < 200,
+        _ => false,
+    }
+}
+
+/// Whether element `j` is furniture by what it is (hidden, `nav`, `form`, a navigation role) or by
+/// its name, whatever its links.
+fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bool {
     let node = &dom.nodes[j];
     if node.kind != Kind::Element {
         return false;
@@ -566,19 +664,7 @@ fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bo
             return true;
         }
     }
-    let chars = st.chars[j];
-    if chars == 0 {
-        return false;
-    }
-    let ld = st.links[j] as f32 / chars as f32;
-    match name {
-        "ul" | "ol" | "dl" => ld > 0.4,
-        "div" | "section" | "table" | "tbody" | "tr" | "td" | "figure" | "center" | "span" => {
-            ld > 0.5 || (ld > 0.3 && chars < 300)
-        }
-        "p" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "li" => ld > 0.6 && chars < 200,
-        _ => false,
-    }
+    false
 }
 
 /// Block texts that are page furniture wherever they appear.
@@ -598,12 +684,33 @@ const JUNK: &[&str] = &[
     "scroll to continue with content",
 ];
 
+/// Whether block element `i` is a figure's caption or sits in a figure (three levels at most).
+fn caption(dom: &Dom, i: usize) -> bool {
+    let mut a = i;
+    for _ in 0..3 {
+        if a == NONE {
+            return false;
+        }
+        let n = &dom.nodes[a];
+        if matches!(n.name.as_str(), "figure" | "figcaption") || n.idclass.contains("caption") {
+            return true;
+        }
+        a = n.parent;
+    }
+    false
+}
+
 /// Drops the title repeated at the top and lone furniture lines.
-fn tidy(blocks: Vec<Block>, title: &str) -> Vec<Block> {
+fn tidy(dom: &Dom, blocks: Vec<Block>, title: &str) -> Vec<Block> {
     let tnorm = fields::norm(title);
+    // A photo's caption said again (in the page, the gallery and its lightbox) is read once.
+    let mut said = std::collections::HashSet::new();
     blocks
         .into_iter()
         .filter(|b| {
+            if caption(dom, b.node) && !said.insert(b.text.clone()) {
+                return false;
+            }
             let lower = b.text.to_lowercase();
             if JUNK.contains(&lower.trim_end_matches(['.', ':'])) || JUNK.contains(&lower.as_str())
             {
