@@ -12,9 +12,11 @@
 //! Prints `pages N bytes B seconds S pages/s P MB/s M` to stderr: the best of `PREDICT_REPEAT`
 //! (default 3) runs.
 
-use std::io::Read;
 use std::path::Path;
 use std::time::Instant;
+
+#[path = "../../../benches/extraction/protocol.rs"]
+mod protocol;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -26,49 +28,11 @@ fn main() {
     if kind == "fixture" {
         return fixture(args[2].parse().unwrap_or(2000), out);
     }
-    let folder = match kind.as_str() {
-        "aeb" => dir.join("html"),
-        "wced" => dir.join("original"),
-        "wcxb" => dir.join("html"),
-        _ => dir.to_path_buf(),
-    };
-    let urls = if kind == "wcxb" {
-        page_urls(&dir.join("ground-truth"))
-    } else {
-        Default::default()
-    };
-    let mut pages: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&folder)
-        .unwrap_or_else(|e| panic!("{}: {e}", folder.display()))
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        let name = p
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("")
-            .to_string();
-        let bytes = std::fs::read(&p).unwrap_or_default();
-        if let Some(id) = name.strip_suffix(".html.gz") {
-            let mut d = flate2::read::GzDecoder::new(&bytes[..]);
-            let mut v = Vec::new();
-            if d.read_to_end(&mut v).is_ok() {
-                pages.push((id.to_string(), v));
-            }
-        } else if let Some(id) = name.strip_suffix(".html") {
-            pages.push((id.to_string(), bytes));
-        }
-    }
+    let urls = protocol::page_urls(kind, dir);
+    let pages = protocol::pages(kind, dir);
     let hints = jinan_extract::Hints::default();
     let total: usize = pages.iter().map(|(_, b)| b.len()).sum();
-    // Best of several runs: the machine is shared, and the minimum is the least disturbed figure.
-    let repeat: usize = std::env::var("PREDICT_REPEAT")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3)
-        .max(1);
+    let repeat = protocol::repeat();
     let mut secs = f64::MAX;
     let mut results = Vec::new();
     for _ in 0..repeat {
@@ -93,33 +57,7 @@ fn main() {
     }
     std::fs::write(out, serde_json::to_string_pretty(&map).unwrap_or_default())
         .unwrap_or_else(|e| panic!("{out}: {e}"));
-    eprintln!(
-        "pages {} bytes {} seconds {:.3} pages/s {:.1} MB/s {:.2}",
-        pages.len(),
-        total,
-        secs,
-        pages.len() as f64 / secs,
-        total as f64 / secs / 1e6
-    );
-}
-
-/// `{id: url}` from a folder of WCXB ground-truth files (read before the clock starts).
-fn page_urls(dir: &Path) -> std::collections::HashMap<String, String> {
-    let mut out = std::collections::HashMap::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        let Some(id) = p.file_stem().and_then(|s| s.to_str()).map(str::to_string) else {
-            continue;
-        };
-        let v: serde_json::Value = std::fs::read(&p)
-            .ok()
-            .and_then(|b| serde_json::from_slice(&b).ok())
-            .unwrap_or_default();
-        if let Some(u) = v.get("url").and_then(|u| u.as_str()) {
-            out.insert(id, u.to_string());
-        }
-    }
-    out
+    protocol::report(pages.len(), total, secs);
 }
 
 /// Times extraction of every live fixture article, with the hints the indexer passes.
@@ -146,11 +84,7 @@ fn fixture(articles: usize, out: &str) {
         })
         .collect();
     let total: usize = pages.iter().map(|p| p.3.len()).sum();
-    let repeat: usize = std::env::var("PREDICT_REPEAT")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3)
-        .max(1);
+    let repeat = protocol::repeat();
     let mut secs = f64::MAX;
     let mut map = serde_json::Map::new();
     for _ in 0..repeat {
@@ -177,12 +111,5 @@ fn fixture(articles: usize, out: &str) {
     }
     std::fs::write(out, serde_json::to_string(&map).unwrap_or_default())
         .unwrap_or_else(|e| panic!("{out}: {e}"));
-    eprintln!(
-        "pages {} bytes {} seconds {:.3} pages/s {:.1} MB/s {:.2}",
-        pages.len(),
-        total,
-        secs,
-        pages.len() as f64 / secs,
-        total as f64 / secs / 1e6
-    );
+    protocol::report(pages.len(), total, secs);
 }
