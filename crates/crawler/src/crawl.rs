@@ -84,12 +84,18 @@ pub(crate) async fn run(
     }
     let db = state::open_db(&corpus_dir.join("state.redb"))?;
     if crate::rebuild::needed(&db)? {
-        let read = crate::rebuild::from_archive(&db, &warc)?;
-        if read > 0 {
-            tracing::info!(
+        match crate::rebuild::from_archive(&db, &warc) {
+            Ok(0) => {}
+            Ok(read) => tracing::info!(
                 captures = read,
                 "the crawl state was rebuilt from the WARC files (it had none)"
-            );
+            ),
+            // A damaged archive must not stop the crawl: the pages not read back are fetched
+            // afresh, as they would have been without the rebuild.
+            Err(e) => tracing::warn!(
+                error = %e,
+                "the crawl state could not be rebuilt from the whole archive; pages not read back are fetched afresh"
+            ),
         }
     }
     let info = jinan_corpus::WarcInfo {
