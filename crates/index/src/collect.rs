@@ -80,6 +80,24 @@ impl Collector for PeriodCounts {
     }
 }
 
+impl PeriodSegment {
+    /// Where `doc` is counted: Some(None) when it is undated, None when its period falls outside
+    /// the array (counted in the map instead).
+    pub(crate) fn slot_of(&self, doc: DocId) -> Option<Option<usize>> {
+        let Some(day) = self.dates.as_ref().and_then(|c| c.first(doc)) else {
+            return Some(None);
+        };
+        let i = usize::try_from(period(self.interval, day) - self.first).ok()?;
+        (i < self.counts.len()).then_some(Some(i))
+    }
+
+    /// Counts one match in `slot` (from [`PeriodSegment::slot_of`]).
+    #[inline]
+    pub(crate) fn count_slot(&mut self, slot: usize) {
+        self.counts[slot] += 1;
+    }
+}
+
 impl SegmentCollector for PeriodSegment {
     type Fruit = BTreeMap<i32, u64>;
 
@@ -147,6 +165,26 @@ impl Collector for StrCounts {
             }
         }
         Ok(all)
+    }
+}
+
+impl StrSegment {
+    /// The one value of `doc`: Some(None) when it has none, None when it has several.
+    pub(crate) fn ord_of(&self, doc: DocId) -> Option<Option<u64>> {
+        let Some(c) = &self.column else {
+            return Some(None);
+        };
+        let mut ords = c.term_ords(doc);
+        let first = ords.next();
+        ords.next().is_none().then_some(first)
+    }
+
+    /// Counts one match with the value `ord` (from [`StrSegment::ord_of`]).
+    #[inline]
+    pub(crate) fn count_ord(&mut self, ord: u64) {
+        if let Some(n) = self.ords.get_mut(ord as usize) {
+            *n += 1;
+        }
     }
 }
 

@@ -20,6 +20,7 @@ mod facets;
 mod fold;
 pub mod generation;
 pub mod params;
+mod per_segments;
 pub mod query;
 pub mod schema;
 mod searcher;

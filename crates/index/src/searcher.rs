@@ -17,16 +17,17 @@ use jinan_types::{
     Document, Hit, IndexStats, Interval, SearchRequest, SearchResults, Sort, MAX_LIMIT,
 };
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Executor, IndexReader, Order, ReloadPolicy, TantivyDocument, Term};
 
 use crate::collect::{PeriodCounts, StrCounts};
 use crate::error::{Error, Result};
-use crate::facets::{to_facets, FacetCounts};
+use crate::facets::{to_facets, FacetCodes, FacetCounts};
 use crate::fold;
 use crate::generation;
+use crate::per_segments::PerSegments;
 use crate::query;
 use crate::schema::{self, date_to_days, Fields};
 use crate::snippet;
@@ -55,6 +56,10 @@ pub(crate) struct Live {
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     stamp: Mutex<Stamp>,
+    /// Every document's near copies, for folding.
+    pub(crate) copies: PerSegments<fold::Copies>,
+    /// Every document's facet values, for counting facets.
+    pub(crate) facet_codes: PerSegments<FacetCodes>,
 }
 
 impl Live {
@@ -78,6 +83,8 @@ impl Live {
             reader,
             fields,
             stamp: Mutex::new(stamp),
+            copies: PerSegments::default(),
+            facet_codes: PerSegments::default(),
         })
     }
 }
@@ -142,6 +149,35 @@ pub(crate) fn to_hit(doc: Document, score: f32, snippet: String) -> Hit {
         archive_url,
         copies: Vec::new(),
     }
+}
+
+/// The relevance scores of `addrs` (in that order; 0 for one the query does not match): one
+/// weight and one scorer per segment, each document sought in index order. The same value as
+/// `query.explain(searcher, addr)` gives (whose value is the scorer's), without building the
+/// weight and an explanation tree per document.
+pub(crate) fn scores_of(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    addrs: &[DocAddress],
+) -> Result<Vec<f32>> {
+    let mut scores = vec![0.0; addrs.len()];
+    if addrs.is_empty() {
+        return Ok(scores);
+    }
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let mut order: Vec<usize> = (0..addrs.len()).collect();
+    order.sort_by_key(|&i| (addrs[i].segment_ord, addrs[i].doc_id));
+    for run in order.chunk_by(|&a, &b| addrs[a].segment_ord == addrs[b].segment_ord) {
+        let segment = searcher.segment_reader(addrs[run[0]].segment_ord);
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        for &i in run {
+            let doc = addrs[i].doc_id;
+            if scorer.doc() <= doc && scorer.seek(doc) == doc {
+                scores[i] = scorer.score();
+            }
+        }
+    }
+    Ok(scores)
 }
 
 /// Refuses a column filter naming no column of the index: a silent empty result would read as
@@ -372,9 +408,17 @@ impl Searcher {
         // folded page is walked from the top (copies of earlier hits do not count), so it
         // fetches more than it shows, and more again in the rare case that was not enough.
         // The year facet is the year chart: counted once when both are wanted.
+        let facets = if req.facets {
+            let codes = live
+                .facet_codes
+                .get(&searcher, |s| Ok(FacetCodes::build(s)?))?;
+            Some(FacetCounts(Some(codes)))
+        } else {
+            None
+        };
         let extras = (
             (want_years && !req.facets).then_some(PeriodCounts(Interval::Year)),
-            req.facets.then_some(FacetCounts),
+            facets,
         );
         let want = req.offset + limit;
         let fold = req.collapse && limit > 0;
@@ -434,11 +478,12 @@ impl Searcher {
         let mut copies: Vec<Vec<DocAddress>> = Vec::new();
         if fold {
             let mut fetch = fetch;
-            let mut kept = fold::fold(&searcher, &live.fields, &page, want)?;
+            let paired = live.copies.get(&searcher, fold::Copies::build)?;
+            let mut kept = fold::fold(&searcher, &paired, &page, want);
             while kept.len() < want && page.len() == fetch && fetch < total {
                 fetch = (fetch * 2).min(total);
                 page = ranked(fetch, 0)?;
-                kept = fold::fold(&searcher, &live.fields, &page, want)?;
+                kept = fold::fold(&searcher, &paired, &page, want);
             }
             let kept: Vec<_> = kept.into_iter().skip(req.offset).collect();
             page = kept.iter().map(|(s, a, _)| (*s, *a)).collect();
@@ -447,19 +492,22 @@ impl Searcher {
         // Loading, decompressing and highlighting the hits costs as much as a light query: the
         // hits are built in parallel on the search pool (in order), each worker with its own
         // warm analyzer.
+        // Sorted by date: report the relevance score all the same, scored here for the page only.
+        let page: Vec<(f32, DocAddress)> = if req.sort == Sort::Relevance {
+            page.into_iter()
+                .map(|(s, a)| (s.unwrap_or(0.0), a))
+                .collect()
+        } else {
+            let addrs: Vec<DocAddress> = page.iter().map(|(_, a)| *a).collect();
+            scores_of(&searcher, full.as_ref(), &addrs)?
+                .into_iter()
+                .zip(addrs)
+                .collect()
+        };
         let units = &units;
         let fields = &live.fields;
-        let full = &full;
         let searcher = &searcher;
-        let build = |(score, addr): (Option<f32>, DocAddress), analyzer: &mut TextAnalyzer| {
-            let score = match score {
-                Some(s) => s,
-                // Sorted by date: report the relevance score all the same.
-                None => full
-                    .explain(searcher, addr)
-                    .map(|e| e.value())
-                    .unwrap_or(0.0),
-            };
+        let build = |(score, addr): (f32, DocAddress), analyzer: &mut TextAnalyzer| {
             let d: TantivyDocument = searcher.doc(addr)?;
             let doc = schema::from_tantivy(fields, &d)?;
             let snippet = snippet::snippet(analyzer, units, &doc.article.title, &doc.article.body);

@@ -45,9 +45,10 @@ impl Searcher {
     /// do not (see the module docs). Fails like [`Searcher::search`] on a bad query or filter.
     pub fn stream(&self, req: &SearchRequest) -> Result<HitStream> {
         let prepared = with_analyzers(|query_analyzer, _| self.prepare(req, query_analyzer))?;
-        let (total, facets) = prepared
-            .searcher
-            .search(&prepared.query, &(Count, req.facets.then_some(FacetCounts)))?;
+        let (total, facets) = prepared.searcher.search(
+            &prepared.query,
+            &(Count, req.facets.then_some(FacetCounts(None))),
+        )?;
         Ok(HitStream {
             prepared,
             total,

@@ -1,0 +1,41 @@
+//! Values derived once from a set of segments (the near copies of every document, facet codes per
+//! document) and kept while that set is searched: a searcher's segments are immutable, so what
+//! is read from them stays true until a commit or a merge changes the set.
+
+use std::sync::{Arc, Mutex};
+
+use tantivy::index::SegmentId;
+
+use crate::error::Result;
+
+/// One value for the segments last searched, rebuilt when they change.
+pub(crate) struct PerSegments<T>(Mutex<Option<(Vec<SegmentId>, Arc<T>)>>);
+
+impl<T> Default for PerSegments<T> {
+    fn default() -> Self {
+        PerSegments(Mutex::new(None))
+    }
+}
+
+impl<T> PerSegments<T> {
+    /// The value for `searcher`'s segments: the first search after a change builds it while the
+    /// others wait (so it is built once), later ones share it.
+    pub(crate) fn get(
+        &self,
+        searcher: &tantivy::Searcher,
+        build: impl FnOnce(&tantivy::Searcher) -> Result<T>,
+    ) -> Result<Arc<T>> {
+        let ids: Vec<SegmentId> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, value)) = slot.as_ref().filter(|(seen, _)| *seen == ids) {
+            return Ok(Arc::clone(value));
+        }
+        let value = Arc::new(build(searcher)?);
+        *slot = Some((ids, Arc::clone(&value)));
+        Ok(value)
+    }
+}
