@@ -1,4 +1,4 @@
-//! Values derived once from a set of segments (the near copies of every document, facet codes per
+//! Values derived once from a set of segments (which band keys are shared, facet codes per
 //! document) and kept while that set is searched: a searcher's segments are immutable, so what
 //! is read from them stays true until a commit or a merge changes the set.
 

@@ -54,8 +54,8 @@ impl Searcher {
             (Occur::Must, Box::new(mlt)),
             (Occur::MustNot, Box::new(by_url)),
         ];
-        let copies = live.copies.get(&searcher, fold::Copies::build)?;
-        for copy in fold::near_copies(&searcher, &copies, addr) {
+        let shared = live.shared_bands.get(&searcher, fold::SharedBands::build)?;
+        for copy in fold::near_copies(&searcher, f, &shared, addr)? {
             let c: TantivyDocument = searcher.doc(copy)?;
             let c = schema::from_tantivy(f, &c)?;
             subs.push((
