@@ -1,9 +1,7 @@
 //! Near-duplicates at search time: `jinan dups` (every group in the index) and the folding of a
 //! result page, where a copy of a hit already shown is not shown again but listed under that hit
 //! ([`jinan_types::Hit::copies`]). The fingerprints are those of [`crate::dups`], read from the
-//! `dupband` fast field; the articles sharing a band are found through its index. Most articles
-//! have no copy: [`SharedBands`], built once per set of segments, says which keys more than one
-//! value holds, so those articles are passed over without a term lookup.
+//! `dupband` fast field; the articles sharing a band are found through its index.
 
 use std::collections::HashSet;
 
@@ -25,90 +23,24 @@ pub(crate) fn bands_of(searcher: &tantivy::Searcher, addr: DocAddress) -> Result
     Ok(column.values_for_doc(addr.doc_id).collect())
 }
 
-/// The band keys held by more than one value in a set of segments (deleted documents counted),
-/// and the documents holding at least [`MIN_BANDS`] such values: only those can have a copy,
-/// since a copy shares at least that many of a document's keys. A key held once is in the
-/// postings of its own document alone, so it tells nothing about copies either. Built once per
-/// set of segments (a pass over the band fast field: about 0.1 s for 100,000 articles).
-pub(crate) struct SharedBands {
-    /// Sorted.
-    keys: Vec<u64>,
-    /// Per segment (in the searcher's order), per document: may have a copy.
-    candidates: Vec<Vec<bool>>,
-}
-
-impl SharedBands {
-    pub(crate) fn build(searcher: &tantivy::Searcher) -> Result<SharedBands> {
-        let mut columns = Vec::new();
-        let mut all: Vec<u64> = Vec::new();
-        for segment in searcher.segment_readers() {
-            let column = segment.fast_fields().column_opt::<u64>(DUPBAND)?;
-            if let Some(c) = &column {
-                for doc in 0..segment.max_doc() {
-                    all.extend(c.values_for_doc(doc));
-                }
-            }
-            columns.push((segment.max_doc(), column));
-        }
-        all.sort_unstable();
-        let keys: Vec<u64> = all
-            .chunk_by(|a, b| a == b)
-            .filter(|run| run.len() > 1)
-            .map(|run| run[0])
-            .collect();
-        drop(all);
-        let candidates = columns
-            .into_iter()
-            .map(|(max_doc, column)| match column {
-                Some(c) if !keys.is_empty() => (0..max_doc)
-                    .map(|doc| {
-                        c.values_for_doc(doc)
-                            .filter(|k| keys.binary_search(k).is_ok())
-                            .count()
-                            >= MIN_BANDS
-                    })
-                    .collect(),
-                _ => vec![false; max_doc as usize],
-            })
-            .collect();
-        Ok(SharedBands { keys, candidates })
-    }
-
-    fn may_have_copies(&self, addr: DocAddress) -> bool {
-        self.candidates
-            .get(addr.segment_ord as usize)
-            .and_then(|docs| docs.get(addr.doc_id as usize))
-            .is_some_and(|c| *c)
-    }
-
-    fn is_shared(&self, key: u64) -> bool {
-        self.keys.binary_search(&key).is_ok()
-    }
-}
-
 /// The live documents near-identical to `addr` (itself left out).
 ///
 /// Two articles are near-identical when at least [`MIN_BANDS`] of `addr`'s band keys are among
 /// the other's ([`dups::near_identical`]). A document is in the postings of a key exactly when
 /// the key is among its values, so counting, for each document, the postings of `addr`'s keys it
-/// appears in gives that number without reading any document's keys. Only the keys `shared`
-/// knows to be held more than once are looked up. The postings are walked directly, segment by
-/// segment, on the calling thread: a page folds a dozen hits, and a task per segment on the
-/// search pool for every band (what `Searcher::search` does) cost more than the search itself.
+/// appears in gives that number without reading any document's keys. The postings are walked
+/// directly, segment by segment, on the calling thread: a page folds a dozen hits, and a task per
+/// segment on the search pool for every band (what `Searcher::search` does) cost more than the
+/// search itself.
 pub(crate) fn near_copies(
     searcher: &tantivy::Searcher,
     fields: &Fields,
-    shared: &SharedBands,
     addr: DocAddress,
 ) -> Result<Vec<DocAddress>> {
-    if !shared.may_have_copies(addr) {
-        return Ok(Vec::new());
-    }
-    let mut bands = bands_of(searcher, addr)?;
+    let bands = bands_of(searcher, addr)?;
     if bands.len() < MIN_BANDS {
         return Ok(Vec::new());
     }
-    bands.retain(|b| shared.is_shared(*b));
     let io = |e: std::io::Error| Error::Tantivy(e.into());
     let mut out = Vec::new();
     let mut seen: Vec<DocId> = Vec::new();
@@ -166,7 +98,6 @@ pub(crate) fn dup_article(
 pub(crate) fn fold<T: Copy>(
     searcher: &tantivy::Searcher,
     fields: &Fields,
-    shared: &SharedBands,
     ranked: &[(T, DocAddress)],
     want: usize,
 ) -> Result<Vec<(T, DocAddress, Vec<DocAddress>)>> {
@@ -179,7 +110,7 @@ pub(crate) fn fold<T: Copy>(
         if folded.contains(addr) {
             continue;
         }
-        let copies = near_copies(searcher, fields, shared, *addr)?;
+        let copies = near_copies(searcher, fields, *addr)?;
         folded.extend(copies.iter().copied());
         kept.push((*score, *addr, copies));
     }

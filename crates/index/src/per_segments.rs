@@ -1,6 +1,7 @@
-//! Values derived once from a set of segments (which band keys are shared, facet codes per
-//! document) and kept while that set is searched: a searcher's segments are immutable, so what
-//! is read from them stays true until a commit or a merge changes the set.
+//! Values derived once from a set of segments (facet codes per document) and kept while that set
+//! is searched: a searcher's segments are immutable, so what is read from them stays true until a
+//! commit or a merge changes the set. Only what is linear in the documents and needed by the
+//! search that asks belongs here: every `jinan search` process builds it again.
 
 use std::sync::{Arc, Mutex};
 

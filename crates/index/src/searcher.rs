@@ -56,8 +56,6 @@ pub(crate) struct Live {
     pub(crate) reader: IndexReader,
     pub(crate) fields: Fields,
     stamp: Mutex<Stamp>,
-    /// Which band keys are shared, for folding.
-    pub(crate) shared_bands: PerSegments<fold::SharedBands>,
     /// Every document's facet values, for counting facets.
     pub(crate) facet_codes: PerSegments<FacetCodes>,
 }
@@ -83,7 +81,6 @@ impl Live {
             reader,
             fields,
             stamp: Mutex::new(stamp),
-            shared_bands: PerSegments::default(),
             facet_codes: PerSegments::default(),
         })
     }
@@ -478,12 +475,11 @@ impl Searcher {
         let mut copies: Vec<Vec<DocAddress>> = Vec::new();
         if fold {
             let mut fetch = fetch;
-            let shared = live.shared_bands.get(&searcher, fold::SharedBands::build)?;
-            let mut kept = fold::fold(&searcher, &live.fields, &shared, &page, want)?;
+            let mut kept = fold::fold(&searcher, &live.fields, &page, want)?;
             while kept.len() < want && page.len() == fetch && fetch < total {
                 fetch = (fetch * 2).min(total);
                 page = ranked(fetch, 0)?;
-                kept = fold::fold(&searcher, &live.fields, &shared, &page, want)?;
+                kept = fold::fold(&searcher, &live.fields, &page, want)?;
             }
             let kept: Vec<_> = kept.into_iter().skip(req.offset).collect();
             page = kept.iter().map(|(s, a, _)| (*s, *a)).collect();

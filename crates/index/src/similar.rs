@@ -54,8 +54,7 @@ impl Searcher {
             (Occur::Must, Box::new(mlt)),
             (Occur::MustNot, Box::new(by_url)),
         ];
-        let shared = live.shared_bands.get(&searcher, fold::SharedBands::build)?;
-        for copy in fold::near_copies(&searcher, f, &shared, addr)? {
+        for copy in fold::near_copies(&searcher, f, addr)? {
             let c: TantivyDocument = searcher.doc(copy)?;
             let c = schema::from_tantivy(f, &c)?;
             subs.push((
