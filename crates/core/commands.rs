@@ -428,23 +428,28 @@ fn export(places: &Places, args: ExportArgs) -> anyhow::Result<()> {
         ));
     }
     let searcher = open_searcher(&places.index)?;
-    let docs = searcher.documents()?;
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let docs = docs
-        .into_iter()
-        .filter(|d| !(args.live && d.deleted_at.is_some()));
-    match args.format {
-        flags::ExportFormat::Jsonl => output::export_jsonl(docs, &mut out)?,
-        flags::ExportFormat::Csv => output::export_csv(docs, &mut out)?,
-        flags::ExportFormat::Bulk => output::export_bulk(docs, &args.bulk_index, &mut out)?,
+    let keep = |d: &jinan_types::Document| !(args.live && d.deleted_at.is_some());
+    let out = std::io::BufWriter::new(std::io::stdout().lock());
+    // Every format but WACZ is written a document at a time, in constant memory.
+    let mut export = match args.format {
+        flags::ExportFormat::Jsonl => output::Export::jsonl(out),
+        flags::ExportFormat::Csv => output::Export::csv(out)?,
+        flags::ExportFormat::Bulk => output::Export::bulk(out, &args.bulk_index),
         flags::ExportFormat::Wacz => {
-            crate::handover::export_wacz(&places.corpus, docs.collect(), args.output.as_deref())?
+            let mut docs = Vec::new();
+            searcher.for_each_document(|d| {
+                if keep(&d) {
+                    docs.push(d);
+                }
+                Ok::<(), anyhow::Error>(())
+            })?;
+            return crate::handover::export_wacz(&places.corpus, docs, args.output.as_deref());
         }
         // Written above, from the WARC files alone.
-        flags::ExportFormat::Cdxj => {}
-    }
-    out.flush()?;
-    Ok(())
+        flags::ExportFormat::Cdxj => return Ok(()),
+    };
+    searcher.for_each_document(|d| if keep(&d) { export.write(&d) } else { Ok(()) })?;
+    export.finish()
 }
 
 fn history(places: &Places, args: HistoryArgs) -> anyhow::Result<()> {

@@ -222,68 +222,85 @@ pub fn search_jsonl(r: &SearchResults, out: &mut impl Write) -> anyhow::Result<(
     Ok(())
 }
 
-pub fn export_jsonl(
-    docs: impl Iterator<Item = Document>,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
-    for d in docs {
-        serde_json::to_writer(&mut *out, &d)?;
-        out.write_all(b"\n")?;
-    }
-    Ok(())
+/// An article export (`jsonl`, `csv`, `_bulk`) written one document at a time, so that memory
+/// stays flat whatever the size of the index.
+pub enum Export<W: Write> {
+    Jsonl(W),
+    Csv(Box<csv::Writer<W>>),
+    /// Elasticsearch/OpenSearch `_bulk` NDJSON into the named index: an `index` action keyed by
+    /// the article id, then the document, so loading a newer export again upserts.
+    Bulk(W, String),
 }
 
-pub fn export_csv(
-    docs: impl Iterator<Item = Document>,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "id",
-        "url",
-        "title",
-        "date",
-        "source",
-        "column",
-        "lang",
-        "captured_at",
-        "deleted_at",
-        "body",
-    ])?;
-    for d in docs {
-        let a = &d.article;
+impl<W: Write> Export<W> {
+    /// A JSON-lines export.
+    pub fn jsonl(out: W) -> Self {
+        Export::Jsonl(out)
+    }
+
+    /// A CSV export; writes the header row.
+    pub fn csv(out: W) -> anyhow::Result<Self> {
+        let mut w = csv::Writer::from_writer(out);
         w.write_record([
-            d.id.as_str(),
-            a.url.as_str(),
-            a.title.as_str(),
-            &a.date.map(|x| x.to_string()).unwrap_or_default(),
-            a.source.as_deref().unwrap_or(""),
-            a.column.as_deref().unwrap_or(""),
-            a.lang.as_str(),
-            &d.captured_at.to_rfc3339(),
-            &d.deleted_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
-            a.body.as_str(),
+            "id",
+            "url",
+            "title",
+            "date",
+            "source",
+            "column",
+            "lang",
+            "captured_at",
+            "deleted_at",
+            "body",
         ])?;
+        Ok(Export::Csv(Box::new(w)))
     }
-    w.flush()?;
-    Ok(())
-}
 
-/// Elasticsearch/OpenSearch `_bulk` NDJSON: an `index` action keyed by the article id, then the
-/// document, so loading a newer export again upserts.
-pub fn export_bulk(
-    docs: impl Iterator<Item = Document>,
-    index: &str,
-    out: &mut impl Write,
-) -> anyhow::Result<()> {
-    for d in docs {
-        let action = serde_json::json!({"index": {"_index": index, "_id": d.id}});
-        serde_json::to_writer(&mut *out, &action)?;
-        out.write_all(b"\n")?;
-        serde_json::to_writer(&mut *out, &d)?;
-        out.write_all(b"\n")?;
+    /// A `_bulk` export into the index named `index`.
+    pub fn bulk(out: W, index: &str) -> Self {
+        Export::Bulk(out, index.to_string())
     }
-    Ok(())
+
+    pub fn write(&mut self, d: &Document) -> anyhow::Result<()> {
+        match self {
+            Export::Jsonl(out) => {
+                serde_json::to_writer(&mut *out, d)?;
+                out.write_all(b"\n")?;
+            }
+            Export::Csv(w) => {
+                let a = &d.article;
+                w.write_record([
+                    d.id.as_str(),
+                    a.url.as_str(),
+                    a.title.as_str(),
+                    &a.date.map(|x| x.to_string()).unwrap_or_default(),
+                    a.source.as_deref().unwrap_or(""),
+                    a.column.as_deref().unwrap_or(""),
+                    a.lang.as_str(),
+                    &d.captured_at.to_rfc3339(),
+                    &d.deleted_at.map(|t| t.to_rfc3339()).unwrap_or_default(),
+                    a.body.as_str(),
+                ])?;
+            }
+            Export::Bulk(out, index) => {
+                let action = serde_json::json!({"index": {"_index": index, "_id": d.id}});
+                serde_json::to_writer(&mut *out, &action)?;
+                out.write_all(b"\n")?;
+                serde_json::to_writer(&mut *out, d)?;
+                out.write_all(b"\n")?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Flushes what is buffered.
+    pub fn finish(self) -> anyhow::Result<()> {
+        match self {
+            Export::Jsonl(mut out) | Export::Bulk(mut out, _) => out.flush()?,
+            Export::Csv(mut w) => w.flush()?,
+        }
+        Ok(())
+    }
 }
 
 /// `jinan history` as text: one row per capture (time, status, kind, digest, what the text did).
