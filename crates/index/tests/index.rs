@@ -911,3 +911,62 @@ fn periods_split_exactly_at_month_and_year_boundaries() {
         assert_eq!(got, want, "{far:?}");
     }
 }
+
+#[test]
+fn facets_from_the_per_document_codes_equal_the_column_counts() {
+    // `search` counts facets from codes read once per set of segments; the full-result stream
+    // counts them from the fast-field columns. Two segments with different date ranges (the
+    // year slots are per segment), a replaced document (deleted in the first segment), undated
+    // and column-less articles, both languages, and filters.
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = build(dir.path());
+    let mut late = doc(
+        &u(1),
+        "Jinan and Kharkiv renew the sister city agreement",
+        "The sister city agreement with Kharkiv was renewed in 2031.",
+        Some("2031-03-01"),
+        Some("A World City"),
+        Lang::En,
+    );
+    w.upsert(&late).unwrap();
+    late.article.url = u(8);
+    late.article.date = NaiveDate::from_ymd_opt(1999, 12, 31);
+    late.article.column = None;
+    w.upsert(&late).unwrap();
+    w.commit("{\"cursor\":2}").unwrap();
+    drop(w);
+    let s = Searcher::open(dir.path()).unwrap();
+    let mut compared = 0;
+    for q in [
+        "city",
+        "Jinan",
+        "sister city",
+        "友好城市",
+        "notice",
+        "delegation OR 泉城",
+    ] {
+        for (from, lang) in [
+            (None, None),
+            (NaiveDate::from_ymd_opt(2019, 1, 1), None),
+            (None, Some(Lang::En)),
+        ] {
+            let mut r = req(q);
+            r.facets = true;
+            r.from = from;
+            r.lang = lang;
+            let searched = s.search(&r).unwrap().facets.expect("facets asked for");
+            let streamed = s
+                .stream(&r)
+                .unwrap()
+                .facets()
+                .cloned()
+                .expect("facets asked for");
+            assert_eq!(searched, streamed, "{q:?} from {from:?} lang {lang:?}");
+            compared += usize::from(!searched.column.is_empty());
+        }
+    }
+    assert!(
+        compared >= 10,
+        "only {compared} queries with facets to compare"
+    );
+}
