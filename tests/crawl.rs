@@ -143,7 +143,19 @@ fn a_lost_crawl_state_is_rebuilt_from_the_warc_files() {
     let first = ok_captures(&ws);
     let fetched = || jinan_crawler::stats(&ws.corpus()).unwrap().pages_fetched;
     assert_eq!(fetched(), captures(&ws.corpus()).len() as u64);
-    std::fs::remove_file(ws.corpus().join("state.redb")).expect("remove the crawl state");
+    // A damaged state is refused with a one-line error that says what to do, and left as it is.
+    let state = ws.corpus().join("state.redb");
+    let garbage = b"not a database\n".repeat(300);
+    std::fs::write(&state, &garbage).expect("damage the crawl state");
+    let out = ws.jinan(&fast("crawl", &base));
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("move it aside"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read(&state).unwrap(),
+        garbage,
+        "the damaged state was changed"
+    );
+    std::fs::remove_file(&state).expect("remove the crawl state");
     server.clear_log();
     ws.crawl_fast(&base);
 

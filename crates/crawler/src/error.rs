@@ -8,6 +8,15 @@ pub enum Error {
     Corpus(#[from] jinan_corpus::Error),
     #[error("crawl state database: {0}")]
     State(#[from] redb::Error),
+    /// The state file is not a database redb can open (damaged, or another file in its place).
+    /// Nothing is overwritten: the state is a cache of the WARC files, rebuilt from them once the
+    /// file is moved aside.
+    #[error("{}: not a usable crawl state ({source}); move it aside and the next crawl rebuilds it from the WARC files", path.display())]
+    DamagedState {
+        path: std::path::PathBuf,
+        #[source]
+        source: redb::Error,
+    },
     #[error("crawl state record: {0}")]
     Record(#[from] serde_json::Error),
     #[error("HTTP client: {0}")]

@@ -276,8 +276,24 @@ pub(crate) fn open_db(path: &Path) -> Result<Database> {
                 tries += 1;
                 std::thread::sleep(Duration::from_millis(100));
             }
+            Err(redb::DatabaseError::Storage(e)) if is_damage(&e) => {
+                return Err(crate::error::Error::DamagedState {
+                    path: path.to_path_buf(),
+                    source: e.into(),
+                })
+            }
             Err(e) => return Err(e.into()),
         }
+    }
+}
+
+/// A state file redb refuses as a database (corrupted pages, or not a redb file at all), as
+/// opposed to an I/O failure that may pass.
+fn is_damage(e: &redb::StorageError) -> bool {
+    match e {
+        redb::StorageError::Corrupted(_) => true,
+        redb::StorageError::Io(io) => io.kind() == std::io::ErrorKind::InvalidData,
+        _ => false,
     }
 }
 
