@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use tantivy::Index;
 
 use crate::error::{Error, Result};
+use crate::pairs::PAIRS_ANALYZER_NAME;
 use crate::schema;
 use crate::tokenizer::{analyzer, ANALYZER_NAME};
 
@@ -93,6 +94,9 @@ pub fn write_current(dir: &Path, name: &str) -> Result<()> {
 
 fn register(index: &Index) {
     index.tokenizers().register(ANALYZER_NAME, analyzer());
+    index
+        .tokenizers()
+        .register(PAIRS_ANALYZER_NAME, crate::pairs::pairs_analyzer());
 }
 
 /// Creates a new, empty generation directory with our schema.

@@ -19,6 +19,7 @@ mod error;
 mod facets;
 mod fold;
 pub mod generation;
+pub mod pairs;
 pub mod params;
 mod per_segments;
 pub mod query;

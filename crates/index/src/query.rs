@@ -30,6 +30,7 @@ use tantivy::tokenizer::TextAnalyzer;
 use tantivy::Term;
 
 use crate::error::{Error, Result};
+use crate::pairs::PairPhraseQuery;
 use crate::schema::{Fields, QUERY_FIELDS};
 use crate::tokenizer::{analyze, is_han};
 
@@ -480,6 +481,16 @@ impl Compiler<'_> {
                 Box::new(TermQuery::new(
                     Term::from_field_text(field, &seq[0].1),
                     IndexRecordOption::WithFreqs,
+                ))
+            } else if field == self.fields.body && seq.iter().enumerate().all(|(i, (p, _))| i == *p)
+            {
+                // Consecutive tokens of the body: answered from its pairs (same documents, same
+                // scores, without reading every word's positions).
+                Box::new(PairPhraseQuery::new(
+                    self.fields.pairs,
+                    seq.iter()
+                        .map(|(_, t)| Term::from_field_text(field, t))
+                        .collect(),
                 ))
             } else {
                 Box::new(PhraseQuery::new_with_offset(

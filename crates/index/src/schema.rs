@@ -12,11 +12,12 @@ use tantivy::schema::{
 use tantivy::TantivyDocument;
 
 use crate::error::{Error, Result};
+use crate::pairs::PAIRS_ANALYZER_NAME;
 use crate::tokenizer::ANALYZER_NAME;
 
 /// Bump whenever the schema or the analysis changes: older indexes are then refused with
 /// [`Error::SchemaMismatch`] and must be rebuilt.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// File in each generation directory holding [`SCHEMA_VERSION`].
 pub const SCHEMA_FILE: &str = "jinan-schema-version";
@@ -40,7 +41,12 @@ pub struct Fields {
     pub digest: Field,
     /// Near-duplicate band keys of the body ([`crate::dups`]); none for short bodies.
     pub dupband: Field,
+    /// The body's adjacent token pairs, for phrase queries ([`crate::pairs`]); not stored.
+    pub pairs: Field,
 }
+
+/// Name of the body's pair field.
+pub const PAIRS: &str = "body_pairs";
 
 /// Name of the near-duplicate band field.
 pub const DUPBAND: &str = "dupband";
@@ -70,6 +76,15 @@ pub fn build() -> (Schema, Fields) {
         deleted: b.add_u64_field("deleted", INDEXED | FAST),
         digest: b.add_text_field("digest", STORED),
         dupband: b.add_u64_field(DUPBAND, INDEXED | FAST),
+        pairs: b.add_text_field(
+            PAIRS,
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(PAIRS_ANALYZER_NAME)
+                    .set_fieldnorms(false)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        ),
     };
     (b.build(), fields)
 }
@@ -96,6 +111,7 @@ pub fn fields_of(schema: &Schema) -> Result<Fields> {
         deleted: f("deleted")?,
         digest: f("digest")?,
         dupband: f(DUPBAND)?,
+        pairs: f(PAIRS)?,
     })
 }
 
@@ -175,6 +191,7 @@ pub fn to_tantivy(f: &Fields, doc: &Document) -> TantivyDocument {
     d.add_text(f.id, &doc.id);
     d.add_text(f.title, &a.title);
     d.add_text(f.body, &a.body);
+    d.add_text(f.pairs, &a.body);
     if let Some(date) = a.date {
         d.add_i64(f.date, date_to_days(date));
     }

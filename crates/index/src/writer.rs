@@ -298,31 +298,56 @@ const SMALL_SEGMENT_SHARE: u32 = 8;
 /// upsert, or by a mark of deletion) is rewritten at the end of a run.
 const DELETED_SHARE: f64 = 0.25;
 
-/// The segments a finished run merges into one. Every query pays per segment (a term dictionary
-/// lookup per term, a collector per segment, the copy-folding band lookups), so fewer segments
-/// answer faster: on 100,000 articles one segment instead of ten served about 30% more distinct
-/// queries per second (BENCHMARKS.md). A generation written from empty (a rebuild, a first index)
-/// is merged into one segment before it is published. An incremental run rewrites only what is
-/// cheap or needed: the small segments it and earlier runs left, and any segment that is mostly
-/// deleted documents; the large segments stay as they are, so a cron run stays short.
-pub(crate) fn compaction(segments: &[SegmentMeta], from_empty: bool) -> Vec<&SegmentMeta> {
-    let chosen: Vec<&SegmentMeta> = if from_empty {
-        segments.iter().collect()
+/// A generation written from empty is merged into segments of at most about this many
+/// documents. A search runs one task per segment on the search pool, so a heavy query over a
+/// million articles uses two cores instead of one; below it, one segment costs least per query.
+/// Each group is merged on its own, which also halves the memory the final merge maps.
+pub(crate) const SEGMENT_DOCS: u32 = 500_000;
+
+/// The groups of segments a finished run merges, each group into one segment. Every query pays
+/// per segment (a term dictionary lookup per term, a collector per segment, the copy-folding band
+/// lookups), so fewer segments answer faster: on 100,000 articles one segment instead of ten
+/// served about 30% more distinct queries per second (BENCHMARKS.md). A generation written from
+/// empty (a rebuild, a first index) is merged into one segment per [`SEGMENT_DOCS`] documents
+/// (balanced, largest segments placed first) before it is published. An incremental run rewrites
+/// only what is cheap or needed: the small segments it and earlier runs left, and any segment
+/// that is mostly deleted documents; the large segments stay as they are, so a cron run stays
+/// short.
+pub(crate) fn compaction(segments: &[SegmentMeta], from_empty: bool) -> Vec<Vec<&SegmentMeta>> {
+    let groups: Vec<Vec<&SegmentMeta>> = if from_empty {
+        let docs: u64 = segments.iter().map(|s| u64::from(s.num_docs())).sum();
+        let k = docs.div_ceil(u64::from(SEGMENT_DOCS)).max(1) as usize;
+        let mut sorted: Vec<&SegmentMeta> = segments.iter().collect();
+        sorted.sort_by_key(|s| std::cmp::Reverse(s.num_docs()));
+        let mut groups: Vec<(u64, Vec<&SegmentMeta>)> = vec![(0, Vec::new()); k];
+        for s in sorted {
+            let lightest = groups
+                .iter_mut()
+                .min_by_key(|(n, _)| *n)
+                .expect("at least one group");
+            lightest.0 += u64::from(s.num_docs());
+            lightest.1.push(s);
+        }
+        groups.into_iter().map(|(_, g)| g).collect()
     } else {
         let largest = segments.iter().map(SegmentMeta::max_doc).max().unwrap_or(0);
-        segments
+        vec![segments
             .iter()
             .filter(|s| {
                 s.max_doc() < largest / SMALL_SEGMENT_SHARE
                     || f64::from(s.num_deleted_docs()) > DELETED_SHARE * f64::from(s.max_doc())
             })
-            .collect()
+            .collect()]
     };
     // Merging one segment alone is only worth it to drop its deleted documents.
-    match chosen.as_slice() {
-        [one] if one.num_deleted_docs() == 0 => Vec::new(),
-        _ => chosen,
-    }
+    groups
+        .into_iter()
+        .filter(|g| match g.as_slice() {
+            [] => false,
+            [one] => one.num_deleted_docs() > 0,
+            _ => true,
+        })
+        .collect()
 }
 
 /// Merges what [`compaction`] chooses, with a writer of its own that starts no other merge. The
@@ -330,20 +355,25 @@ pub(crate) fn compaction(segments: &[SegmentMeta], from_empty: bool) -> Vec<&Seg
 /// during it leaves the index as it was committed.
 fn compact(index: &Index, from_empty: bool) -> Result<()> {
     let segments = index.searchable_segment_metas()?;
-    let ids: Vec<_> = compaction(&segments, from_empty)
+    let groups: Vec<Vec<_>> = compaction(&segments, from_empty)
         .iter()
-        .map(|s| s.id())
+        .map(|g| g.iter().map(|s| s.id()).collect())
         .collect();
     let before = segments.len();
     // Live `SegmentMeta`s keep their files from garbage collection.
     drop(segments);
-    if ids.is_empty() {
+    if groups.is_empty() {
         return Ok(());
     }
     let started = std::time::Instant::now();
     let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000)?;
     writer.set_merge_policy(Box::new(NoMergePolicy));
-    writer.merge(&ids).wait()?;
+    // One group at a time: a merge maps and reads every segment it merges, so merging the
+    // groups side by side would hold the whole index in memory at once.
+    for ids in &groups {
+        writer.merge(ids).wait()?;
+    }
+    let ids: Vec<_> = groups.concat();
     // The merged-away segments' files go now rather than at the next run (a reader that still
     // maps them keeps its pages until it lets go).
     writer.garbage_collect_files().wait()?;
@@ -355,4 +385,46 @@ fn compact(index: &Index, from_empty: bool) -> Result<()> {
         "merged segments"
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::index::SegmentId;
+
+    #[test]
+    fn a_fresh_generation_is_merged_into_balanced_groups() {
+        let index = Index::create_in_ram(tantivy::schema::Schema::builder().build());
+        let metas = |sizes: &[u32]| -> Vec<SegmentMeta> {
+            sizes
+                .iter()
+                .map(|&n| index.new_segment_meta(SegmentId::generate_random(), n))
+                .collect()
+        };
+        // Under SEGMENT_DOCS documents: everything into one segment.
+        let small = metas(&[20_480, 20_480, 9_000, 12]);
+        let groups = compaction(&small, true);
+        assert_eq!(groups.len(), 1);
+        assert_eq!(groups[0].len(), 4);
+        // 1,000,010 documents: three groups, every segment in one of them, balanced.
+        let big = metas(&[300_000, 300_000, 200_000, 100_000, 100_000, 10]);
+        let groups = compaction(&big, true);
+        assert_eq!(groups.len(), 3);
+        let mut ids: Vec<_> = groups.iter().flatten().map(|s| s.id()).collect();
+        ids.sort();
+        let mut all: Vec<_> = big.iter().map(|s| s.id()).collect();
+        all.sort();
+        assert_eq!(ids, all);
+        let docs: Vec<u32> = groups
+            .iter()
+            .map(|g| g.iter().map(|s| s.num_docs()).sum())
+            .collect();
+        assert!(
+            docs.iter().all(|&n| (300_000..=400_010).contains(&n)),
+            "{docs:?}"
+        );
+        // A group of one segment without deletions is left as it is.
+        let two = metas(&[600_000, 500_000]);
+        assert!(compaction(&two, true).is_empty());
+    }
 }
