@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes a wrk script of N distinct searches drawn from the articles themselves (deterministic).
 
-usage: python3 varied.py ARTICLES.jsonl [N] > varied.lua
+usage: python3 varied.py ARTICLES.jsonl [N] > varied.lua   (for wrk -t1 or -t2)
        python3 varied.py --paths ARTICLES.jsonl [N] > paths.txt   (one path a line, for open_loop)
 
 The mix: English terms, two-word ANDs, two-word phrases, Chinese strings of 2-4 characters,
@@ -72,10 +72,18 @@ print("local paths = {")
 for p in paths:
     print(f'  "{p}",')
 print("}")
+# Each wrk thread starts at its own place in the list (thread k at k/2 of it), so that two
+# threads do not send the same requests one after the other: with -t2 no request is repeated
+# before the whole list has been sent.
+print("local started = 0")
+print("setup = function(thread)")
+print("  thread:set(\"start\", started)")
+print("  started = started + math.floor(#paths / 2)")
+print("end")
 print("local i = 0")
 print("request = function()")
 print("  i = i + 1")
-print("  return wrk.format(\"GET\", paths[(i % #paths) + 1])")
+print("  return wrk.format(\"GET\", paths[((start or 0) + i) % #paths + 1])")
 print("end")
 # the SUMMARY line (run from the repository root, as run.sh does)
 print('dofile("benches/lib/summary.lua")')

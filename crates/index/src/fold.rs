@@ -3,7 +3,8 @@
 //! ([`jinan_types::Hit::copies`]). The fingerprints are those of [`crate::dups`], read from the
 //! `dupband` fast field; the articles sharing a band are found through its index.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
 
 use jinan_types::{DupArticle, DupGroup, Dups};
 use tantivy::schema::IndexRecordOption;
@@ -93,13 +94,48 @@ pub(crate) fn dup_article(
     })
 }
 
+/// At most this many documents' copies are remembered per set of segments (about 10 MB).
+const MEMO_ENTRIES: usize = 1 << 18;
+
+/// The copies already found in one set of segments with their deletions ([`PerSegments`]
+/// keys it so): a server folds the same popular articles at the head of many result pages, and
+/// each lookup is a dozen term lookups and postings walks. Full, it starts again empty.
+///
+/// [`PerSegments`]: crate::per_segments::PerSegments
+#[derive(Default)]
+pub(crate) struct CopiesMemo(Mutex<HashMap<DocAddress, Arc<[DocAddress]>>>);
+
+impl CopiesMemo {
+    /// [`near_copies`] of `addr`, remembered.
+    fn near_copies(
+        &self,
+        searcher: &tantivy::Searcher,
+        fields: &Fields,
+        addr: DocAddress,
+    ) -> Result<Arc<[DocAddress]>> {
+        let lock = || self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = lock().get(&addr) {
+            return Ok(Arc::clone(found));
+        }
+        let found: Arc<[DocAddress]> = near_copies(searcher, fields, addr)?.into();
+        let mut memo = lock();
+        if memo.len() >= MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(addr, Arc::clone(&found));
+        Ok(found)
+    }
+}
+
 /// Walks `ranked` (best first) and keeps the first document of each near-duplicate group, with
-/// the others of its group as copies, until `want` are kept.
+/// the others of its group as copies, until `want` are kept. `memo` belongs to `searcher`'s
+/// segments.
 pub(crate) fn fold<T: Copy>(
     searcher: &tantivy::Searcher,
     fields: &Fields,
     ranked: &[(T, DocAddress)],
     want: usize,
+    memo: &CopiesMemo,
 ) -> Result<Vec<(T, DocAddress, Vec<DocAddress>)>> {
     let mut kept = Vec::with_capacity(want.min(ranked.len()));
     let mut folded: HashSet<DocAddress> = HashSet::new();
@@ -110,9 +146,9 @@ pub(crate) fn fold<T: Copy>(
         if folded.contains(addr) {
             continue;
         }
-        let copies = near_copies(searcher, fields, *addr)?;
+        let copies = memo.near_copies(searcher, fields, *addr)?;
         folded.extend(copies.iter().copied());
-        kept.push((*score, *addr, copies));
+        kept.push((*score, *addr, copies.to_vec()));
     }
     Ok(kept)
 }

@@ -58,6 +58,8 @@ pub(crate) struct Live {
     stamp: Mutex<Stamp>,
     /// Every document's facet values, for counting facets.
     pub(crate) facet_codes: PerSegments<FacetCodes>,
+    /// The near-copies found so far, for folding result pages.
+    pub(crate) copies: PerSegments<fold::CopiesMemo>,
 }
 
 impl Live {
@@ -82,6 +84,7 @@ impl Live {
             fields,
             stamp: Mutex::new(stamp),
             facet_codes: PerSegments::default(),
+            copies: PerSegments::default(),
         })
     }
 }
@@ -474,12 +477,15 @@ impl Searcher {
             };
         let mut copies: Vec<Vec<DocAddress>> = Vec::new();
         if fold {
+            let memo = live
+                .copies
+                .get(&searcher, |_| Ok(fold::CopiesMemo::default()))?;
             let mut fetch = fetch;
-            let mut kept = fold::fold(&searcher, &live.fields, &page, want)?;
+            let mut kept = fold::fold(&searcher, &live.fields, &page, want, &memo)?;
             while kept.len() < want && page.len() == fetch && fetch < total {
                 fetch = (fetch * 2).min(total);
                 page = ranked(fetch, 0)?;
-                kept = fold::fold(&searcher, &live.fields, &page, want)?;
+                kept = fold::fold(&searcher, &live.fields, &page, want, &memo)?;
             }
             let kept: Vec<_> = kept.into_iter().skip(req.offset).collect();
             page = kept.iter().map(|(s, a, _)| (*s, *a)).collect();

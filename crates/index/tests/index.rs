@@ -970,3 +970,65 @@ fn facets_from_the_per_document_codes_equal_the_column_counts() {
         "only {compared} queries with facets to compare"
     );
 }
+
+/// A text of `n` distinct words from `seed` (long enough to be fingerprinted).
+fn long_text(seed: u32, n: u32) -> String {
+    (0..n)
+        .map(|i| format!("w{}x{}", seed, i * 7 % 97 + i))
+        .collect::<Vec<_>>()
+        .join(" ")
+        + " lantern"
+}
+
+fn copies_of_top(s: &Searcher, q: &str) -> Vec<String> {
+    let hits = s.search(&req(q)).unwrap().hits;
+    let mut v: Vec<String> = hits
+        .iter()
+        .flat_map(|h| std::iter::once(h.url.clone()).chain(h.copies.iter().map(|c| c.url.clone())))
+        .collect();
+    v.sort();
+    assert!(hits.len() <= v.len());
+    v
+}
+
+#[test]
+fn copies_follow_the_index_in_a_long_lived_searcher() {
+    // A server keeps the copies it found per set of segments: after a commit that makes a copy
+    // different, and one that makes it a copy again, its pages must say so.
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = Writer::open_with(dir.path(), SMALL).unwrap();
+    let same = long_text(1, 120);
+    let d = |n: u32, body: &str| {
+        doc(
+            &u(n),
+            "Lantern fair",
+            body,
+            Some("2024-02-01"),
+            None,
+            Lang::En,
+        )
+    };
+    w.upsert(&d(1, &same)).unwrap();
+    w.upsert(&d(2, &same)).unwrap();
+    w.upsert(&d(3, &long_text(3, 120))).unwrap();
+    w.commit("{\"cursor\":1}").unwrap();
+    let s = Searcher::open(dir.path()).unwrap();
+    let one_hit = |s: &Searcher| s.search(&req("lantern")).unwrap().hits.len();
+    assert_eq!(one_hit(&s), 2, "1 and 2 fold into one hit");
+    assert_eq!(copies_of_top(&s, "lantern"), set(&[1, 2, 3]));
+    w.upsert(&d(2, &long_text(2, 120))).unwrap();
+    w.commit("{\"cursor\":2}").unwrap();
+    assert!(s.refresh().unwrap());
+    assert_eq!(one_hit(&s), 3, "2 is no copy any more");
+    assert!(s
+        .search(&req("lantern"))
+        .unwrap()
+        .hits
+        .iter()
+        .all(|h| h.copies.is_empty()));
+    w.upsert(&d(2, &same)).unwrap();
+    w.commit("{\"cursor\":3}").unwrap();
+    assert!(s.refresh().unwrap());
+    assert_eq!(one_hit(&s), 2, "2 is a copy again");
+    assert_eq!(copies_of_top(&s, "lantern"), set(&[1, 2, 3]));
+}
