@@ -4,7 +4,8 @@
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
 //! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
 //! wins, climbs to an ancestor holding three times its voting text (page builders put each section
-//! in its own module, forums each post in its own box), becomes the page's `<main>` when it sits
+//! in its own module, forums each post in its own box) or a run of titled sections of its own
+//! template (reference and service pages), becomes the page's `<main>` when it sits
 //! in one, and takes along siblings that score close to it. Inside the winner, furniture is left
 //! out while rendering: link-heavy lists and blocks, elements named like boilerplate, navigation,
 //! forms and hidden elements, never the winner's own ancestors. Pages of short items (listings,
@@ -477,6 +478,7 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
     // the thread): climb to an ancestor (at most 24 levels up) that holds three times the voting
     // text, while the way up stays mostly unlinked.
     'climb: while top != NONE {
+        let mut c = top;
         let mut p = dom.nodes[top].parent;
         for _ in 0..24 {
             if p == NONE
@@ -490,10 +492,11 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
             if ld > 0.3 {
                 break 'climb;
             }
-            if good[p] >= good[top].saturating_mul(3) {
+            if good[p] >= good[top].saturating_mul(3) || section_run(dom, st, &good, p, c) {
                 top = p;
                 continue 'climb;
             }
+            c = p;
             p = dom.nodes[p].parent;
         }
         break;
@@ -524,6 +527,64 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         blocks.extend(text::render(dom, r, &skip));
     }
     tidy(dom, blocks, title)
+}
+
+/// The first word of an element's `class` (`sect1`, `rc24` of `rc24 rc24v1 cpad`): what a
+/// template calls one kind of block, whatever modifiers each copy carries.
+fn kind_word(node: &crate::dom::Node) -> Option<&str> {
+    node.attr("class")
+        .and_then(|c| c.split_ascii_whitespace().next())
+}
+
+/// Whether `p` holds a run of sections of one kind, `c` (on the way up from the winner) among
+/// them, that together carry the text: a reference page or a service page cut into sections of
+/// one template (`<div class="sect1">` for each of NAME, SYNOPSIS, OPTIONS, ...), where one
+/// section wins alone. The other sections of the run must carry half of `c`'s voting text.
+fn section_run(dom: &Dom, st: &Stats, good: &[u32], p: usize, c: usize) -> bool {
+    let node = &dom.nodes[c];
+    let Some(kind) = kind_word(node) else {
+        return false;
+    };
+    if node.is("main") || node.attr("role") == Some("main") || !headed(dom, st, c) {
+        return false;
+    }
+    let mut other = 0u32;
+    for &k in &dom.nodes[p].children {
+        let n = &dom.nodes[k];
+        if k != c
+            && n.kind == Kind::Element
+            && !st.hidden[k]
+            && n.name == node.name
+            && kind_word(n) == Some(kind)
+            && headed(dom, st, k)
+        {
+            other += good[k];
+        }
+    }
+    other > 0 && other * 2 >= good[c]
+}
+
+/// Whether element `i` opens with a heading that is not a link (a titled section of a
+/// document, not a teaser card whose title links elsewhere).
+fn headed(dom: &Dom, st: &Stats, i: usize) -> bool {
+    let first = (i + 1..dom.nodes[i].end).find(|&j| {
+        let n = &dom.nodes[j];
+        n.kind == Kind::Text && !st.hidden[j] && st.chars[j] > 0
+    });
+    let Some(j) = first else {
+        return false;
+    };
+    let mut a = dom.nodes[j].parent;
+    let mut heading = false;
+    while a != i && a != NONE {
+        match dom.nodes[a].name.as_str() {
+            "a" => return false,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => heading = true,
+            _ => {}
+        }
+        a = dom.nodes[a].parent;
+    }
+    heading
 }
 
 /// The page's own main region around the winner: the nearest `<main>` (or `role="main"`) above it.

@@ -190,3 +190,94 @@ fn a_streamed_boundary_is_the_page_not_hidden() {
     let body = body_of(&html, "https://app.example.com/post");
     assert!(!body.contains("Secret"), "{body}");
 }
+
+/// A reference page cut into titled sections of one template (`sect1`, as AsciiDoc, Sphinx and
+/// many service sites write them), with `nav` links beside it. The longest section wins alone.
+fn sectioned_page(section: &str, heading: &str) -> String {
+    let opt =
+        |name: &str| format!("<dt>--{name}</dt><dd><p>The option {name}: {PARA} {PARA}</p></dd>");
+    let options: String = [
+        "all", "patch", "amend", "quiet", "verbose", "dry-run", "signoff", "reuse", "edit",
+        "author", "date", "cleanup",
+    ]
+    .iter()
+    .map(|n| opt(n))
+    .collect();
+    let sect = |title: &str, inner: &str| {
+        format!(
+            "<div class=\"{section}\"><{heading}>{title}</{heading}><div class=sectionbody>{inner}</div></div>"
+        )
+    };
+    let para = |w: &str| format!("<div class=paragraph><p>{w} {PARA} {PARA}</p></div>");
+    let menu: String = (0..30)
+        .map(|i| format!("<li><a href=/docs/cmd{i}>command-{i}</a></li>"))
+        .collect();
+    format!(
+        "<html><head><title>tool-commit Documentation</title></head><body>\
+         <nav><ul>{menu}</ul></nav><div id=wrapper><div id=reference>{}{}{}{}</div></div>\
+         <footer>Site footer text, all rights reserved by the project.</footer></body></html>",
+        sect(
+            "NAME",
+            "<div class=paragraph><p>tool-commit - Record changes</p></div>"
+        ),
+        sect(
+            "DESCRIPTION",
+            &(para("Describing:") + &para("Continuing:") + &para("Then:"))
+        ),
+        sect(
+            "OPTIONS",
+            &format!("<div class=dlist><dl>{options}</dl></div>")
+        ),
+        sect(
+            "EXAMPLES",
+            &(para("Example one:")
+                + &para("Example two:")
+                + &para("Example three:")
+                + &para("Example four:"))
+        ),
+    )
+}
+
+#[test]
+fn a_page_of_titled_sections_of_one_template_is_read_whole() {
+    let body = body_of(
+        &sectioned_page("sect1", "h2"),
+        "https://docs.example.org/tool-commit",
+    );
+    for want in [
+        "The option amend",
+        "Describing:",
+        "Example three:",
+        "EXAMPLES",
+        "DESCRIPTION",
+    ] {
+        assert!(body.contains(want), "{want} missing: {body}");
+    }
+    assert!(!body.contains("command-3"), "{body}");
+    assert!(!body.contains("all rights reserved"), "{body}");
+}
+
+#[test]
+fn teaser_cards_with_linked_titles_are_not_sections_of_the_text() {
+    // The article's block and the teaser blocks below it share a layout class; the teasers open
+    // with a link, so they are not more sections of the article.
+    let teaser = |i: usize| {
+        format!(
+            "<div class=box><h3><a href=/story{i}>Another story {i}</a></h3>\
+             <p>Teaser {i}: {PARA}</p></div>"
+        )
+    };
+    let teasers: String = (0..4).map(teaser).collect();
+    let html = format!(
+        "<html><body><div class=page><div class=box><h2>The article</h2><div class=body>\
+         <p>{PARA}</p><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div></div>{teasers}</div>\
+         </body></html>"
+    );
+    let body = body_of(&html, "https://news.example.com/2024/story");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        4,
+        "{body}"
+    );
+    assert!(!body.contains("Teaser"), "{body}");
+}
