@@ -4,8 +4,7 @@
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
 //! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
 //! wins, climbs to an ancestor holding three times its voting text (page builders put each section
-//! in its own module, forums each post in its own box) or a run of titled sections of its own
-//! template (reference and service pages), becomes the page's `<main>` when it sits
+//! in its own module, forums each post in its own box), becomes the page's `<main>` when it sits
 //! in one, and takes along siblings that score close to it. Inside the winner, furniture is left
 //! out while rendering: link-heavy lists and blocks, elements named like boilerplate, navigation,
 //! forms and hidden elements, never the winner's own ancestors. Pages of short items (listings,
@@ -21,6 +20,9 @@ use crate::text::{self, Block};
 /// Per-node figures, indexed like `Dom::nodes`.
 struct Stats {
     hidden: Vec<bool>,
+    /// Hidden only as a tab panel not shown yet (or inside one): the page's text all the same,
+    /// read when it sits in the content, though it never votes.
+    panel: Vec<bool>,
     /// Visible non-space characters in the subtree.
     chars: Vec<u32>,
     /// Of which inside links.
@@ -42,15 +44,18 @@ const POS: u8 = 4;
 fn stats(dom: &Dom) -> Stats {
     let n = dom.len();
     let mut hidden = vec![false; n];
+    let mut panel = vec![false; n];
     for i in 0..n {
         let node = &dom.nodes[i];
         let p = node.parent;
         let inherited = p != NONE && hidden[p];
-        hidden[i] = inherited
-            || (node.kind == Kind::Element
-                && (node.invisible
-                    || (node.attr("hidden").is_some() && !streamed(node))
-                    || is_hidden_style(node)));
+        let own = hides(node);
+        hidden[i] = inherited || own;
+        panel[i] = if inherited {
+            panel[p] && !own
+        } else {
+            own && !node.invisible && tab_set(dom, i)
+        };
     }
     // Pages repeat the same few class strings on thousands of elements: each is read once.
     let mut seen_classes: std::collections::HashMap<&str, u8> = std::collections::HashMap::new();
@@ -115,6 +120,7 @@ fn stats(dom: &Dom) -> Stats {
     }
     Stats {
         hidden,
+        panel,
         chars,
         links,
         anchors,
@@ -123,6 +129,27 @@ fn stats(dom: &Dom) -> Stats {
         inl_commas,
         flags,
     }
+}
+
+/// Whether element `node` hides itself (`hidden`, `display:none`), or is never shown (scripts).
+fn hides(node: &crate::dom::Node) -> bool {
+    node.kind == Kind::Element
+        && (node.invisible
+            || (node.attr("hidden").is_some() && !streamed(node))
+            || is_hidden_style(node))
+}
+
+/// Whether element `i` is a tab panel beside a shown one: a tab set shows one panel and hides the
+/// others until their tab is clicked (installation steps per system, code per language).
+fn tab_set(dom: &Dom, i: usize) -> bool {
+    let tab = |k: usize| dom.nodes[k].attr("role") == Some("tabpanel");
+    let p = dom.nodes[i].parent;
+    tab(i)
+        && p != NONE
+        && dom.nodes[p]
+            .children
+            .iter()
+            .any(|&k| k != i && tab(k) && !hides(&dom.nodes[k]))
 }
 
 /// A boundary of streamed server rendering (React's `<div hidden id="S:1">`): the page's content
@@ -522,8 +549,14 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         // Inside a sibling taken along, its own text is the measure (Elementor names every
         // wrapper `elementor-widget-container`).
         let own = if keep[r] { top_chars } else { st.chars[r] };
-        let skip =
-            |d: &Dom, j: usize| !keep[j] && !roots.contains(&j) && clean(d, st, j, use_names, own);
+        // A tab set's hidden panels are read inside the winner only (the other systems' steps
+        // of an installation guide), not in the widgets around it.
+        let in_top = |j: usize| top != NONE && j > top && j < dom.nodes[top].end;
+        let skip = |d: &Dom, j: usize| {
+            !keep[j]
+                && !roots.contains(&j)
+                && ((st.panel[j] && !in_top(j)) || clean(d, st, j, use_names, own))
+        };
         blocks.extend(text::render(dom, r, &skip));
     }
     tidy(dom, blocks, title)
@@ -701,7 +734,7 @@ fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -
     if node.kind != Kind::Element {
         return false;
     }
-    if st.hidden[j] {
+    if st.hidden[j] && !st.panel[j] {
         return true;
     }
     let name = node.name.as_str();

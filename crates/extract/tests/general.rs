@@ -281,3 +281,33 @@ fn teaser_cards_with_linked_titles_are_not_sections_of_the_text() {
     );
     assert!(!body.contains("Teaser"), "{body}");
 }
+
+#[test]
+fn hidden_tab_panels_inside_the_text_are_read() {
+    // An installation guide shows one system's steps and hides the others' until their tab is
+    // clicked; a hidden dialog, and a hidden panel of `<main>` outside the text, stay out.
+    let panel = |os: &str, hidden: &str| {
+        format!(
+            "<section role=tabpanel id=tab-{os} {hidden}><p>To install on {os}, {PARA}</p>\
+             <pre>install-tool --{os}</pre></section>"
+        )
+    };
+    let html = format!(
+        "<html><body><main><div class=doc><h1>Install the tool</h1><p>{PARA}</p><p>{PARA}</p>\
+         <div role=tablist><button>Windows</button><button>macOS</button></div>\
+         <div class=tabs>{}{}{}</div><p>{PARA}</p>\
+         <div hidden><p>Dialog text that a hidden popup would show, {PARA}</p></div></div>\
+         <div class=about-us>{}{}</div></main></body></html>",
+        panel("windows", ""),
+        panel("macos", "hidden"),
+        panel("linux", "hidden style=\"display:none\""),
+        "<div role=tabpanel><p>Our mission: the shop's own story.</p></div>",
+        "<div role=tabpanel hidden><p>Our passion: the shop's second story.</p></div>",
+    );
+    let body = body_of(&html, "https://docs.example.com/install");
+    for want in ["on windows", "on macos", "on linux", "install-tool --macos"] {
+        assert!(body.contains(want), "{want} missing: {body}");
+    }
+    assert!(!body.contains("Dialog text"), "{body}");
+    assert!(!body.contains("second story"), "{body}");
+}
