@@ -404,7 +404,11 @@ fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
                 return false;
             }
         }
-        clean(d, st, j, true, 0)
+        // A block holding nearly all of the region's text is the region's content whatever its
+        // name says (Drupal's `node--promoted`, promoted to the front page; a forum's thread
+        // named `comments`); only what it is and its links can leave it out.
+        let whole = st.chars[j] * 10 >= st.chars[root] * 9;
+        clean(d, st, j, !whole, 0)
     };
     tidy(dom, text::render(dom, root, &skip), title)
 }

@@ -311,3 +311,32 @@ fn hidden_tab_panels_inside_the_text_are_read() {
     assert!(!body.contains("Dialog text"), "{body}");
     assert!(!body.contains("second story"), "{body}");
 }
+
+#[test]
+fn a_region_wrapped_whole_in_a_furniture_name_is_still_read() {
+    // A service page of short items, all inside Drupal's `node--promoted` ("promoted to the front
+    // page", not a promotion): read wide, the wrapper holds nearly all of `<main>` and is kept.
+    let items: String = (0..24)
+        .map(|i| {
+            format!(
+                "<div class=item><h3>Service {i}</h3><p>We plan, build and run service {i}, \
+                 end to end: the design, the building work, the testing, the hand-over and the \
+                 support in the years after.</p></div>"
+            )
+        })
+        .collect();
+    let intro = "Our services for companies of every size, in every sector, from the first plan \
+                 to the daily running of the system. "
+        .repeat(3);
+    let html = format!(
+        "<html><body><nav><a href=/>Home</a><a href=/about>About</a></nav><main>\
+         <div class=intro><p>{intro}</p></div>\
+         <article class=\"node node--type-service node--promoted\">{items}</article></main>\
+         <footer>Copyright notice of the company.</footer></body></html>"
+    );
+    let body = body_of(&html, "https://company.example.com/services");
+    for want in ["Service 0", "service 7, end to end", "Service 23"] {
+        assert!(body.contains(want), "{want} missing: {body}");
+    }
+    assert!(!body.contains("Copyright"), "{body}");
+}
