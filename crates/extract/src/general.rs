@@ -136,7 +136,20 @@ fn hides(node: &crate::dom::Node) -> bool {
     node.kind == Kind::Element
         && (node.invisible
             || (node.attr("hidden").is_some() && !streamed(node))
-            || is_hidden_style(node))
+            || is_hidden_style(node)
+            || closed_dialog(node))
+}
+
+/// A dialog that the page's stylesheet keeps closed until a button opens it: Bootstrap's and
+/// Foundation's `modal`/`reveal` boxes, hidden by class, not by attribute.
+fn closed_dialog(node: &crate::dom::Node) -> bool {
+    node.attr("class").is_some_and(|c| {
+        c.split_ascii_whitespace()
+            .any(|w| matches!(w, "modal" | "reveal"))
+            && !c
+                .split_ascii_whitespace()
+                .any(|w| matches!(w, "show" | "in" | "is-open" | "open"))
+    })
 }
 
 /// Whether element `i` is a tab panel beside a shown one: a tab set shows one panel and hides the

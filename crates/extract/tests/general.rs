@@ -340,3 +340,24 @@ fn a_region_wrapped_whole_in_a_furniture_name_is_still_read() {
     }
     assert!(!body.contains("Copyright"), "{body}");
 }
+
+#[test]
+fn a_dialog_closed_by_its_class_is_not_the_page() {
+    // Bootstrap keeps `.modal` closed until a button opens it: its long form text is not what the
+    // page shows, however well it scores.
+    let legal = "Your personal data request is handled under the law of the state, with a reply \
+                 within thirty days, and a copy of every record we hold about you.";
+    let html = format!(
+        "<html><body><div class=intro><h1>Data services</h1><p>{PARA}</p><p>{PARA}</p></div>\
+         <div class=\"modal fade\" id=request><div class=modal-dialog><div class=modal-content>\
+         <div class=modal-body><p>{legal}</p><p>{legal}</p><p>{legal}</p><p>{legal}</p>\
+         </div></div></div></div></body></html>"
+    );
+    let body = body_of(&html, "https://company.example.com/data");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        2,
+        "{body}"
+    );
+    assert!(!body.contains("personal data request"), "{body}");
+}
