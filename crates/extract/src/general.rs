@@ -40,6 +40,12 @@ struct Stats {
 const STRONG: u8 = 1;
 const WEAK: u8 = 2;
 const POS: u8 = 4;
+/// Named like a block that is never the page's text on any kind of page (a cookie-consent
+/// dialog): left out even when names are otherwise not trusted.
+const NEVER: u8 = 8;
+
+/// Strong words of [`NEVER`] blocks.
+const NEVER_NEG: &[&str] = &["cookie", "consent", "onetrust", "gdpr"];
 
 fn stats(dom: &Dom) -> Stats {
     let n = dom.len();
@@ -290,6 +296,9 @@ fn class_flags(idclass: &str) -> u8 {
         if !layout && STRONG_NEG.iter().any(|n| w.contains(n)) {
             f |= STRONG;
         }
+        if !layout && NEVER_NEG.iter().any(|n| w.contains(n)) {
+            f |= NEVER;
+        }
         for part in w.split('-') {
             if !layout && WEAK_NEG.contains(&part) {
                 f |= WEAK;
@@ -319,6 +328,11 @@ fn class_weight(f: u8) -> f32 {
 /// Named like furniture that is never article text (and not also named like content).
 fn strong_negative(f: u8) -> bool {
     f & STRONG != 0 && f & POS == 0
+}
+
+/// Named like a cookie-consent block (and not also named like content).
+fn never_negative(f: u8) -> bool {
+    f & NEVER != 0 && f & POS == 0
 }
 
 /// Named like furniture that is usually not article text.
@@ -453,11 +467,12 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         let node = &dom.nodes[i];
         let p = node.parent;
         neg[i] = (p != NONE && neg[p])
-            || (use_names
-                && node.kind == Kind::Element
+            || (node.kind == Kind::Element
                 && !matches!(node.name.as_str(), "html" | "body")
-                && (strong_negative(st.flags[i])
-                    || matches!(node.name.as_str(), "nav" | "aside" | "footer")));
+                && (never_negative(st.flags[i])
+                    || (use_names
+                        && (strong_negative(st.flags[i])
+                            || matches!(node.name.as_str(), "nav" | "aside" | "footer")))));
         if node.kind != Kind::Element || st.hidden[i] || neg[i] || !node.block {
             continue;
         }
@@ -759,6 +774,9 @@ fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -
         name,
         "nav" | "aside" | "footer" | "form" | "header" | "menu"
     ) {
+        return true;
+    }
+    if never_negative(st.flags[j]) {
         return true;
     }
     if use_names

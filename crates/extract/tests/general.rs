@@ -361,3 +361,21 @@ fn a_dialog_closed_by_its_class_is_not_the_page() {
     );
     assert!(!body.contains("personal data request"), "{body}");
 }
+
+#[test]
+fn a_consent_dialog_never_wins_when_names_are_not_trusted() {
+    // A forum names its whole thread `comments`, so no container is trusted by name; the
+    // cookie-preference centre beside it is still not the page.
+    let post = |i: usize| format!("<div class=\"comment post\"><p>Reply {i}: {PARA}</p></div>");
+    let posts: String = (0..3).map(post).collect();
+    let cookie = "Cookies of this kind store your choices, with a record of consent, and help the \
+                  site remember you between visits.";
+    let html = format!(
+        "<html><body><div class=\"topic comments\">{posts}</div>\
+         <div id=onetrust-consent-sdk><div id=ot-pc-content><p>{cookie}</p><p>{cookie}</p>\
+         <p>{cookie}</p><p>{cookie}</p><p>{cookie}</p></div></div></body></html>"
+    );
+    let body = body_of(&html, "https://forum.example.com/topic/1");
+    assert!(body.contains("Reply 2:"), "{body}");
+    assert!(!body.contains("record of consent"), "{body}");
+}
