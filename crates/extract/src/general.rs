@@ -431,10 +431,10 @@ fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
                 return false;
             }
         }
-        // A block holding nearly all of the region's text is the region's content whatever its
+        // A block holding half the region's text or more is the region's content whatever its
         // name says (Drupal's `node--promoted`, promoted to the front page; a forum's thread
         // named `comments`); only what it is and its links can leave it out.
-        let whole = st.chars[j] * 10 >= st.chars[root] * 9;
+        let whole = st.chars[j] * 2 >= st.chars[root];
         clean(d, st, j, !whole, 0)
     };
     tidy(dom, text::render(dom, root, &skip), title)

@@ -315,7 +315,7 @@ fn hidden_tab_panels_inside_the_text_are_read() {
 #[test]
 fn a_region_wrapped_whole_in_a_furniture_name_is_still_read() {
     // A service page of short items, all inside Drupal's `node--promoted` ("promoted to the front
-    // page", not a promotion): read wide, the wrapper holds nearly all of `<main>` and is kept.
+    // page", not a promotion): read wide, the wrapper holds most of `<main>` and is kept.
     let items: String = (0..24)
         .map(|i| {
             format!(
@@ -327,7 +327,7 @@ fn a_region_wrapped_whole_in_a_furniture_name_is_still_read() {
         .collect();
     let intro = "Our services for companies of every size, in every sector, from the first plan \
                  to the daily running of the system. "
-        .repeat(3);
+        .repeat(6);
     let html = format!(
         "<html><body><nav><a href=/>Home</a><a href=/about>About</a></nav><main>\
          <div class=intro><p>{intro}</p></div>\
