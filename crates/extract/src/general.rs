@@ -4,14 +4,17 @@
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
 //! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
 //! wins, climbs to an ancestor holding three times its voting text (page builders put each section
-//! in its own module, forums each post in its own box), becomes the page's `<main>` when it sits
-//! in one, and takes along siblings that score close to it. Inside the winner, furniture is left
-//! out while rendering: link-heavy lists and blocks, elements named like boilerplate, navigation,
-//! forms and hidden elements, never the winner's own ancestors. Pages of short items (listings,
-//! categories, services), where no paragraph wins, get the wide reading instead: the main region
-//! less its furniture, item-title links kept, and all of a link-dense block that holds most of the
-//! region's text (an index). Every number is computed in a few sweeps over the flat node array,
-//! so the cost is linear in the page size whatever its depth.
+//! in its own module, forums each post in its own box) or a run of titled sections of its own
+//! template (reference and service pages), becomes the page's `<main>` when it sits in one, and
+//! takes along siblings that score close to it. Inside the winner, furniture is left out while
+//! rendering: link-heavy lists and blocks, elements named like boilerplate, navigation, forms and
+//! hidden elements (closed dialogs included; a tab set's hidden panels inside the winner are
+//! read), never the winner's own ancestors. Cookie-consent blocks never vote. Pages of short items
+//! (listings, categories, services), where no paragraph wins, get the wide reading instead: the
+//! main region less its furniture, item-title links kept, a block holding half the region kept
+//! whatever its name, and all of a link-dense block that holds most of the region's text (an
+//! index). Every number is computed in a few sweeps over the flat node array, so the cost is
+//! linear in the page size whatever its depth.
 
 use crate::dom::{Dom, Kind, NONE};
 use crate::fields;
