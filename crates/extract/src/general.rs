@@ -4,14 +4,17 @@
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
 //! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
 //! wins, climbs to an ancestor holding three times its voting text (page builders put each section
-//! in its own module, forums each post in its own box), becomes the page's `<main>` when it sits
-//! in one, and takes along siblings that score close to it. Inside the winner, furniture is left
-//! out while rendering: link-heavy lists and blocks, elements named like boilerplate, navigation,
-//! forms and hidden elements, never the winner's own ancestors. Pages of short items (listings,
-//! categories, services), where no paragraph wins, get the wide reading instead: the main region
-//! less its furniture, item-title links kept, and all of a link-dense block that holds most of the
-//! region's text (an index). Every number is computed in a few sweeps over the flat node array,
-//! so the cost is linear in the page size whatever its depth.
+//! in its own module, forums each post in its own box) or a run of titled sections of its own
+//! template (reference and service pages), becomes the page's `<main>` when it sits in one, and
+//! takes along siblings that score close to it. Inside the winner, furniture is left out while
+//! rendering: link-heavy lists and blocks, elements named like boilerplate, navigation, forms and
+//! hidden elements (closed dialogs included; a tab set's hidden panels inside the winner are
+//! read), never the winner's own ancestors. Cookie-consent blocks never vote. Pages of short items
+//! (listings, categories, services), where no paragraph wins, get the wide reading instead: the
+//! main region less its furniture, item-title links kept, a block holding half the region kept
+//! whatever its name, and all of a link-dense block that holds most of the region's text (an
+//! index). Every number is computed in a few sweeps over the flat node array, so the cost is
+//! linear in the page size whatever its depth.
 
 use crate::dom::{Dom, Kind, NONE};
 use crate::fields;
@@ -20,6 +23,9 @@ use crate::text::{self, Block};
 /// Per-node figures, indexed like `Dom::nodes`.
 struct Stats {
     hidden: Vec<bool>,
+    /// Hidden only as a tab panel not shown yet (or inside one): the page's text all the same,
+    /// read when it sits in the content, though it never votes.
+    panel: Vec<bool>,
     /// Visible non-space characters in the subtree.
     chars: Vec<u32>,
     /// Of which inside links.
@@ -37,19 +43,28 @@ struct Stats {
 const STRONG: u8 = 1;
 const WEAK: u8 = 2;
 const POS: u8 = 4;
+/// Named like a block that is never the page's text on any kind of page (a cookie-consent
+/// dialog): left out even when names are otherwise not trusted.
+const NEVER: u8 = 8;
+
+/// Strong words of [`NEVER`] blocks.
+const NEVER_NEG: &[&str] = &["cookie", "consent", "onetrust", "gdpr"];
 
 fn stats(dom: &Dom) -> Stats {
     let n = dom.len();
     let mut hidden = vec![false; n];
+    let mut panel = vec![false; n];
     for i in 0..n {
         let node = &dom.nodes[i];
         let p = node.parent;
         let inherited = p != NONE && hidden[p];
-        hidden[i] = inherited
-            || (node.kind == Kind::Element
-                && (node.invisible
-                    || (node.attr("hidden").is_some() && !streamed(node))
-                    || is_hidden_style(node)));
+        let own = hides(node);
+        hidden[i] = inherited || own;
+        panel[i] = if inherited {
+            panel[p] && !own
+        } else {
+            own && !node.invisible && tab_set(dom, i)
+        };
     }
     // Pages repeat the same few class strings on thousands of elements: each is read once.
     let mut seen_classes: std::collections::HashMap<&str, u8> = std::collections::HashMap::new();
@@ -114,6 +129,7 @@ fn stats(dom: &Dom) -> Stats {
     }
     Stats {
         hidden,
+        panel,
         chars,
         links,
         anchors,
@@ -122,6 +138,40 @@ fn stats(dom: &Dom) -> Stats {
         inl_commas,
         flags,
     }
+}
+
+/// Whether element `node` hides itself (`hidden`, `display:none`), or is never shown (scripts).
+fn hides(node: &crate::dom::Node) -> bool {
+    node.kind == Kind::Element
+        && (node.invisible
+            || (node.attr("hidden").is_some() && !streamed(node))
+            || is_hidden_style(node)
+            || closed_dialog(node))
+}
+
+/// A dialog that the page's stylesheet keeps closed until a button opens it: Bootstrap's and
+/// Foundation's `modal`/`reveal` boxes, hidden by class, not by attribute.
+fn closed_dialog(node: &crate::dom::Node) -> bool {
+    node.attr("class").is_some_and(|c| {
+        c.split_ascii_whitespace()
+            .any(|w| matches!(w, "modal" | "reveal"))
+            && !c
+                .split_ascii_whitespace()
+                .any(|w| matches!(w, "show" | "in" | "is-open" | "open"))
+    })
+}
+
+/// Whether element `i` is a tab panel beside a shown one: a tab set shows one panel and hides the
+/// others until their tab is clicked (installation steps per system, code per language).
+fn tab_set(dom: &Dom, i: usize) -> bool {
+    let tab = |k: usize| dom.nodes[k].attr("role") == Some("tabpanel");
+    let p = dom.nodes[i].parent;
+    tab(i)
+        && p != NONE
+        && dom.nodes[p]
+            .children
+            .iter()
+            .any(|&k| k != i && tab(k) && !hides(&dom.nodes[k]))
 }
 
 /// A boundary of streamed server rendering (React's `<div hidden id="S:1">`): the page's content
@@ -249,6 +299,9 @@ fn class_flags(idclass: &str) -> u8 {
         if !layout && STRONG_NEG.iter().any(|n| w.contains(n)) {
             f |= STRONG;
         }
+        if !layout && NEVER_NEG.iter().any(|n| w.contains(n)) {
+            f |= NEVER;
+        }
         for part in w.split('-') {
             if !layout && WEAK_NEG.contains(&part) {
                 f |= WEAK;
@@ -278,6 +331,11 @@ fn class_weight(f: u8) -> f32 {
 /// Named like furniture that is never article text (and not also named like content).
 fn strong_negative(f: u8) -> bool {
     f & STRONG != 0 && f & POS == 0
+}
+
+/// Named like a cookie-consent block (and not also named like content).
+fn never_negative(f: u8) -> bool {
+    f & NEVER != 0 && f & POS == 0
 }
 
 /// Named like furniture that is usually not article text.
@@ -376,7 +434,11 @@ fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
                 return false;
             }
         }
-        clean(d, st, j, true, 0)
+        // A block holding half the region's text or more is the region's content whatever its
+        // name says (Drupal's `node--promoted`, promoted to the front page; a forum's thread
+        // named `comments`); only what it is and its links can leave it out.
+        let whole = st.chars[j] * 2 >= st.chars[root];
+        clean(d, st, j, !whole, 0)
     };
     tidy(dom, text::render(dom, root, &skip), title)
 }
@@ -408,11 +470,12 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         let node = &dom.nodes[i];
         let p = node.parent;
         neg[i] = (p != NONE && neg[p])
-            || (use_names
-                && node.kind == Kind::Element
+            || (node.kind == Kind::Element
                 && !matches!(node.name.as_str(), "html" | "body")
-                && (strong_negative(st.flags[i])
-                    || matches!(node.name.as_str(), "nav" | "aside" | "footer")));
+                && (never_negative(st.flags[i])
+                    || (use_names
+                        && (strong_negative(st.flags[i])
+                            || matches!(node.name.as_str(), "nav" | "aside" | "footer")))));
         if node.kind != Kind::Element || st.hidden[i] || neg[i] || !node.block {
             continue;
         }
@@ -477,6 +540,7 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
     // the thread): climb to an ancestor (at most 24 levels up) that holds three times the voting
     // text, while the way up stays mostly unlinked.
     'climb: while top != NONE {
+        let mut c = top;
         let mut p = dom.nodes[top].parent;
         for _ in 0..24 {
             if p == NONE
@@ -490,10 +554,11 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
             if ld > 0.3 {
                 break 'climb;
             }
-            if good[p] >= good[top].saturating_mul(3) {
+            if good[p] >= good[top].saturating_mul(3) || section_run(dom, st, &good, p, c) {
                 top = p;
                 continue 'climb;
             }
+            c = p;
             p = dom.nodes[p].parent;
         }
         break;
@@ -519,11 +584,75 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         // Inside a sibling taken along, its own text is the measure (Elementor names every
         // wrapper `elementor-widget-container`).
         let own = if keep[r] { top_chars } else { st.chars[r] };
-        let skip =
-            |d: &Dom, j: usize| !keep[j] && !roots.contains(&j) && clean(d, st, j, use_names, own);
+        // A tab set's hidden panels are read inside the winner only (the other systems' steps
+        // of an installation guide), not in the widgets around it.
+        let in_top = |j: usize| top != NONE && j > top && j < dom.nodes[top].end;
+        let skip = |d: &Dom, j: usize| {
+            !keep[j]
+                && !roots.contains(&j)
+                && ((st.panel[j] && !in_top(j)) || clean(d, st, j, use_names, own))
+        };
         blocks.extend(text::render(dom, r, &skip));
     }
     tidy(dom, blocks, title)
+}
+
+/// The first word of an element's `class` (`sect1`, `rc24` of `rc24 rc24v1 cpad`): what a
+/// template calls one kind of block, whatever modifiers each copy carries.
+fn kind_word(node: &crate::dom::Node) -> Option<&str> {
+    node.attr("class")
+        .and_then(|c| c.split_ascii_whitespace().next())
+}
+
+/// Whether `p` holds a run of sections of one kind, `c` (on the way up from the winner) among
+/// them, that together carry the text: a reference page or a service page cut into sections of
+/// one template (`<div class="sect1">` for each of NAME, SYNOPSIS, OPTIONS, ...), where one
+/// section wins alone. The other sections of the run must carry half of `c`'s voting text.
+fn section_run(dom: &Dom, st: &Stats, good: &[u32], p: usize, c: usize) -> bool {
+    let node = &dom.nodes[c];
+    let Some(kind) = kind_word(node) else {
+        return false;
+    };
+    if node.is("main") || node.attr("role") == Some("main") || !headed(dom, st, c) {
+        return false;
+    }
+    let mut other = 0u32;
+    for &k in &dom.nodes[p].children {
+        let n = &dom.nodes[k];
+        if k != c
+            && n.kind == Kind::Element
+            && !st.hidden[k]
+            && n.name == node.name
+            && kind_word(n) == Some(kind)
+            && headed(dom, st, k)
+        {
+            other += good[k];
+        }
+    }
+    other > 0 && other * 2 >= good[c]
+}
+
+/// Whether element `i` opens with a heading that is not a link (a titled section of a
+/// document, not a teaser card whose title links elsewhere).
+fn headed(dom: &Dom, st: &Stats, i: usize) -> bool {
+    let first = (i + 1..dom.nodes[i].end).find(|&j| {
+        let n = &dom.nodes[j];
+        n.kind == Kind::Text && !st.hidden[j] && st.chars[j] > 0
+    });
+    let Some(j) = first else {
+        return false;
+    };
+    let mut a = dom.nodes[j].parent;
+    let mut heading = false;
+    while a != i && a != NONE {
+        match dom.nodes[a].name.as_str() {
+            "a" => return false,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => heading = true,
+            _ => {}
+        }
+        a = dom.nodes[a].parent;
+    }
+    heading
 }
 
 /// The page's own main region around the winner: the nearest `<main>` (or `role="main"`) above it.
@@ -640,7 +769,7 @@ fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -
     if node.kind != Kind::Element {
         return false;
     }
-    if st.hidden[j] {
+    if st.hidden[j] && !st.panel[j] {
         return true;
     }
     let name = node.name.as_str();
@@ -648,6 +777,9 @@ fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -
         name,
         "nav" | "aside" | "footer" | "form" | "header" | "menu"
     ) {
+        return true;
+    }
+    if never_negative(st.flags[j]) {
         return true;
     }
     if use_names

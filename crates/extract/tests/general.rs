@@ -190,3 +190,192 @@ fn a_streamed_boundary_is_the_page_not_hidden() {
     let body = body_of(&html, "https://app.example.com/post");
     assert!(!body.contains("Secret"), "{body}");
 }
+
+/// A reference page cut into titled sections of one template (`sect1`, as AsciiDoc, Sphinx and
+/// many service sites write them), with `nav` links beside it. The longest section wins alone.
+fn sectioned_page(section: &str, heading: &str) -> String {
+    let opt =
+        |name: &str| format!("<dt>--{name}</dt><dd><p>The option {name}: {PARA} {PARA}</p></dd>");
+    let options: String = [
+        "all", "patch", "amend", "quiet", "verbose", "dry-run", "signoff", "reuse", "edit",
+        "author", "date", "cleanup",
+    ]
+    .iter()
+    .map(|n| opt(n))
+    .collect();
+    let sect = |title: &str, inner: &str| {
+        format!(
+            "<div class=\"{section}\"><{heading}>{title}</{heading}><div class=sectionbody>{inner}</div></div>"
+        )
+    };
+    let para = |w: &str| format!("<div class=paragraph><p>{w} {PARA} {PARA}</p></div>");
+    let menu: String = (0..30)
+        .map(|i| format!("<li><a href=/docs/cmd{i}>command-{i}</a></li>"))
+        .collect();
+    format!(
+        "<html><head><title>tool-commit Documentation</title></head><body>\
+         <nav><ul>{menu}</ul></nav><div id=wrapper><div id=reference>{}{}{}{}</div></div>\
+         <footer>Site footer text, all rights reserved by the project.</footer></body></html>",
+        sect(
+            "NAME",
+            "<div class=paragraph><p>tool-commit - Record changes</p></div>"
+        ),
+        sect(
+            "DESCRIPTION",
+            &(para("Describing:") + &para("Continuing:") + &para("Then:"))
+        ),
+        sect(
+            "OPTIONS",
+            &format!("<div class=dlist><dl>{options}</dl></div>")
+        ),
+        sect(
+            "EXAMPLES",
+            &(para("Example one:")
+                + &para("Example two:")
+                + &para("Example three:")
+                + &para("Example four:"))
+        ),
+    )
+}
+
+#[test]
+fn a_page_of_titled_sections_of_one_template_is_read_whole() {
+    let body = body_of(
+        &sectioned_page("sect1", "h2"),
+        "https://docs.example.org/tool-commit",
+    );
+    for want in [
+        "The option amend",
+        "Describing:",
+        "Example three:",
+        "EXAMPLES",
+        "DESCRIPTION",
+    ] {
+        assert!(body.contains(want), "{want} missing: {body}");
+    }
+    assert!(!body.contains("command-3"), "{body}");
+    assert!(!body.contains("all rights reserved"), "{body}");
+}
+
+#[test]
+fn teaser_cards_with_linked_titles_are_not_sections_of_the_text() {
+    // The article's block and the teaser blocks below it share a layout class; the teasers open
+    // with a link, so they are not more sections of the article.
+    let teaser = |i: usize| {
+        format!(
+            "<div class=box><h3><a href=/story{i}>Another story {i}</a></h3>\
+             <p>Teaser {i}: {PARA}</p></div>"
+        )
+    };
+    let teasers: String = (0..4).map(teaser).collect();
+    let html = format!(
+        "<html><body><div class=page><div class=box><h2>The article</h2><div class=body>\
+         <p>{PARA}</p><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div></div>{teasers}</div>\
+         </body></html>"
+    );
+    let body = body_of(&html, "https://news.example.com/2024/story");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        4,
+        "{body}"
+    );
+    assert!(!body.contains("Teaser"), "{body}");
+}
+
+#[test]
+fn hidden_tab_panels_inside_the_text_are_read() {
+    // An installation guide shows one system's steps and hides the others' until their tab is
+    // clicked; a hidden dialog, and a hidden panel of `<main>` outside the text, stay out.
+    let panel = |os: &str, hidden: &str| {
+        format!(
+            "<section role=tabpanel id=tab-{os} {hidden}><p>To install on {os}, {PARA}</p>\
+             <pre>install-tool --{os}</pre></section>"
+        )
+    };
+    let html = format!(
+        "<html><body><main><div class=doc><h1>Install the tool</h1><p>{PARA}</p><p>{PARA}</p>\
+         <div role=tablist><button>Windows</button><button>macOS</button></div>\
+         <div class=tabs>{}{}{}</div><p>{PARA}</p>\
+         <div hidden><p>Dialog text that a hidden popup would show, {PARA}</p></div></div>\
+         <div class=about-us>{}{}</div></main></body></html>",
+        panel("windows", ""),
+        panel("macos", "hidden"),
+        panel("linux", "hidden style=\"display:none\""),
+        "<div role=tabpanel><p>Our mission: the shop's own story.</p></div>",
+        "<div role=tabpanel hidden><p>Our passion: the shop's second story.</p></div>",
+    );
+    let body = body_of(&html, "https://docs.example.com/install");
+    for want in ["on windows", "on macos", "on linux", "install-tool --macos"] {
+        assert!(body.contains(want), "{want} missing: {body}");
+    }
+    assert!(!body.contains("Dialog text"), "{body}");
+    assert!(!body.contains("second story"), "{body}");
+}
+
+#[test]
+fn a_region_wrapped_whole_in_a_furniture_name_is_still_read() {
+    // A service page of short items, all inside Drupal's `node--promoted` ("promoted to the front
+    // page", not a promotion): read wide, the wrapper holds most of `<main>` and is kept.
+    let items: String = (0..24)
+        .map(|i| {
+            format!(
+                "<div class=item><h3>Service {i}</h3><p>We plan, build and run service {i}, \
+                 end to end: the design, the building work, the testing, the hand-over and the \
+                 support in the years after.</p></div>"
+            )
+        })
+        .collect();
+    let intro = "Our services for companies of every size, in every sector, from the first plan \
+                 to the daily running of the system. "
+        .repeat(6);
+    let html = format!(
+        "<html><body><nav><a href=/>Home</a><a href=/about>About</a></nav><main>\
+         <div class=intro><p>{intro}</p></div>\
+         <article class=\"node node--type-service node--promoted\">{items}</article></main>\
+         <footer>Copyright notice of the company.</footer></body></html>"
+    );
+    let body = body_of(&html, "https://company.example.com/services");
+    for want in ["Service 0", "service 7, end to end", "Service 23"] {
+        assert!(body.contains(want), "{want} missing: {body}");
+    }
+    assert!(!body.contains("Copyright"), "{body}");
+}
+
+#[test]
+fn a_dialog_closed_by_its_class_is_not_the_page() {
+    // Bootstrap keeps `.modal` closed until a button opens it: its long form text is not what the
+    // page shows, however well it scores.
+    let legal = "Your personal data request is handled under the law of the state, with a reply \
+                 within thirty days, and a copy of every record we hold about you.";
+    let html = format!(
+        "<html><body><div class=intro><h1>Data services</h1><p>{PARA}</p><p>{PARA}</p></div>\
+         <div class=\"modal fade\" id=request><div class=modal-dialog><div class=modal-content>\
+         <div class=modal-body><p>{legal}</p><p>{legal}</p><p>{legal}</p><p>{legal}</p>\
+         </div></div></div></div></body></html>"
+    );
+    let body = body_of(&html, "https://company.example.com/data");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        2,
+        "{body}"
+    );
+    assert!(!body.contains("personal data request"), "{body}");
+}
+
+#[test]
+fn a_consent_dialog_never_wins_when_names_are_not_trusted() {
+    // A forum names its whole thread `comments`, so no container is trusted by name; the
+    // cookie-preference centre beside it is still not the page.
+    let post = |i: usize| format!("<div class=\"comment post\"><p>Reply {i}: {PARA}</p></div>");
+    let posts: String = (0..3).map(post).collect();
+    let cookie = "Cookies of this kind store your choices, with a record of consent, and help the \
+                  site remember you between visits.";
+    let html = format!(
+        "<html><body><div class=\"topic comments\">{posts}</div>\
+         <div id=onetrust-consent-sdk><div id=ot-pc-content><p>{cookie}</p><p>{cookie}</p>\
+         <p>{cookie}</p><p>{cookie}</p><p>{cookie}</p></div></div></body></html>"
+    );
+    let body = body_of(&html, "https://forum.example.com/topic/1");
+    assert!(body.contains("Reply 2:"), "{body}");
+    assert!(!body.contains("record of consent"), "{body}");
+}
