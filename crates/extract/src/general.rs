@@ -12,7 +12,7 @@
 //! read), never the winner's own ancestors. Cookie-consent blocks never vote. Pages of short items
 //! (listings, categories, services), where no paragraph wins, get the wide reading instead: the
 //! main region less its furniture, item-title links kept, a block holding half the region kept
-//! whatever its name, and all of a link-dense block that holds most of the region's text (an
+//! whatever its name (a forum's moderation `<form>` too, not a page-wide one), and all of a link-dense block that holds most of the region's text (an
 //! index). Every number is computed in a few sweeps over the flat node array, so the cost is
 //! linear in the page size whatever its depth.
 
