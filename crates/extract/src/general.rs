@@ -12,7 +12,7 @@
 //! read), never the winner's own ancestors. Cookie-consent blocks never vote. Pages of short items
 //! (listings, categories, services), where no paragraph wins, get the wide reading instead: the
 //! main region less its furniture, item-title links kept, a block holding half the region kept
-//! whatever its name, and all of a link-dense block that holds most of the region's text (an
+//! whatever its name (a forum's moderation `<form>` too, not a page-wide one), and all of a link-dense block that holds most of the region's text (an
 //! index). Every number is computed in a few sweeps over the flat node array, so the cost is
 //! linear in the page size whatever its depth.
 
@@ -402,7 +402,8 @@ fn main_region(dom: &Dom, st: &Stats) -> Option<usize> {
 /// keeping link lists whose links read like item titles rather than menu words.
 fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
     let main = main_region(dom, st);
-    let root = main.or_else(|| dom.elements("body").next()).unwrap_or(0);
+    let body = dom.elements("body").next().unwrap_or(0);
+    let root = main.unwrap_or(body);
     // Only a region the page marks as main: in a whole `<body>` the block holding most text
     // may be a sidebar of categories or a reply tree.
     let core = if main.is_some() || picked < 100 {
@@ -438,6 +439,13 @@ fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
         // name says (Drupal's `node--promoted`, promoted to the front page; a forum's thread
         // named `comments`); only what it is and its links can leave it out.
         let whole = st.chars[j] * 2 >= st.chars[root];
+        // So is a `<form>` holding half the region: a forum's moderation form around its thread
+        // (vBulletin's `inlinemodform`, IPS). Not one holding nine tenths of the whole page: the
+        // page-wide form of ASP.NET WebForms, around the text and all its furniture alike.
+        if whole && d.nodes[j].is("form") && !st.hidden[j] && st.chars[j] * 10 < st.chars[body] * 9
+        {
+            return false;
+        }
         clean(d, st, j, !whole, 0)
     };
     tidy(dom, text::render(dom, root, &skip), title)

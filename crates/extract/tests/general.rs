@@ -379,3 +379,52 @@ fn a_consent_dialog_never_wins_when_names_are_not_trusted() {
     assert!(body.contains("Reply 2:"), "{body}");
     assert!(!body.contains("record of consent"), "{body}");
 }
+
+#[test]
+fn a_thread_inside_a_moderation_form_is_read() {
+    // vBulletin and IPS wrap a thread's posts in the moderators' `<form>` (checkboxes to select
+    // posts): the form is the thread, not a search box or a sign-up form.
+    let post = |i: usize| {
+        format!(
+            "<li class=message><div class=userText><a href=/u{i}>member{i}</a></div>\
+             <blockquote>Reply {i}: forums still matter, since people ask here.</blockquote>\
+             </li>"
+        )
+    };
+    let posts: String = (0..8).map(post).collect();
+    let menu: String = (0..30)
+        .map(|i| format!("<a href=/f{i}>Forum {i}</a> "))
+        .collect();
+    let html = format!(
+        "<html><body><header>{menu}</header><div class=\"thread_view content\">\
+         <div class=titlebar><h1>Do forums still have a role?</h1></div>\
+         <form class=\"inlinemodform section\" action=/inline-mod><ol class=messageList>{posts}\
+         </ol><input type=checkbox name=sel></form></div>\
+         <footer>Copyright notice of the forum.</footer></body></html>"
+    );
+    let body = body_of(&html, "https://forums.example.com/threads/forums-role.1");
+    for want in ["Reply 0:", "Reply 4:", "Reply 7:"] {
+        assert!(body.contains(want), "{want} missing: {body}");
+    }
+    assert!(!body.contains("Copyright"), "{body}");
+}
+
+#[test]
+fn a_page_wide_form_is_not_read_whole() {
+    // ASP.NET WebForms wrap the whole page in one `<form>`: a short post must not give way to
+    // everything in it, replies and menus alike.
+    let reply = |i: usize| {
+        format!(
+            "<div class=reply><p>Reply {i}: thanks for this, it helped me a lot today.</p></div>"
+        )
+    };
+    let replies: String = (0..30).map(reply).collect();
+    let html = format!(
+        "<html><body><form id=aspnetForm action=post.aspx><div class=head><a href=/>Home</a>\
+         </div><div class=post><h1>A short note</h1><p>{PARA}</p><p>{PARA}</p></div>\
+         <div class=comments>{replies}</div></form></body></html>"
+    );
+    let body = body_of(&html, "https://blog.example.com/post.aspx");
+    assert!(body.contains("long enough to be the text"), "{body}");
+    assert!(!body.contains("Reply 20:"), "{body}");
+}
