@@ -66,6 +66,23 @@ impl Preparer {
             doc: schema::to_tantivy(&self.fields, doc),
         }
     }
+
+    /// [`Preparer::prepare`] of every document of `docs`, in order, on `threads` threads.
+    pub fn prepare_all(&self, docs: &[Document], threads: usize) -> Vec<Prepared> {
+        let chunk = docs.len().div_ceil(threads.max(1)).max(1);
+        std::thread::scope(|s| {
+            let parts: Vec<_> = docs
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || part.iter().map(|d| self.prepare(d)).collect::<Vec<_>>())
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect::<Vec<Prepared>>()
+        })
+    }
 }
 
 /// Writes one generation of the index. The caller (the CLI) holds `dir/.lock`, so there is one
