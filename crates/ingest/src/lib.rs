@@ -91,6 +91,11 @@ pub enum Error {
         #[source]
         source: jinan_corpus::Error,
     },
+    /// The thread reading the WARC files died; nothing after the last commit was indexed.
+    #[error(
+        "reading the WARC files stopped unexpectedly; nothing after the last commit was indexed"
+    )]
+    Reader,
     /// An extraction worker died outside any one capture; the batch was not committed.
     #[error("an extraction worker stopped unexpectedly; nothing of the batch was committed")]
     Worker,
@@ -192,7 +197,7 @@ fn run_with(
         let (batches, read) =
             std::sync::mpsc::sync_channel::<Result<(Vec<StoredCapture>, Cursor)>>(1);
         let start = reader.cursor();
-        s.spawn(move || loop {
+        let reading = s.spawn(move || loop {
             let mut batch: Vec<StoredCapture> = Vec::with_capacity(BATCH);
             for item in reader.by_ref() {
                 match item {
@@ -215,10 +220,12 @@ fn run_with(
             }
         });
         let mut at = start;
+        let mut finished = false;
         for item in read {
             let (batch, cursor) = item?;
             at = cursor;
             if batch.is_empty() {
+                finished = true;
                 break;
             }
             let ready = extract_batch(&batch, workers, step, &preparer)?;
@@ -267,6 +274,13 @@ fn run_with(
                 since_commit = 0;
                 last_commit = Instant::now();
             }
+        }
+        // The reading thread ends the stream with an empty batch or an error; a stream that
+        // just stops is a thread that died (a panic), not the end of the archive.
+        if !finished {
+            // Joined here, its panic is this error rather than the scope's panic.
+            let _ = reading.join();
+            return Err(Error::Reader);
         }
         Ok(at)
     })?;
