@@ -215,15 +215,24 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = Instant::now();
         let mut w = Writer::open(&dir)?;
         let now = Utc::now();
-        for a in &articles {
-            let doc = Document {
-                id: article_id(&a.url),
-                article: a.clone(),
-                captured_at: now,
-                deleted_at: None,
-                digest: None,
-            };
-            w.upsert(&doc)?;
+        // As `jinan index` does: a batch of 512 documents is prepared (fingerprinted) on all
+        // cores, then fed to the writer.
+        let preparer = w.preparer();
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        for batch in articles.chunks(512) {
+            let docs: Vec<Document> = batch
+                .iter()
+                .map(|a| Document {
+                    id: article_id(&a.url),
+                    article: a.clone(),
+                    captured_at: now,
+                    deleted_at: None,
+                    digest: None,
+                })
+                .collect();
+            for p in preparer.prepare_all(&docs, cores) {
+                w.upsert_prepared(p)?;
+            }
         }
         w.commit("bench")?;
         w.publish()?;

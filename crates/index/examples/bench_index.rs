@@ -11,6 +11,9 @@ use chrono::Utc;
 use jinan_index::{Writer, WriterOptions};
 use jinan_types::{article_id, Article, Document};
 
+/// Documents prepared at a time (as `jinan index` extracts and prepares 512 captures at a time).
+const BATCH: usize = 512;
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
     let (Some(input), Some(work)) = (args.get(1), args.get(2)) else {
@@ -51,10 +54,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let _ = std::fs::remove_dir_all(&dir);
     let t = Instant::now();
     let mut w = Writer::open_with(&dir, options)?;
-    for (i, d) in docs.iter().enumerate() {
-        w.upsert(d)?;
-        if (i + 1) % commit_every == 0 {
-            w.commit(&format!("{i}"))?;
+    // As `jinan index` does: documents are prepared (fingerprinted) a batch at a time on all
+    // cores, and the writer is fed prepared documents.
+    let preparer = w.preparer();
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut i = 0;
+    for batch in docs.chunks(BATCH) {
+        for p in preparer.prepare_all(batch, cores) {
+            w.upsert_prepared(p)?;
+            i += 1;
+            if i % commit_every == 0 {
+                w.commit(&format!("{}", i - 1))?;
+            }
         }
     }
     w.commit("end")?;

@@ -37,4 +37,4 @@ pub use params::{checked, search_request, ParamError, SearchParams};
 pub use schema::SCHEMA_VERSION;
 pub use searcher::{Searcher, MAX_OFFSET};
 pub use stream::HitStream;
-pub use writer::{Writer, WriterOptions};
+pub use writer::{Prepared, Preparer, Writer, WriterOptions};

@@ -480,6 +480,17 @@ pub struct EnglishNormalizerStream<'a, S> {
     buffer: &'a mut String,
 }
 
+/// True for a lowercased ASCII word the English stemmer returns unchanged without looking it up:
+/// two letters or fewer (the Snowball English algorithm leaves such words alone: "if the word
+/// has two letters or less, leave it as it is"), or digits only (every rule of the algorithm
+/// needs a letter). A good share of a text's words ("a", "of", "in", "to", years, counts) then
+/// costs neither a hash nor a probe of the stem cache, whose misses were most of this filter's
+/// time at index time. `digits_and_short_words_stem_to_themselves` holds this to the stemmer.
+#[inline]
+fn stems_to_itself(word: &str) -> bool {
+    word.len() <= 2 || word.bytes().all(|b| b.is_ascii_digit())
+}
+
 fn english_stemmer() -> frostem::Stemmer {
     frostem::Stemmer::new(frostem::Algorithm::English)
 }
@@ -496,6 +507,9 @@ impl<S: TokenStream> TokenStream for EnglishNormalizerStream<'_, S> {
         }
         if text.is_ascii() {
             text.make_ascii_lowercase();
+            if stems_to_itself(text) {
+                return true;
+            }
         } else if text.chars().next().is_some_and(is_han) {
             // [`MixedTokenizer`] cuts runs by class: a token that starts Han is Han throughout.
             return true;
@@ -706,6 +720,37 @@ mod tests {
             .into_iter()
             .map(|t| (t.text, t.position, t.position_length, t.from, t.to))
             .collect()
+    }
+
+    #[test]
+    fn digits_and_short_words_stem_to_themselves() {
+        // Every word of one or two ASCII letters or digits, and every number of up to four digits
+        // (with leading zeros): what `stems_to_itself` lets pass is what both stemmers (ours and
+        // the reference chain's) return unchanged.
+        let chars: Vec<char> = ('a'..='z').chain('0'..='9').collect();
+        let mut words: Vec<String> = chars.iter().map(|c| c.to_string()).collect();
+        for a in &chars {
+            for b in &chars {
+                words.push(format!("{a}{b}"));
+            }
+        }
+        for n in 0..10_000 {
+            words.extend([n.to_string(), format!("{n:04}"), format!("{n:03}")]);
+        }
+        words.push("12345678901234567890".into());
+        let stemmer = english_stemmer();
+        let mut reference = reference_analyzer();
+        for w in &words {
+            assert!(stems_to_itself(w), "{w}");
+            assert_eq!(stemmer.stem(w), w.as_str(), "{w}");
+            let tokens = analyze(&mut reference, w);
+            assert_eq!(tokens.len(), 1, "{w}");
+            assert_eq!(&tokens[0].text, w, "{w}");
+        }
+        // Not these: three letters and more, digits with letters.
+        for w in ["abc", "1st", "20s", "a1b"] {
+            assert!(!stems_to_itself(w), "{w}");
+        }
     }
 
     #[test]

@@ -42,6 +42,49 @@ impl Default for WriterOptions {
     }
 }
 
+/// An article made into its index document (near-duplicate fingerprint included) by a
+/// [`Preparer`], ready for [`Writer::upsert_prepared`].
+pub struct Prepared {
+    url: String,
+    doc: TantivyDocument,
+}
+
+/// Makes [`Prepared`] documents for a [`Writer`]. Preparing is the part of an upsert that needs
+/// no writer, and most of its CPU on the caller's thread (the MinHash fingerprint): a caller
+/// with many articles prepares them on all cores, so that the one thread feeding the writer's
+/// indexing threads never holds them up.
+#[derive(Debug, Clone)]
+pub struct Preparer {
+    fields: Fields,
+}
+
+impl Preparer {
+    /// The index document of `doc`.
+    pub fn prepare(&self, doc: &Document) -> Prepared {
+        Prepared {
+            url: doc.article.url.clone(),
+            doc: schema::to_tantivy(&self.fields, doc),
+        }
+    }
+
+    /// [`Preparer::prepare`] of every document of `docs`, in order, on `threads` threads.
+    pub fn prepare_all(&self, docs: &[Document], threads: usize) -> Vec<Prepared> {
+        let chunk = docs.len().div_ceil(threads.max(1)).max(1);
+        std::thread::scope(|s| {
+            let parts: Vec<_> = docs
+                .chunks(chunk)
+                .map(|part| {
+                    s.spawn(move || part.iter().map(|d| self.prepare(d)).collect::<Vec<_>>())
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+                .collect::<Vec<Prepared>>()
+        })
+    }
+}
+
 /// Writes one generation of the index. The caller (the CLI) holds `dir/.lock`, so there is one
 /// writer per index directory.
 pub struct Writer {
@@ -136,13 +179,20 @@ impl Writer {
         let fields = schema::fields_of(&index.schema())?;
         let threads = options.threads.max(1);
         let heap = options.heap_bytes.max(threads * 15_000_000);
-        let writer = index.writer_with_num_threads(threads, heap)?;
+        let writer: IndexWriter = index.writer_with_num_threads(threads, heap)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let payload = index.load_metas()?.payload;
         let written = (reader.searcher().num_docs() == 0).then(HashSet::new);
+        if written.is_some() {
+            // A generation written from empty is merged into one segment when the run ends
+            // ([`compaction`]): merging its segments meanwhile would only rewrite the same
+            // postings twice (with a commit every few thousand captures, `jinan index` spent
+            // about a sixth of its CPU in such merges).
+            writer.set_merge_policy(Box::new(NoMergePolicy));
+        }
         Ok(Writer {
             dir: dir.to_path_buf(),
             gen,
@@ -169,18 +219,30 @@ impl Writer {
 
     /// Adds `doc`, replacing any document with the same URL (in the same commit).
     pub fn upsert(&mut self, doc: &Document) -> Result<()> {
-        let url = &doc.article.url;
+        let prepared = self.preparer().prepare(doc);
+        self.upsert_prepared(prepared)
+    }
+
+    /// Makes documents ready for [`Writer::upsert_prepared`] on other threads.
+    pub fn preparer(&self) -> Preparer {
+        Preparer {
+            fields: self.fields.clone(),
+        }
+    }
+
+    /// [`Writer::upsert`] of a document a [`Preparer`] of this writer made.
+    pub fn upsert_prepared(&mut self, prepared: Prepared) -> Result<()> {
+        let Prepared { url, doc } = prepared;
         let first_time = self.written.as_mut().is_some_and(|w| {
             use std::hash::BuildHasher;
-            w.insert(foldhash::fast::FixedState::default().hash_one(url))
+            w.insert(foldhash::fast::FixedState::default().hash_one(&url))
         });
         if !first_time {
             self.writer
-                .delete_term(Term::from_field_text(self.fields.url, url));
+                .delete_term(Term::from_field_text(self.fields.url, &url));
         }
-        self.writer
-            .add_document(schema::to_tantivy(&self.fields, doc))?;
-        self.pending.insert(url.clone());
+        self.writer.add_document(doc)?;
+        self.pending.insert(url);
         Ok(())
     }
 

@@ -91,6 +91,11 @@ pub enum Error {
         #[source]
         source: jinan_corpus::Error,
     },
+    /// The thread reading the WARC files died; nothing after the last commit was indexed.
+    #[error(
+        "reading the WARC files stopped unexpectedly; nothing after the last commit was indexed"
+    )]
+    Reader,
     /// An extraction worker died outside any one capture; the batch was not committed.
     #[error("an extraction worker stopped unexpectedly; nothing of the batch was committed")]
     Worker,
@@ -183,62 +188,104 @@ fn run_with(
     let mut reader = CaptureReader::open(warc_dir, cursor.as_ref())
         .map_err(corpus_err("reading the WARC files"))?;
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let preparer = writer.preparer();
     let mut since_commit = 0usize;
     let mut last_commit = Instant::now();
-    loop {
-        let mut batch: Vec<StoredCapture> = Vec::with_capacity(BATCH);
-        for item in reader.by_ref() {
-            batch.push(item.map_err(corpus_err("reading a WARC record"))?);
-            if batch.len() == BATCH {
+    // The next batch is read (and inflated) on a thread of its own while this one is extracted
+    // and indexed; at most one batch waits.
+    let end = std::thread::scope(|s| -> Result<Cursor> {
+        let (batches, read) =
+            std::sync::mpsc::sync_channel::<Result<(Vec<StoredCapture>, Cursor)>>(1);
+        let start = reader.cursor();
+        let reading = s.spawn(move || loop {
+            let mut batch: Vec<StoredCapture> = Vec::with_capacity(BATCH);
+            for item in reader.by_ref() {
+                match item {
+                    Ok(sc) => batch.push(sc),
+                    Err(e) => {
+                        let _ = batches.send(Err(Error::Corpus {
+                            doing: "reading a WARC record",
+                            source: e,
+                        }));
+                        return;
+                    }
+                }
+                if batch.len() == BATCH {
+                    break;
+                }
+            }
+            let last = batch.is_empty();
+            if batches.send(Ok((batch, reader.cursor()))).is_err() || last {
+                return;
+            }
+        });
+        let mut at = start;
+        let mut finished = false;
+        for item in read {
+            let (batch, cursor) = item?;
+            at = cursor;
+            if batch.is_empty() {
+                finished = true;
                 break;
             }
-        }
-        if batch.is_empty() {
-            break;
-        }
-        let actions = extract_batch(&batch, workers, step)?;
-        for (action, sc) in actions.into_iter().zip(&batch) {
-            summary.captures_read += 1;
-            match action {
-                Action::Upsert(doc) => {
-                    writer
-                        .upsert(&doc)
-                        .map_err(index_err("adding an article"))?;
-                    summary.articles_indexed += 1;
-                }
-                Action::Delete { url, at } => {
-                    if writer
-                        .mark_deleted(&url, at)
-                        .map_err(index_err("marking an article deleted"))?
-                    {
-                        summary.deleted += 1;
+            let ready = extract_batch(&batch, workers, step, &preparer)?;
+            for (ready, sc) in ready.into_iter().zip(&batch) {
+                summary.captures_read += 1;
+                match ready {
+                    Ready::Add(doc) => {
+                        writer
+                            .upsert_prepared(doc)
+                            .map_err(index_err("adding an article"))?;
+                        summary.articles_indexed += 1;
+                    }
+                    Ready::Other(Action::Upsert(doc)) => {
+                        writer
+                            .upsert(&doc)
+                            .map_err(index_err("adding an article"))?;
+                        summary.articles_indexed += 1;
+                    }
+                    Ready::Other(Action::Delete { url, at }) => {
+                        if writer
+                            .mark_deleted(&url, at)
+                            .map_err(index_err("marking an article deleted"))?
+                        {
+                            summary.deleted += 1;
+                        }
+                    }
+                    Ready::Other(Action::Skip) => summary.skipped += 1,
+                    Ready::Other(Action::Failed(reason)) => {
+                        summary.extract_failures += 1;
+                        if summary.failures.len() < FAILURE_EXAMPLES {
+                            summary.failures.push(Failure {
+                                url: sc.capture.url.clone(),
+                                reason,
+                            });
+                        }
                     }
                 }
-                Action::Skip => summary.skipped += 1,
-                Action::Failed(reason) => {
-                    summary.extract_failures += 1;
-                    if summary.failures.len() < FAILURE_EXAMPLES {
-                        summary.failures.push(Failure {
-                            url: sc.capture.url.clone(),
-                            reason,
-                        });
-                    }
-                }
+                since_commit += 1;
             }
-            since_commit += 1;
+            drop(batch);
+            observer.progress(summary.captures_read);
+            if since_commit >= COMMIT_EVERY || last_commit.elapsed() >= COMMIT_INTERVAL {
+                writer
+                    .commit(&payload(Some(at.clone())))
+                    .map_err(index_err("committing"))?;
+                since_commit = 0;
+                last_commit = Instant::now();
+            }
         }
-        drop(batch);
-        observer.progress(summary.captures_read);
-        if since_commit >= COMMIT_EVERY || last_commit.elapsed() >= COMMIT_INTERVAL {
-            writer
-                .commit(&payload(Some(reader.cursor())))
-                .map_err(index_err("committing"))?;
-            since_commit = 0;
-            last_commit = Instant::now();
+        // The reading thread ends the stream with an empty batch or an error; a stream that
+        // just stops is a thread that died (a panic), not the end of the archive.
+        if !finished {
+            // Joined here, its panic is this error rather than the scope's panic.
+            let _ = reading.join();
+            return Err(Error::Reader);
         }
-    }
+        Ok(at)
+    })?;
     writer
-        .commit(&payload(Some(reader.cursor())))
+        .commit(&payload(Some(end)))
         .map_err(index_err("committing"))?;
     writer.publish().map_err(index_err(if rebuild {
         "merging and swapping in the rebuilt index"
@@ -259,24 +306,37 @@ fn payload(cursor: Option<Cursor>) -> String {
     serde_json::to_string(&p).unwrap_or_default()
 }
 
-/// Extracts a batch on `workers` threads, keeping archive order in the result. A capture whose
-/// step panics becomes [`Action::Failed`] with the panic's message; a worker lost any other way
-/// stops the run before anything of the batch is committed.
+/// What a capture does, with an article already made into its index document.
+enum Ready {
+    Add(jinan_index::Prepared),
+    /// Any other action ([`Action::Upsert`] only from a step that returned one unprepared).
+    Other(Action),
+}
+
+/// Extracts a batch on `workers` threads, and prepares its articles for the index there too
+/// (their fingerprints are the costly part), keeping archive order in the result. A capture
+/// whose step panics becomes [`Action::Failed`] with the panic's message; a worker lost any
+/// other way stops the run before anything of the batch is committed.
 fn extract_batch(
     batch: &[StoredCapture],
     workers: usize,
     step: &(dyn Fn(&StoredCapture) -> Action + Sync),
-) -> Result<Vec<Action>> {
+    preparer: &jinan_index::Preparer,
+) -> Result<Vec<Ready>> {
     let chunk = batch.len().div_ceil(workers.max(1)).max(1);
     let one = |sc: &StoredCapture| {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(sc))).unwrap_or_else(|p| {
+        let ready = || match step(sc) {
+            Action::Upsert(doc) => Ready::Add(preparer.prepare(&doc)),
+            other => Ready::Other(other),
+        };
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(ready)).unwrap_or_else(|p| {
             let why = p
                 .downcast_ref::<&str>()
                 .map(|s| s.to_string())
                 .or_else(|| p.downcast_ref::<String>().cloned())
                 .unwrap_or_else(|| "unknown cause".into());
             tracing::warn!("extracting {} panicked: {why}", sc.capture.url);
-            Action::Failed(format!("the extractor panicked: {why}"))
+            Ready::Other(Action::Failed(format!("the extractor panicked: {why}")))
         })
     };
     std::thread::scope(|s| {
