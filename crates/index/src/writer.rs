@@ -187,10 +187,10 @@ impl Writer {
         let payload = index.load_metas()?.payload;
         let written = (reader.searcher().num_docs() == 0).then(HashSet::new);
         if written.is_some() {
-            // A generation written from empty is merged into one segment when the run ends
-            // ([`compaction`]): merging its segments meanwhile would only rewrite the same
-            // postings twice (with a commit every few thousand captures, `jinan index` spent
-            // about a sixth of its CPU in such merges).
+            // A generation written from empty is merged into one segment per `SEGMENT_DOCS` when
+            // the run ends ([`compaction`]): merging its segments meanwhile would only rewrite
+            // the same postings twice (with a commit every few thousand captures, `jinan index`
+            // spent about a sixth of its CPU in such merges).
             writer.set_merge_policy(Box::new(NoMergePolicy));
         }
         Ok(Writer {
