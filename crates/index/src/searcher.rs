@@ -10,13 +10,14 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering as AtomicOrdering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 use chrono::{DateTime, Utc};
 use jinan_types::{
     Document, Hit, IndexStats, Interval, SearchRequest, SearchResults, Sort, MAX_LIMIT,
 };
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
@@ -67,10 +68,8 @@ impl Live {
         let hold = generation::hold(dir, &gen);
         let gen_dir = dir.join(&gen);
         let stamp = stamp(&gen_dir);
-        let mut index = generation::open(&gen_dir)?;
-        if let Some(executor) = search_executor() {
-            index.set_executor(executor);
-        }
+        // No executor on the index: each search picks one ([`collect`]), the pool only when alone.
+        let index = generation::open(&gen_dir)?;
         let fields = schema::fields_of(&index.schema())?;
         let reader = index
             .reader_builder()
@@ -91,7 +90,7 @@ impl Live {
 
 /// The process-wide pool that searches the segments of an index in parallel (one task per
 /// segment), so that a heavy query uses every core; None on a single core.
-fn search_executor() -> Option<Executor> {
+fn search_executor() -> Option<&'static Executor> {
     static EXECUTOR: OnceLock<Option<Executor>> = OnceLock::new();
     EXECUTOR
         .get_or_init(|| {
@@ -103,7 +102,57 @@ fn search_executor() -> Option<Executor> {
                 .map_err(|e| tracing::warn!(error = %e, "no search thread pool; searching on one thread"))
                 .ok()
         })
-        .clone()
+        .as_ref()
+}
+
+/// Searches running now in this process (all [`Searcher`]s), counted by [`Running`].
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one search as running while it lives.
+pub(crate) struct Running;
+
+impl Running {
+    pub(crate) fn start() -> Running {
+        RUNNING.fetch_add(1, AtomicOrdering::Relaxed);
+        Running
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        RUNNING.fetch_sub(1, AtomicOrdering::Relaxed);
+    }
+}
+
+/// The pool, when this search runs alone. Splitting one search over threads makes it answer
+/// sooner on an idle machine, but under load every core is already busy with a search of its
+/// own, and the hand-offs to the pool (a wake-up and a wait per call) only cost: then each
+/// search runs on its own thread.
+fn pool_if_alone() -> Option<&'static Executor> {
+    if RUNNING.load(AtomicOrdering::Relaxed) > 1 {
+        return None;
+    }
+    search_executor()
+}
+
+/// `searcher.search(query, collector)`, over the segments in parallel when the index has more
+/// than one and this search runs alone ([`pool_if_alone`]).
+pub(crate) fn collect<C: Collector>(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    collector: &C,
+) -> tantivy::Result<C::Fruit> {
+    match pool_if_alone() {
+        Some(pool) if searcher.segment_readers().len() > 1 => {
+            let scoring = if collector.requires_scoring() {
+                EnableScoring::enabled_from_searcher(searcher)
+            } else {
+                EnableScoring::disabled_from_searcher(searcher)
+            };
+            searcher.search_with_executor(query, collector, pool, scoring)
+        }
+        _ => searcher.search(query, collector),
+    }
 }
 
 thread_local! {
@@ -360,6 +409,7 @@ impl Searcher {
         if bounded && req.offset > MAX_OFFSET {
             return Err(Error::Query(format!("offset must be at most {MAX_OFFSET}")));
         }
+        let _running = Running::start();
         with_analyzers(|query_analyzer, snippet_analyzer| {
             self.search_with(req, years, query_analyzer, snippet_analyzer)
         })
@@ -401,7 +451,7 @@ impl Searcher {
         // An unbounded page is sized to the matches, so that a huge limit allocates nothing.
         let mut limit = req.limit;
         if limit > MAX_LIMIT || req.offset > MAX_OFFSET {
-            let n = searcher.search(&full, &Count)?;
+            let n = collect(&searcher, &full, &Count)?;
             limit = limit.min(n.saturating_sub(req.offset));
         }
         // One pass over the matches: the page of hits, the total, the years and the facets. A
@@ -430,28 +480,30 @@ impl Searcher {
         let ranked = |fetch: usize, skip: usize| -> Result<Vec<(Option<f32>, DocAddress)>> {
             let top = TopDocs::with_limit(fetch).and_offset(skip);
             Ok(match req.sort {
-                Sort::Relevance => searcher
-                    .search(&full, &top.order_by_score())?
+                Sort::Relevance => collect(&searcher, &full, &top.order_by_score())?
                     .into_iter()
                     .map(|(s, a)| (Some(s), a))
                     .collect(),
-                Sort::Date => searcher
-                    .search(&full, &top.order_by_fast_field::<i64>("date", Order::Desc))?
-                    .into_iter()
-                    .map(|(_, a): (Option<i64>, DocAddress)| (None, a))
-                    .collect(),
+                Sort::Date => collect(
+                    &searcher,
+                    &full,
+                    &top.order_by_fast_field::<i64>("date", Order::Desc),
+                )?
+                .into_iter()
+                .map(|(_, a): (Option<i64>, DocAddress)| (None, a))
+                .collect(),
             })
         };
         let (total, mut page, (years, facets)): (usize, Vec<(Option<f32>, DocAddress)>, _) =
             if limit == 0 {
-                let (n, extras) = searcher.search(&full, &(Count, extras))?;
+                let (n, extras) = collect(&searcher, &full, &(Count, extras))?;
                 (n, Vec::new(), extras)
             } else {
                 let top = TopDocs::with_limit(fetch).and_offset(skip);
                 match req.sort {
                     Sort::Relevance => {
                         let (docs, n, extras) =
-                            searcher.search(&full, &(top.order_by_score(), Count, extras))?;
+                            collect(&searcher, &full, &(top.order_by_score(), Count, extras))?;
                         (
                             n,
                             docs.into_iter().map(|(s, a)| (Some(s), a)).collect(),
@@ -459,7 +511,8 @@ impl Searcher {
                         )
                     }
                     Sort::Date => {
-                        let (docs, n, extras) = searcher.search(
+                        let (docs, n, extras) = collect(
+                            &searcher,
                             &full,
                             &(
                                 top.order_by_fast_field::<i64>("date", Order::Desc),
@@ -491,9 +544,9 @@ impl Searcher {
             page = kept.iter().map(|(s, a, _)| (*s, *a)).collect();
             copies = kept.into_iter().map(|(_, _, c)| c).collect();
         }
-        // Loading, decompressing and highlighting the hits costs as much as a light query: the
-        // hits are built in parallel on the search pool (in order), each worker with its own
-        // warm analyzer.
+        // Loading, decompressing and highlighting the hits costs as much as a light query: a
+        // search running alone builds them in parallel on the search pool (in order), each
+        // worker with its own warm analyzer.
         // Sorted by date: report the relevance score all the same, scored here for the page only.
         let page: Vec<(f32, DocAddress)> = if req.sort == Sort::Relevance {
             page.into_iter()
@@ -515,7 +568,7 @@ impl Searcher {
             let snippet = snippet::snippet(analyzer, units, &doc.article.title, &doc.article.body);
             Ok::<Hit, Error>(to_hit(doc, score, snippet))
         };
-        let hits: Vec<Hit> = match search_executor() {
+        let hits: Vec<Hit> = match pool_if_alone() {
             Some(executor) if page.len() > 1 => executor
                 .map(
                     |item| Ok(with_analyzers(|_, analyzer| build(item, analyzer))),
@@ -558,12 +611,14 @@ impl Searcher {
             query::compile(&query::parse(&req.query)?, &live.fields, query_analyzer)
         })?;
         let full = Self::filtered(&live, compiled.query, req)?;
-        Ok(live
-            .reader
-            .searcher()
-            .search(&full, &PeriodCounts(Interval::Year))?
-            .into_iter()
-            .collect())
+        let _running = Running::start();
+        Ok(collect(
+            &live.reader.searcher(),
+            &full,
+            &PeriodCounts(Interval::Year),
+        )?
+        .into_iter()
+        .collect())
     }
 
     /// The stored article at `url`, if indexed.

@@ -20,7 +20,7 @@ use tantivy::{DocId, DocSet, Score, TantivyDocument, TERMINATED};
 use crate::error::{Error, Result};
 use crate::facets::{to_facets, FacetCounts};
 use crate::schema;
-use crate::searcher::{to_hit, with_analyzers, Prepared, Searcher};
+use crate::searcher::{collect, to_hit, with_analyzers, Prepared, Running, Searcher};
 use crate::snippet;
 
 /// Decompressed store blocks kept per segment while streaming (documents are read in order, so
@@ -45,7 +45,9 @@ impl Searcher {
     /// do not (see the module docs). Fails like [`Searcher::search`] on a bad query or filter.
     pub fn stream(&self, req: &SearchRequest) -> Result<HitStream> {
         let prepared = with_analyzers(|query_analyzer, _| self.prepare(req, query_analyzer))?;
-        let (total, facets) = prepared.searcher.search(
+        let _running = Running::start();
+        let (total, facets) = collect(
+            &prepared.searcher,
             &prepared.query,
             &(Count, req.facets.then_some(FacetCounts(None))),
         )?;

@@ -7,7 +7,7 @@ use tantivy::query::AllQuery;
 
 use crate::collect::PeriodCounts;
 use crate::error::{Error, Result};
-use crate::searcher::{with_analyzers, Searcher};
+use crate::searcher::{collect, with_analyzers, Running, Searcher};
 
 /// Most queries one trend compares.
 pub const MAX_TREND_QUERIES: usize = 10;
@@ -40,6 +40,7 @@ impl Searcher {
         }
         let live = self.live();
         let all = Self::filtered(&live, Box::new(AllQuery), filters)?;
+        let _running = Running::start();
         let mut counts = Vec::with_capacity(queries.len());
         for q in queries {
             let req = SearchRequest {
@@ -48,16 +49,13 @@ impl Searcher {
                 ..filters.clone()
             };
             let prepared = with_analyzers(|analyzer, _| self.prepare(&req, analyzer))?;
-            counts.push(
-                prepared
-                    .searcher
-                    .search(&prepared.query, &PeriodCounts(interval))?,
-            );
+            counts.push(collect(
+                &prepared.searcher,
+                &prepared.query,
+                &PeriodCounts(interval),
+            )?);
         }
-        let totals = live
-            .reader
-            .searcher()
-            .search(&all, &PeriodCounts(interval))?;
+        let totals = collect(&live.reader.searcher(), &all, &PeriodCounts(interval))?;
         // Every period from the first to the last dated article (none when nothing is dated).
         let span: Vec<_> = match (totals.keys().next(), totals.keys().next_back()) {
             (Some(a), Some(b)) => (*a..=*b).collect(),

@@ -5,12 +5,15 @@
 //! a request meanwhile. [`LiveIndex`] keeps one [`Searcher`] and asks it to refresh at most every
 //! [`REFRESH_EVERY`] (the searcher itself swaps its reader atomically, so requests in flight keep
 //! the old one). Before the first index exists it retries opening at the same pace, answering 503
-//! until then. All index calls are blocking, so they run on tokio's blocking pool.
+//! until then. All index calls are blocking, so they run on tokio's blocking pool, a few at a time
+//! ([`index_turns`]): the others wait their turn in arrival order.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
 
 use jinan_index::Searcher;
 
@@ -18,6 +21,14 @@ use crate::error::ApiError;
 
 /// How often the index is checked for new commits or a new generation.
 pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
+
+/// How many index calls may run at once: Elasticsearch's size for its search thread pool, one
+/// and a half per core plus one (4 on 2 cores), so that a core freed by one call finds the next
+/// one ready while the rest wait in line.
+pub fn index_turns() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    cores * 3 / 2 + 1
+}
 
 /// Articles per column, most first.
 pub type Columns = Arc<Vec<(String, u64)>>;
@@ -35,6 +46,8 @@ pub struct LiveIndex {
     version: AtomicU64,
     /// Articles per column, for the page's filter, and the version they were counted at.
     columns: Mutex<Option<(u64, Columns)>>,
+    /// The turns of index calls ([`index_turns`], see [`LiveIndex::with_live`]).
+    turns: Arc<Semaphore>,
 }
 
 impl LiveIndex {
@@ -49,6 +62,7 @@ impl LiveIndex {
             epoch: Instant::now(),
             version: AtomicU64::new(0),
             columns: Mutex::new(None),
+            turns: Arc::new(Semaphore::new(index_turns())),
         };
         live.refresh_now();
         live
@@ -198,13 +212,25 @@ impl LiveIndex {
 
     /// [`LiveIndex::with`], also handing `f` this handle (for [`LiveIndex::version`] and
     /// [`LiveIndex::columns`], read after the refresh).
+    ///
+    /// Index calls take turns ([`index_turns`] at once) in the order they arrive (a fair
+    /// semaphore). With 64 searches at once, 64 threads sharing two cores would each finish late
+    /// and all of them pay for the switching; in turns, a few run and the waiting is fair. A turn
+    /// ends with the call, even when the client has gone.
     pub async fn with_live<T, F>(self: &Arc<Self>, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&LiveIndex, &Searcher) -> Result<T, ApiError> + Send + 'static,
     {
         let live = self.clone();
+        let turn = self
+            .turns
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|e| ApiError::Internal(format!("index turn: {e}")))?;
         tokio::task::spawn_blocking(move || {
+            let _turn = turn;
             live.refresh_if_due();
             let s = live.searcher()?;
             f(&live, &s)
@@ -267,5 +293,64 @@ mod tests {
         assert!(live.searcher.is_poisoned());
         assert!(live.current().is_some(), "a poisoned lock hid the index");
         assert!(live.searcher().is_ok());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn index_calls_take_turns() {
+        use std::sync::{Condvar, Mutex as StdMutex};
+
+        let tmp = tempfile::tempdir().unwrap();
+        index_in(tmp.path());
+        let live = Arc::new(LiveIndex::new(tmp.path()));
+        let turns = index_turns();
+        // (calls inside, most ever inside, gate open): calls wait inside for the gate.
+        let state = Arc::new((StdMutex::new((0usize, 0usize, false)), Condvar::new()));
+        let mut calls = Vec::new();
+        for i in 0..turns * 4 {
+            let (live, state) = (live.clone(), state.clone());
+            calls.push(tokio::spawn(async move {
+                live.with(move |_| {
+                    let (lock, cv) = &*state;
+                    let mut s = lock.lock().unwrap();
+                    s.0 += 1;
+                    s.1 = s.1.max(s.0);
+                    cv.notify_all();
+                    while !s.2 {
+                        s = cv.wait(s).unwrap();
+                    }
+                    s.0 -= 1;
+                    Ok(i)
+                })
+                .await
+            }));
+        }
+        // Wait (on the condition, not the clock) until the first calls are in, then look.
+        {
+            let (lock, cv) = &*state;
+            let mut s = lock.lock().unwrap();
+            while s.0 < turns {
+                s = cv.wait(s).unwrap();
+            }
+            assert_eq!(
+                live.turns.available_permits(),
+                0,
+                "calls ran without a turn"
+            );
+            s.2 = true;
+            cv.notify_all();
+        }
+        for (i, c) in calls.into_iter().enumerate() {
+            assert_eq!(c.await.unwrap().unwrap(), i);
+        }
+        let most = state.0.lock().unwrap().1;
+        assert!(
+            most <= turns,
+            "{most} index calls ran at once; at most {turns} may"
+        );
+        assert_eq!(
+            live.turns.available_permits(),
+            turns,
+            "a turn was not given back"
+        );
     }
 }
