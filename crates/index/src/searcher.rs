@@ -162,6 +162,46 @@ thread_local! {
         RefCell::new((query_analyzer(), positions_analyzer()));
 }
 
+/// Distinct sets of initials whose snippet analyzers a thread keeps (then it starts afresh).
+const SNIPPET_ANALYZERS: usize = 256;
+
+thread_local! {
+    /// This thread's snippet analyzers that read only the words a query could match, by the
+    /// first characters of its terms ([`snippet::analyzer_for`]). Queries share such sets (a
+    /// query of one word starting with `s` and another), so each analyzer's stem cache stays
+    /// warm as the full one's does.
+    static FOR_INITIALS: RefCell<foldhash::HashMap<Box<[char]>, TextAnalyzer>> =
+        RefCell::new(foldhash::HashMap::default());
+}
+
+/// Runs `f` with an analyzer for the snippets of `units`: one that reads only the words whose
+/// first character a term of `units` starts with (the same snippets, most words neither
+/// lowercased nor stemmed), or `full` when a unit could match any word.
+fn with_snippet_analyzer<R>(
+    units: &[query::Unit],
+    full: &mut TextAnalyzer,
+    f: impl FnOnce(&mut TextAnalyzer) -> R,
+) -> R {
+    let Some(mut initials) = snippet::initials(units) else {
+        return f(full);
+    };
+    initials.sort_unstable();
+    initials.dedup();
+    let make = |k: &[char]| crate::tokenizer::positions_analyzer_for(k.iter().copied());
+    FOR_INITIALS.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut map) => {
+            if map.len() >= SNIPPET_ANALYZERS && !map.contains_key(&initials[..]) {
+                map.clear();
+            }
+            let analyzer = map
+                .entry(initials.into_boxed_slice())
+                .or_insert_with_key(|k| make(k));
+            f(analyzer)
+        }
+        Err(_) => f(&mut make(&initials)),
+    })
+}
+
 /// Runs `f` with this thread's query and snippet analyzers.
 pub(crate) fn with_analyzers<R>(f: impl FnOnce(&mut TextAnalyzer, &mut TextAnalyzer) -> R) -> R {
     ANALYZERS.with(|cell| match cell.try_borrow_mut() {
@@ -571,15 +611,20 @@ impl Searcher {
         let hits: Vec<Hit> = match pool_if_alone() {
             Some(executor) if page.len() > 1 => executor
                 .map(
-                    |item| Ok(with_analyzers(|_, analyzer| build(item, analyzer))),
+                    |item| {
+                        Ok(with_analyzers(|_, full| {
+                            with_snippet_analyzer(units, full, |a| build(item, a))
+                        }))
+                    },
                     page.into_iter(),
                 )?
                 .into_iter()
                 .collect::<Result<_>>()?,
-            _ => page
-                .into_iter()
-                .map(|item| build(item, snippet_analyzer))
-                .collect::<Result<_>>()?,
+            _ => with_snippet_analyzer(units, snippet_analyzer, |a| {
+                page.into_iter()
+                    .map(|item| build(item, a))
+                    .collect::<Result<_>>()
+            })?,
         };
         let mut hits = hits;
         for (hit, addrs) in hits.iter_mut().zip(copies) {
