@@ -17,6 +17,7 @@ pub mod dict;
 pub mod dups;
 mod error;
 mod facets;
+mod filters;
 mod fold;
 pub mod generation;
 pub mod pairs;

@@ -26,6 +26,7 @@ use tantivy::{DocAddress, Executor, IndexReader, Order, ReloadPolicy, TantivyDoc
 use crate::collect::{PeriodCounts, StrCounts};
 use crate::error::{Error, Result};
 use crate::facets::{to_facets, FacetCodes, FacetCounts};
+use crate::filters::{CachedRange, Filters};
 use crate::fold;
 use crate::generation;
 use crate::per_segments::PerSegments;
@@ -61,6 +62,8 @@ pub(crate) struct Live {
     pub(crate) facet_codes: PerSegments<FacetCodes>,
     /// The near-copies found so far, for folding result pages.
     pub(crate) copies: PerSegments<fold::CopiesMemo>,
+    /// Date ranges' documents, per segment ([`crate::filters`]).
+    pub(crate) date_filters: Arc<Filters>,
 }
 
 impl Live {
@@ -84,6 +87,7 @@ impl Live {
             stamp: Mutex::new(stamp),
             facet_codes: PerSegments::default(),
             copies: PerSegments::default(),
+            date_filters: Arc::default(),
         })
     }
 }
@@ -377,7 +381,10 @@ impl Searcher {
             };
             subs.push((
                 Occur::Must,
-                Box::new(RangeQuery::new(bound(req.from), bound(req.to))),
+                Box::new(CachedRange::new(
+                    RangeQuery::new(bound(req.from), bound(req.to)),
+                    live.date_filters.clone(),
+                )),
             ));
         }
         if let Some(c) = &req.column {
