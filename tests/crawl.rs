@@ -508,13 +508,26 @@ fn assert_reached_nothing(ws: &Workspace, cmd: &str, seed: &str, cause: &str) {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// A loopback port held by a socket that does not listen, with the socket (keep it alive):
+/// connections to the port are refused, and no other test running meanwhile can be given it (a
+/// port merely freed for the test could be, and then answer).
+fn refused_port() -> (socket2::Socket, u16) {
+    let held =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
+    held.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
+        .expect("bind");
+    let port = held
+        .local_addr()
+        .ok()
+        .and_then(|a| a.as_socket())
+        .expect("bound address")
+        .port();
+    (held, port)
+}
+
 #[test]
 fn a_refused_connection_fails_crawl_and_ingest() {
-    // A port nothing listens on any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
+    let (_held, port) = refused_port();
     let seed = format!("http://127.0.0.1:{port}/");
     let ws = Workspace::new();
     assert_reached_nothing(&ws, "crawl", &seed, "connection refused");
@@ -542,10 +555,7 @@ fn a_host_that_never_answers_fails_the_crawl() {
 #[test]
 fn a_partial_outage_is_still_a_done_crawl() {
     let server = plain_site(20);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
+    let (_held, port) = refused_port();
     let down = format!("http://127.0.0.1:{port}/");
     let ws = Workspace::new();
     let out = ws.jinan(&[
