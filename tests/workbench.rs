@@ -6,8 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
 use chrono::Datelike;
 use serde_json::Value;
@@ -21,51 +21,6 @@ const ALL_RARE: &str = "zq*";
 fn has_rare(text: &str) -> bool {
     text.split(|c: char| !c.is_alphanumeric())
         .any(|w| w.to_lowercase().starts_with("zq"))
-}
-
-/// A running `jinan serve` on a free loopback port; killed on drop.
-struct Served {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(ws: &Workspace) -> Served {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let child = Command::new(env!("CARGO_BIN_EXE_jinan"))
-        .current_dir(ws.dir.path())
-        .arg("--corpus")
-        .arg(ws.corpus())
-        .arg("--index")
-        .arg(ws.index())
-        .args(["serve", "--addr", &addr])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start jinan serve");
-    let served = Served { child, addr };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Ok((200, _, _)) = try_get(&served.addr, "/healthz") {
-            return served;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "jinan serve never answered /healthz"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
 }
 
 /// One HTTP/1.0 GET (the server closes the connection after the body): status, headers, body.
@@ -427,9 +382,10 @@ fn research_workbench_on_the_fixture() {
     assert!(text.contains("near-identical cop"), "{text}");
 
     // Over HTTP: the export streams the same hits; the trend answers the same numbers.
-    let served = serve(&ws);
+    let served = ws.serve();
+    let addr = served.addr.to_string();
     let (status, head, body) = get(
-        &served.addr,
+        &addr,
         &format!("/api/export?q={}&format=csv", enc(ALL_RARE)),
     );
     assert_eq!(status, 200, "{head}");
@@ -439,25 +395,22 @@ fn research_workbench_on_the_fixture() {
     );
     assert_eq!(csv_urls(&body), expected);
     let (status, _, body) = get(
-        &served.addr,
+        &addr,
         &format!("/api/export?q={}&format=jsonl", enc(ALL_RARE)),
     );
     assert_eq!(status, 200);
     assert_eq!(jsonl_urls(&body), expected);
     let (status, _, body) = get(
-        &served.addr,
+        &addr,
         &format!("/api/export?q={}&column=Nowhere", enc(ALL_RARE)),
     );
     assert_eq!(status, 400, "{body}");
     assert!(body.contains("Sisterly Jinan"), "{body}");
-    let (status, _, body) = get(
-        &served.addr,
-        &format!("/api/trend?q={}&q=Kharkiv", enc(ALL_RARE)),
-    );
+    let (status, _, body) = get(&addr, &format!("/api/trend?q={}&q=Kharkiv", enc(ALL_RARE)));
     assert_eq!(status, 200, "{body}");
     assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), t);
     let (status, _, body) = get(
-        &served.addr,
+        &addr,
         &format!(
             "/api/search?q={}&facets=1&from={from}&to={to}&lang=en",
             enc(ALL_RARE)
@@ -470,10 +423,7 @@ fn research_workbench_on_the_fixture() {
     );
 
     // More like this, English and Chinese: never the article itself or its copies.
-    let (status, _, body) = get(
-        &served.addr,
-        &format!("/api/similar?url={}", enc(&group[0])),
-    );
+    let (status, _, body) = get(&addr, &format!("/api/similar?url={}", enc(&group[0])));
     assert_eq!(status, 200, "{body}");
     let similar = hit_urls(&serde_json::from_str(&body).unwrap());
     assert!(
@@ -484,18 +434,18 @@ fn research_workbench_on_the_fixture() {
         .iter()
         .find(|a| a.lang == jinan_types::Lang::Zh && a.body.chars().count() > 300)
         .unwrap();
-    let (status, _, body) = get(&served.addr, &format!("/api/similar?url={}", enc(&zh.url)));
+    let (status, _, body) = get(&addr, &format!("/api/similar?url={}", enc(&zh.url)));
     assert_eq!(status, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["hits"][0]["lang"], "zh", "{v}");
     assert_eq!(
-        get(&served.addr, "/api/similar?url=http%3A%2F%2Fnowhere%2F").0,
+        get(&addr, "/api/similar?url=http%3A%2F%2Fnowhere%2F").0,
         404
     );
-    assert_eq!(get(&served.addr, "/api/similar").0, 400);
+    assert_eq!(get(&addr, "/api/similar").0, 400);
 
     // The Atom feed: a feed reader accepts it, and it holds the 50 newest matches.
-    let (status, head, feed) = get(&served.addr, &format!("/feed?q={}", enc(ALL_RARE)));
+    let (status, head, feed) = get(&addr, &format!("/feed?q={}", enc(ALL_RARE)));
     assert_eq!(status, 200, "{head}");
     let script = r#"
 import sys, json, feedparser
