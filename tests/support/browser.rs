@@ -46,7 +46,7 @@ pub fn browser_exes() -> (PathBuf, PathBuf) {
     (chromium, driver)
 }
 
-/// A chromedriver listening on a free loopback port; killed when dropped.
+/// A chromedriver listening on a loopback port it chose; killed when dropped.
 pub struct Chromedriver {
     child: std::process::Child,
     /// Its WebDriver address, `http://127.0.0.1:PORT`.
@@ -54,17 +54,36 @@ pub struct Chromedriver {
 }
 
 impl Chromedriver {
+    /// Starts `driver` on port 0 and reads the port it announces ("… started successfully on port
+    /// N."), so no other process can take the port between a choice and the bind.
     pub fn start(driver: &Path) -> Chromedriver {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free loopback port")
-            .port();
-        let child = std::process::Command::new(driver)
-            .arg(format!("--port={port}"))
-            .stdout(std::process::Stdio::null())
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(driver)
+            .arg("--port=0")
+            .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}", driver.display()));
+        let out = child.stdout.take().expect("chromedriver's stdout");
+        let mut lines = std::io::BufReader::new(out).lines();
+        let mut seen = Vec::new();
+        let port = loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Some(p) = line
+                        .split("started successfully on port ")
+                        .nth(1)
+                        .and_then(|rest| rest.trim_end_matches('.').trim().parse::<u16>().ok())
+                    {
+                        break p;
+                    }
+                    seen.push(line);
+                }
+                _ => panic!("chromedriver announced no port: {seen:?}"),
+            }
+        };
+        // Keep reading its output, so that it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
         Chromedriver {
             child,
             url: format!("http://127.0.0.1:{port}"),
