@@ -2,7 +2,8 @@
 //!
 //! Each paragraph-like element scores by its length and its commas; the score flows up to its
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
-//! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
+//! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down; a BEM element such
+//! as `entry__author` by its own name, not its block's). The best ancestor
 //! wins, climbs to an ancestor holding three times its voting text (page builders put each section
 //! in its own module, forums each post in its own box) or a run of titled sections of its own
 //! template (reference and service pages), becomes the page's `<main>` when it sits in one, and
@@ -290,25 +291,50 @@ fn words(idclass: &str) -> impl Iterator<Item = &str> {
 
 fn class_flags(idclass: &str) -> u8 {
     let mut f = 0;
-    for w in words(idclass) {
-        // `with-sidebar`, `layout-sidebar-right`, `has-comments`: the layout around the content,
-        // not the furniture itself.
-        let layout = w
-            .split('-')
-            .any(|p| matches!(p, "with" | "has" | "no" | "layout" | "template"));
-        if !layout && STRONG_NEG.iter().any(|n| w.contains(n)) {
-            f |= STRONG;
-        }
-        if !layout && NEVER_NEG.iter().any(|n| w.contains(n)) {
-            f |= NEVER;
-        }
-        for part in w.split('-') {
-            if !layout && WEAK_NEG.contains(&part) {
-                f |= WEAK;
+    for token in idclass.split(' ') {
+        // A BEM name (`block__element--modifier`): the element says what the box is, the block
+        // only where it sits. `entry__author` is an author box, not the entry; `article__summary`
+        // is still the article's.
+        match token.rsplit_once("__") {
+            Some((block, element)) => {
+                let own = words(element).fold(0, |f, w| f | word_flags(w));
+                let around = words(block).fold(0, |f, w| f | word_flags(w));
+                f |= own;
+                f |= if own & (STRONG | WEAK) != 0 {
+                    around & !POS
+                } else {
+                    around
+                };
             }
-            if POSITIVE.contains(&part) {
-                f |= POS;
+            None => {
+                for w in words(token) {
+                    f |= word_flags(w);
+                }
             }
+        }
+    }
+    f
+}
+
+fn word_flags(w: &str) -> u8 {
+    let mut f = 0;
+    // `with-sidebar`, `layout-sidebar-right`, `has-comments`: the layout around the content,
+    // not the furniture itself.
+    let layout = w
+        .split('-')
+        .any(|p| matches!(p, "with" | "has" | "no" | "layout" | "template"));
+    if !layout && STRONG_NEG.iter().any(|n| w.contains(n)) {
+        f |= STRONG;
+    }
+    if !layout && NEVER_NEG.iter().any(|n| w.contains(n)) {
+        f |= NEVER;
+    }
+    for part in w.split('-') {
+        if !layout && WEAK_NEG.contains(&part) {
+            f |= WEAK;
+        }
+        if POSITIVE.contains(&part) {
+            f |= POS;
         }
     }
     f

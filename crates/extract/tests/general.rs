@@ -428,3 +428,24 @@ fn a_page_wide_form_is_not_read_whole() {
     assert!(body.contains("long enough to be the text"), "{body}");
     assert!(!body.contains("Reply 20:"), "{body}");
 }
+
+#[test]
+fn a_bem_element_is_named_by_its_element_not_its_block() {
+    // `entry__author` is the author box of the entry, not the entry: its block's content word does
+    // not save it. `entry__summary` names nothing to leave out and stays the entry's text.
+    let html = format!(
+        "<html><body><article class=entry><h1>Lamps</h1>\
+         <p class=entry__summary>A short summary of the lamps we tried, before the long part.</p>\
+         <div class=entry__content><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>\
+         <div class=entry__author><p>Jane Roe writes about homes and gadgets for this site.</p>\
+         </div></article></body></html>"
+    );
+    let body = body_of(&html, "https://blog.example.com/lamps");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        3,
+        "{body}"
+    );
+    assert!(body.contains("A short summary"), "{body}");
+    assert!(!body.contains("Jane Roe"), "{body}");
+}
