@@ -262,6 +262,16 @@ const WEAK_NEG: &[&str] = &[
     "caption-credit",
     "credit",
     "rss",
+    // A forum post's poster panel (title, join date, message count): XenForo's `message-user`,
+    // `message-cell--user`, `message-userExtras`; phpBB's `postprofile`; vBulletin's `userinfo`.
+    "user",
+    "userinfo",
+    "userdetails",
+    "userextras",
+    "userblock",
+    "messageuserinfo",
+    "messageuserblock",
+    "postprofile",
 ];
 const POSITIVE: &[&str] = &[
     "article",
@@ -329,8 +339,10 @@ fn word_flags(w: &str) -> u8 {
     if !layout && NEVER_NEG.iter().any(|n| w.contains(n)) {
         f |= NEVER;
     }
+    // What users wrote (`user-review`, `user-content`) is not the poster's panel.
+    let written = w.contains("review") || w.contains("content");
     for part in w.split('-') {
-        if !layout && WEAK_NEG.contains(&part) {
+        if !layout && WEAK_NEG.contains(&part) && !(part == "user" && written) {
             f |= WEAK;
         }
         if POSITIVE.contains(&part) {

@@ -449,3 +449,49 @@ fn a_bem_element_is_named_by_its_element_not_its_block() {
     assert!(body.contains("A short summary"), "{body}");
     assert!(!body.contains("Jane Roe"), "{body}");
 }
+
+#[test]
+fn a_forum_posters_panel_is_not_the_thread() {
+    // Each post carries its poster's panel (title, join date, message count) beside the message;
+    // user reviews are what users wrote and stay.
+    let post = |n: u32| {
+        format!(
+            "<article class=\"message message--post\"><div class=\"message-cell message-cell--user\">\
+             <h4 class=message-name>poster{n}</h4><h5 class=userTitle>Well-known member</h5>\
+             <dl class=pairs><dt>Joined</dt><dd>Mar 9, 2012</dd><dt>Messages</dt><dd>16,586</dd></dl>\
+             </div><div class=\"message-cell message-cell--main\"><div class=bbWrapper>\
+             <p>{PARA}</p></div></div></article>"
+        )
+    };
+    let posts: String = (0..4).map(post).collect();
+    let html = format!(
+        "<html><body><div class=p-body><h1>A thread</h1><div class=block-body>{posts}</div>\
+         </div></body></html>"
+    );
+    let body = body_of(&html, "https://forum.example.net/threads/a-thread.1/");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        4,
+        "{body}"
+    );
+    assert!(!body.contains("Well-known member"), "{body}");
+    assert!(!body.contains("16,586"), "{body}");
+
+    let review = |n: u32| {
+        format!(
+            "<div class=user-review><p class=user-review-title>Review {n}: it works</p>\
+             <div class=user-review-content><p>{PARA}</p></div></div>"
+        )
+    };
+    let reviews: String = (0..3).map(review).collect();
+    let html = format!(
+        "<html><body><article class=post><h1>A VPN</h1><div class=entry-content><p>{PARA}</p>\
+         <p>{PARA}</p><div class=user-reviews>{reviews}</div></div></article></body></html>"
+    );
+    let body = body_of(&html, "https://reviews.example.com/a-vpn/");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        5,
+        "{body}"
+    );
+}
