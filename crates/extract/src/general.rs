@@ -10,7 +10,8 @@
 //! takes along siblings that score close to it. Inside the winner, furniture is left out while
 //! rendering: link-heavy lists and blocks, elements named like boilerplate, navigation, forms and
 //! hidden elements (closed dialogs included; a tab set's hidden panels inside the winner are
-//! read), never the winner's own ancestors. Cookie-consent blocks never vote. Pages of short items
+//! read; titled sections named only `overflow-hidden` are read), never the winner's own
+//! ancestors. Cookie-consent blocks never vote. Pages of short items
 //! (listings, categories, services), where no paragraph wins, get the wide reading instead: the
 //! main region less its furniture, item-title links kept, a block holding half the region kept
 //! whatever its name (a forum's moderation `<form>` too, not a page-wide one), and all of a link-dense block that holds most of the region's text (an
@@ -47,6 +48,9 @@ const POS: u8 = 4;
 /// Named like a block that is never the page's text on any kind of page (a cookie-consent
 /// dialog): left out even when names are otherwise not trusted.
 const NEVER: u8 = 8;
+/// Named `hidden` only as a box that clips its overflow (`overflow-hidden`, `overflow-x-hidden`:
+/// how the box is drawn, not what it holds).
+const CLIP: u8 = 16;
 
 /// Strong words of [`NEVER`] blocks.
 const NEVER_NEG: &[&str] = &["cookie", "consent", "onetrust", "gdpr"];
@@ -342,7 +346,11 @@ fn word_flags(w: &str) -> u8 {
     // What users wrote (`user-review`, `user-content`) is not the poster's panel.
     let written = w.contains("review") || w.contains("content");
     for part in w.split('-') {
-        if !layout && WEAK_NEG.contains(&part) && !(part == "user" && written) {
+        // `overflow-hidden` clips the box's overflow; `hidden`, `is-hidden`, `hidden-xs` hide it.
+        let clip = part == "hidden" && w.split('-').any(|q| q.ends_with("overflow"));
+        if !layout && clip {
+            f |= CLIP;
+        } else if !layout && WEAK_NEG.contains(&part) && !(part == "user" && written) {
             f |= WEAK;
         }
         if POSITIVE.contains(&part) {
@@ -357,7 +365,7 @@ fn class_weight(f: u8) -> f32 {
     if f & STRONG != 0 {
         w -= 25.0;
     }
-    if f & WEAK != 0 {
+    if f & (WEAK | CLIP) != 0 {
         w -= 12.0;
     }
     if f & POS != 0 {
@@ -378,24 +386,24 @@ fn never_negative(f: u8) -> bool {
 
 /// Named like furniture that is usually not article text.
 fn weak_negative(f: u8) -> bool {
-    f & WEAK != 0 && f & POS == 0
+    f & (WEAK | CLIP) != 0 && f & POS == 0
 }
 
 /// Picks the main content and renders it as paragraphs. `title` (if known) is dropped from the
 /// start of the body.
 pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
     let st = stats(dom);
-    let strict = select(dom, &st, title, true);
+    let strict = select(dom, &st, title, true, false);
     let chars: usize = strict.iter().map(Block::chars).sum();
-    let best = if chars >= 250 {
-        strict
+    let (best, named) = if chars >= 250 {
+        (strict, true)
     } else {
         // Pages whose every container is named like furniture: vote without the names.
-        let loose = select(dom, &st, title, false);
+        let loose = select(dom, &st, title, false, false);
         if loose.iter().map(Block::chars).sum::<usize>() > chars {
-            loose
+            (loose, false)
         } else {
-            strict
+            (strict, true)
         }
     };
     let chars: usize = best.iter().map(Block::chars).sum();
@@ -408,6 +416,11 @@ pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
         if w.iter().map(Block::chars).sum::<usize>() > chars * 4 {
             return trim_meta(w);
         }
+    }
+    // Titled sections named `overflow-hidden` are read, once the wide reading is settled: it is
+    // weighed against the pick without them, as on pages that name no section so.
+    if named && (0..dom.len()).any(|j| clipped_section(dom, &st, j)) {
+        return trim_meta(select(dom, &st, title, true, true));
     }
     trim_meta(best)
 }
@@ -458,7 +471,7 @@ fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
         // kind is left out.
         let in_core = |c: usize| (j > c && j < d.nodes[c].end) || (j <= c && c < d.nodes[j].end);
         if core.is_some_and(in_core) {
-            return furniture(d, st, j, true, 0);
+            return furniture(d, st, j, true, 0, false);
         }
         let chars = st.chars[j];
         let anchors = st.anchors[j];
@@ -484,7 +497,7 @@ fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
         {
             return false;
         }
-        clean(d, st, j, !whole, 0)
+        clean(d, st, j, !whole, 0, false)
     };
     tidy(dom, text::render(dom, root, &skip), title)
 }
@@ -501,10 +514,11 @@ fn dense_core(dom: &Dom, st: &Stats, root: usize) -> Option<usize> {
     {
         c = k;
     }
-    (c != root && st.links[c] * 2 > st.chars[c] && !furniture(dom, st, c, true, 0)).then_some(c)
+    (c != root && st.links[c] * 2 > st.chars[c] && !furniture(dom, st, c, true, 0, false))
+        .then_some(c)
 }
 
-fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
+fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool, clipped: bool) -> Vec<Block> {
     let n = dom.len();
     let mut score = vec![0f32; n];
     let mut seen = vec![false; n];
@@ -636,7 +650,7 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         let skip = |d: &Dom, j: usize| {
             !keep[j]
                 && !roots.contains(&j)
-                && ((st.panel[j] && !in_top(j)) || clean(d, st, j, use_names, own))
+                && ((st.panel[j] && !in_top(j)) || clean(d, st, j, use_names, own, clipped))
         };
         blocks.extend(text::render(dom, r, &skip));
     }
@@ -786,11 +800,12 @@ fn ends_sentence(t: &str) -> bool {
 /// Whether element `j` inside the content is furniture to leave out.
 /// `top_chars` is the winner's text: an element holding half of it or more is not left out for a
 /// weak name (Drupal's `field--label-hidden`, a `post-meta` wrapper around the whole post).
-fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bool {
+/// With `clipped`, titled sections named only `overflow-hidden` ([`clipped_section`]) are read.
+fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32, clipped: bool) -> bool {
     if dom.nodes[j].kind != Kind::Element {
         return false;
     }
-    if furniture(dom, st, j, use_names, top_chars) {
+    if furniture(dom, st, j, use_names, top_chars, clipped) {
         return true;
     }
     let chars = st.chars[j];
@@ -810,7 +825,14 @@ fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bo
 
 /// Whether element `j` is furniture by what it is (hidden, `nav`, `form`, a navigation role) or by
 /// its name, whatever its links.
-fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bool {
+fn furniture(
+    dom: &Dom,
+    st: &Stats,
+    j: usize,
+    use_names: bool,
+    top_chars: u32,
+    clipped: bool,
+) -> bool {
     let node = &dom.nodes[j];
     if node.kind != Kind::Element {
         return false;
@@ -830,7 +852,9 @@ fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -
     }
     if use_names
         && (strong_negative(st.flags[j])
-            || (weak_negative(st.flags[j]) && st.chars[j] * 2 < top_chars))
+            || (weak_negative(st.flags[j])
+                && st.chars[j] * 2 < top_chars
+                && !(clipped && clipped_section(dom, st, j))))
     {
         return true;
     }
@@ -843,6 +867,19 @@ fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -
         }
     }
     false
+}
+
+/// Whether element `j` is a titled section named like furniture only by its clipping box
+/// (`<section class="overflow-hidden">`: page builders and Tailwind put it on every band of a
+/// service page): it opens with an unlinked heading and holds 200 characters or more, mostly
+/// unlinked.
+fn clipped_section(dom: &Dom, st: &Stats, j: usize) -> bool {
+    let f = st.flags[j];
+    f & CLIP != 0
+        && f & (WEAK | STRONG) == 0
+        && st.chars[j] >= 200
+        && st.links[j] * 4 < st.chars[j]
+        && headed(dom, st, j)
 }
 
 /// Block texts that are page furniture wherever they appear.

@@ -495,3 +495,32 @@ fn a_forum_posters_panel_is_not_the_thread() {
         "{body}"
     );
 }
+
+#[test]
+fn sections_drawn_in_clipping_boxes_are_read() {
+    // A service page whose bands are Tailwind sections that clip their overflow: `overflow-hidden`
+    // says how a band is drawn, not that it is hidden. A band named `hidden` stays out.
+    let band = |n: u32| {
+        format!(
+            "<section class=\"relative overflow-hidden py-12\"><div class=container>\
+             <h2>Benefit number {n}</h2><p>{PARA}</p><p>{PARA}</p></div></section>"
+        )
+    };
+    let bands: String = (0..4).map(band).collect();
+    let html = format!(
+        "<html><body><div class=page><section class=intro><h2>What we do</h2><p>{PARA}</p>\
+         <p>{PARA}</p><p>{PARA}</p></section>{bands}<section class=hidden><h2>Unused band</h2>\
+         <p>A band the page keeps out of sight, with a comma, and words nobody reads here.</p>\
+         </section></div></body></html>"
+    );
+    let body = body_of(&html, "https://cloud.example.com/services/cdn");
+    for n in 0..4 {
+        assert!(body.contains(&format!("Benefit number {n}")), "{body}");
+    }
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        11,
+        "{body}"
+    );
+    assert!(!body.contains("Unused band"), "{body}");
+}
