@@ -350,7 +350,13 @@ fn word_flags(w: &str) -> u8 {
         let clip = part == "hidden" && w.split('-').any(|q| q.ends_with("overflow"));
         if !layout && clip {
             f |= CLIP;
-        } else if !layout && WEAK_NEG.contains(&part) && !(part == "user" && written) {
+        } else if !layout
+            && ((WEAK_NEG.contains(&part) && !(part == "user" && written))
+                // A forum poster's signature under each post (`signature`, XenForo's
+                // `message-signature`, IPS's `ipsSignature`, vBulletin's `signaturecontainer`).
+                || part.ends_with("signature")
+                || part == "signaturecontainer")
+        {
             f |= WEAK;
         }
         if POSITIVE.contains(&part) {

@@ -524,3 +524,24 @@ fn sections_drawn_in_clipping_boxes_are_read() {
     );
     assert!(!body.contains("Unused band"), "{body}");
 }
+
+#[test]
+fn a_posters_signature_is_not_the_thread() {
+    // Forums print each poster's signature under every post (`signature`, `message-signature`).
+    let post = |n: u32| {
+        format!(
+            "<div class=post id=p{n}><div class=postbody><div class=content><p>{PARA}</p></div>\
+             <div id=sig{n} class=signature>My rig: a home-built box with a quiet fan, and two \
+             screens.</div></div></div>"
+        )
+    };
+    let posts: String = (0..3).map(post).collect();
+    let html = format!("<html><body><div id=page-body><h2>A topic</h2>{posts}</div></body></html>");
+    let body = body_of(&html, "https://board.example.org/viewtopic.php?t=7");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        3,
+        "{body}"
+    );
+    assert!(!body.contains("My rig"), "{body}");
+}
