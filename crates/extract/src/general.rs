@@ -921,6 +921,39 @@ fn caption(dom: &Dom, i: usize) -> bool {
     false
 }
 
+/// Whether a line is only a count of reactions (`7 Likes`, `1.2k views`, `12 replies`): the
+/// counters under a post, not its text.
+fn tally(lower: &str) -> bool {
+    let mut w = lower.split_whitespace();
+    let (Some(n), Some(what), None) = (w.next(), w.next(), w.next()) else {
+        return false;
+    };
+    let n = n.trim_end_matches('k');
+    !n.is_empty()
+        && n.bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+        && n.bytes().any(|b| b.is_ascii_digit())
+        && matches!(
+            what,
+            "like"
+                | "likes"
+                | "reply"
+                | "replies"
+                | "view"
+                | "views"
+                | "reaction"
+                | "reactions"
+                | "comment"
+                | "comments"
+                | "vote"
+                | "votes"
+                | "point"
+                | "points"
+                | "share"
+                | "shares"
+        )
+}
+
 /// Drops the title repeated at the top and lone furniture lines.
 fn tidy(dom: &Dom, blocks: Vec<Block>, title: &str) -> Vec<Block> {
     let tnorm = fields::norm(title);
@@ -933,7 +966,9 @@ fn tidy(dom: &Dom, blocks: Vec<Block>, title: &str) -> Vec<Block> {
                 return false;
             }
             let lower = b.text.to_lowercase();
-            if JUNK.contains(&lower.trim_end_matches(['.', ':'])) || JUNK.contains(&lower.as_str())
+            if JUNK.contains(&lower.trim_end_matches(['.', ':']))
+                || JUNK.contains(&lower.as_str())
+                || tally(&lower)
             {
                 return false;
             }

@@ -545,3 +545,28 @@ fn a_posters_signature_is_not_the_thread() {
     );
     assert!(!body.contains("My rig"), "{body}");
 }
+
+#[test]
+fn reaction_counts_under_posts_are_not_text() {
+    // A thread's posts each end in their counters (`7 Likes`, `1.2k views`); a sentence that
+    // starts with a number stays.
+    let post = |n: u32| {
+        format!(
+            "<div class=\"topic-body crawler-post\"><div class=post><p>{PARA}</p></div>\
+             <div class=post-counters><span>{n} Likes</span></div></div>"
+        )
+    };
+    let posts: String = (2..5).map(post).collect();
+    let html = format!(
+        "<html><body><div id=main-outlet><h1>A topic</h1>{posts}<p>12 replies came in overnight, \
+         with a comma, and most agreed.</p></div></body></html>"
+    );
+    let body = body_of(&html, "https://discuss.example.org/t/a-topic/12");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        3,
+        "{body}"
+    );
+    assert!(!body.contains("Likes"), "{body}");
+    assert!(body.contains("12 replies came in overnight"), "{body}");
+}
