@@ -2,8 +2,9 @@
 //!
 //! Each paragraph-like element scores by its length and its commas; the score flows up to its
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
-//! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down; a BEM element such
-//! as `entry__author` by its own name, not its block's). The best ancestor
+//! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down, and customer
+//! reviews on a page that declares a product; a BEM element such as `entry__author` by its own
+//! name, not its block's). The best ancestor
 //! wins, climbs to an ancestor holding three times its voting text (page builders put each section
 //! in its own module, forums each post in its own box) or a run of titled sections of its own
 //! template (reference and service pages), becomes the page's `<main>` when it sits in one, and
@@ -40,6 +41,9 @@ struct Stats {
     inl_commas: Vec<u32>,
     /// Id/class verdicts: [`STRONG`], [`WEAK`], [`POS`] bits.
     flags: Vec<u8>,
+    /// The page declares itself a product's (`og:type` product, JSON-LD `Product`): its
+    /// customers' reviews are not its text.
+    shop: bool,
 }
 
 const STRONG: u8 = 1;
@@ -51,6 +55,8 @@ const NEVER: u8 = 8;
 /// Named `hidden` only as a box that clips its overflow (`overflow-hidden`, `overflow-x-hidden`:
 /// how the box is drawn, not what it holds).
 const CLIP: u8 = 16;
+/// Named like customer reviews (`reviews`, `product-review`, Yotpo, Judge.me).
+const REVIEW: u8 = 32;
 
 /// Strong words of [`NEVER`] blocks.
 const NEVER_NEG: &[&str] = &["cookie", "consent", "onetrust", "gdpr"];
@@ -133,6 +139,7 @@ fn stats(dom: &Dom) -> Stats {
         }
     }
     Stats {
+        shop: declares_product(dom),
         hidden,
         panel,
         chars,
@@ -343,6 +350,20 @@ fn word_flags(w: &str) -> u8 {
     if !layout && NEVER_NEG.iter().any(|n| w.contains(n)) {
         f |= NEVER;
     }
+    if [
+        "yotpo",
+        "jdgm",
+        "okendo",
+        "stamped",
+        "trustpilot",
+        "bazaarvoice",
+        "powerreviews",
+    ]
+    .iter()
+    .any(|n| w.contains(n))
+    {
+        f |= REVIEW;
+    }
     // What users wrote (`user-review`, `user-content`) is not the poster's panel.
     let written = w.contains("review") || w.contains("content");
     for part in w.split('-') {
@@ -358,6 +379,9 @@ fn word_flags(w: &str) -> u8 {
                 || part == "signaturecontainer")
         {
             f |= WEAK;
+        }
+        if !layout && matches!(part, "review" | "reviews") {
+            f |= REVIEW;
         }
         if POSITIVE.contains(&part) {
             f |= POS;
@@ -383,6 +407,42 @@ fn class_weight(f: u8) -> f32 {
 /// Named like furniture that is never article text (and not also named like content).
 fn strong_negative(f: u8) -> bool {
     f & STRONG != 0 && f & POS == 0
+}
+
+/// Named like the customers' reviews of a page that declares a product (and not also named like
+/// content).
+fn reviews(st: &Stats, f: u8) -> bool {
+    st.shop && f & REVIEW != 0 && f & POS == 0
+}
+
+/// Whether the page declares itself a product's page: `og:type` `product`, or a JSON-LD
+/// `"@type": "Product"` on a page that declares no article or review (a review article names the
+/// product it reviews).
+fn declares_product(dom: &Dom) -> bool {
+    let og = dom.meta("og:type").unwrap_or_default().to_ascii_lowercase();
+    if og.contains("product") {
+        return true;
+    }
+    if og.contains("article") {
+        return false;
+    }
+    let ld: String = dom
+        .elements("script")
+        .filter(|&i| {
+            dom.nodes[i]
+                .attr("type")
+                .is_some_and(|t| t.contains("ld+json"))
+        })
+        .flat_map(|i| dom.nodes[i].children.iter())
+        .flat_map(|&c| dom.nodes[c].text.chars().filter(|c| !c.is_whitespace()))
+        .collect();
+    let typed = |t: &str| {
+        ld.contains(&format!("\"@type\":\"{t}\"")) || ld.contains(&format!("\"@type\":[\"{t}\""))
+    };
+    typed("Product")
+        && !["Article", "NewsArticle", "BlogPosting", "Review"]
+            .iter()
+            .any(|t| typed(t))
 }
 
 /// Named like a cookie-consent block (and not also named like content).
@@ -541,6 +601,7 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool, clipped: bool) ->
                 && (never_negative(st.flags[i])
                     || (use_names
                         && (strong_negative(st.flags[i])
+                            || reviews(st, st.flags[i])
                             || matches!(node.name.as_str(), "nav" | "aside" | "footer")))));
         if node.kind != Kind::Element || st.hidden[i] || neg[i] || !node.block {
             continue;
@@ -858,6 +919,7 @@ fn furniture(
     }
     if use_names
         && (strong_negative(st.flags[j])
+            || reviews(st, st.flags[j])
             || (weak_negative(st.flags[j])
                 && st.chars[j] * 2 < top_chars
                 && !(clipped && clipped_section(dom, st, j))))

@@ -570,3 +570,42 @@ fn reaction_counts_under_posts_are_not_text() {
     assert!(!body.contains("Likes"), "{body}");
     assert!(body.contains("12 replies came in overnight"), "{body}");
 }
+
+#[test]
+fn customer_reviews_are_not_a_products_text() {
+    // A page that declares a product: its customers' reviews are not its text. A review article
+    // (it declares itself an article) keeps its review.
+    let review = |n: u32| {
+        format!(
+            "<div class=customer-review><p>Review {n}: bought it for my studio, and it has worked \
+             every day since then without a single fault, which I did not expect.</p></div>"
+        )
+    };
+    let reviews: String = (0..4).map(review).collect();
+    let page = |head: &str| {
+        format!(
+            "<html><head>{head}</head><body><div class=product><h1>Studio Microphone</h1>\
+             <div class=description><p>{PARA}</p><p>{PARA}</p></div>\
+             <div id=reviews class=product-reviews><h2>Customer reviews</h2>{reviews}</div>\
+             </div></body></html>"
+        )
+    };
+    let shop = page(
+        "<script type=\"application/ld+json\">{\"@context\": \"https://schema.org\", \
+         \"@type\": \"Product\", \"name\": \"Studio Microphone\"}</script>",
+    );
+    let body = body_of(&shop, "https://shop.example.com/p/studio-microphone");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        2,
+        "{body}"
+    );
+    assert!(!body.contains("bought it for my studio"), "{body}");
+
+    let article = page("<meta property=\"og:type\" content=\"article\">");
+    let body = body_of(
+        &article,
+        "https://blog.example.com/studio-microphone-review",
+    );
+    assert!(body.contains("bought it for my studio"), "{body}");
+}
