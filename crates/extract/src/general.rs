@@ -965,6 +965,16 @@ const JUNK: &[&str] = &[
     "subscribe",
     "loading...",
     "scroll to continue with content",
+    "back to top",
+    "related articles",
+    "related posts",
+    "recommended posts",
+    "share this post",
+    "like this:",
+    "like loading...",
+    "sign in",
+    "create an account",
+    "watch next",
 ];
 
 /// Whether block element `i` is a figure's caption or sits in a figure (three levels at most).

@@ -609,3 +609,22 @@ fn customer_reviews_are_not_a_products_text() {
     );
     assert!(body.contains("bought it for my studio"), "{body}");
 }
+
+#[test]
+fn lone_furniture_lines_are_dropped() {
+    // Lines that are furniture wherever they stand, left behind by the blocks they labelled.
+    let html = format!(
+        "<html><body><article class=post><h1>A post</h1><p>{PARA}</p><p>{PARA}</p>\
+         <p><a href=#top>Back to top</a></p><div class=sharedaddy><h3>Like this:</h3></div>\
+         <h3>Related posts</h3></article></body></html>"
+    );
+    let body = body_of(&html, "https://blog.example.com/a-post/");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        2,
+        "{body}"
+    );
+    for junk in ["Back to top", "Like this:", "Related posts"] {
+        assert!(!body.contains(junk), "{junk}: {body}");
+    }
+}
