@@ -975,6 +975,23 @@ const JUNK: &[&str] = &[
     "sign in",
     "create an account",
     "watch next",
+    "table of contents",
+    "discussion about this post",
+    "ready for more?",
+    "no posts",
+    "share on other sites",
+    "share on",
+    "skip to main content",
+    "skip to content",
+    "skip to search results",
+    "follow us",
+    "read next",
+    "up next",
+    "you might also like",
+    "you may also like",
+    "leave a comment",
+    "show more",
+    "see all",
 ];
 
 /// Whether block element `i` is a figure's caption or sits in a figure (three levels at most).
