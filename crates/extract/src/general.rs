@@ -1010,8 +1010,8 @@ fn caption(dom: &Dom, i: usize) -> bool {
     false
 }
 
-/// Whether a line is only a count of reactions (`7 Likes`, `1.2k views`, `12 replies`): the
-/// counters under a post, not its text.
+/// Whether a line is only a count of reactions (`7 Likes`, `1.2k views`, `12 replies`, `24
+/// reviews`): the counters under a post or beside a product, not its text.
 fn tally(lower: &str) -> bool {
     let mut w = lower.split_whitespace();
     let (Some(n), Some(what), None) = (w.next(), w.next(), w.next()) else {
@@ -1040,6 +1040,9 @@ fn tally(lower: &str) -> bool {
                 | "points"
                 | "share"
                 | "shares"
+                | "review"
+                | "reviews"
+                | "ratings"
         )
 }
 

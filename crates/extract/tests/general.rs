@@ -553,7 +553,7 @@ fn reaction_counts_under_posts_are_not_text() {
     let post = |n: u32| {
         format!(
             "<div class=\"topic-body crawler-post\"><div class=post><p>{PARA}</p></div>\
-             <div class=post-counters><span>{n} Likes</span></div></div>"
+             <div class=post-counters><span>{n} Likes</span></div><div>{n}4 reviews</div></div>"
         )
     };
     let posts: String = (2..5).map(post).collect();
@@ -568,6 +568,7 @@ fn reaction_counts_under_posts_are_not_text() {
         "{body}"
     );
     assert!(!body.contains("Likes"), "{body}");
+    assert!(!body.contains("4 reviews"), "{body}");
     assert!(body.contains("12 replies came in overnight"), "{body}");
 }
 
