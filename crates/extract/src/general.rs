@@ -1043,6 +1043,10 @@ fn tally(lower: &str) -> bool {
                 | "review"
                 | "reviews"
                 | "ratings"
+                | "sold"
+                | "answers"
+                | "followers"
+                | "subscribers"
         )
 }
 
