@@ -992,6 +992,9 @@ const JUNK: &[&str] = &[
     "leave a comment",
     "show more",
     "see all",
+    "sign in now",
+    "register a new account",
+    "sponsored",
 ];
 
 /// Whether block element `i` is a figure's caption or sits in a figure (three levels at most).
