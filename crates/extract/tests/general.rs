@@ -617,7 +617,8 @@ fn lone_furniture_lines_are_dropped() {
     let html = format!(
         "<html><body><article class=post><h1>A post</h1><p>{PARA}</p><p>{PARA}</p>\
          <p><a href=#top>Back to top</a></p><div class=sharedaddy><h3>Like this:</h3></div>\
-         <h3>Related posts</h3><p>Share on other sites</p><h4>You may also like</h4>         </article></body></html>"
+         <h3>Related posts</h3><p>Share on other sites</p><h4>You may also like</h4>\
+         <p>Sponsored</p></article></body></html>"
     );
     let body = body_of(&html, "https://blog.example.com/a-post/");
     assert_eq!(
@@ -631,6 +632,7 @@ fn lone_furniture_lines_are_dropped() {
         "Related posts",
         "Share on other sites",
         "You may also like",
+        "Sponsored",
     ] {
         assert!(!body.contains(junk), "{junk}: {body}");
     }
