@@ -1046,10 +1046,6 @@ fn tally(lower: &str) -> bool {
                 | "review"
                 | "reviews"
                 | "ratings"
-                | "sold"
-                | "answers"
-                | "followers"
-                | "subscribers"
         )
 }
 
