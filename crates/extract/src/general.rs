@@ -350,6 +350,7 @@ fn word_flags(w: &str) -> u8 {
     if !layout && NEVER_NEG.iter().any(|n| w.contains(n)) {
         f |= NEVER;
     }
+    // Review widgets name their boxes after themselves (`yotpo-main-widget`, `jdgm-rev`).
     if [
         "yotpo",
         "jdgm",
@@ -364,15 +365,15 @@ fn word_flags(w: &str) -> u8 {
     {
         f |= REVIEW;
     }
-    // What users wrote (`user-review`, `user-content`) is not the poster's panel.
-    let written = w.contains("review") || w.contains("content");
     for part in w.split('-') {
         // `overflow-hidden` clips the box's overflow; `hidden`, `is-hidden`, `hidden-xs` hide it.
         let clip = part == "hidden" && w.split('-').any(|q| q.ends_with("overflow"));
         if !layout && clip {
             f |= CLIP;
         } else if !layout
-            && ((WEAK_NEG.contains(&part) && !(part == "user" && written))
+            // What users wrote (`user-review`, `user-content`) is not the poster's panel.
+            && ((WEAK_NEG.contains(&part)
+                && !(part == "user" && (w.contains("review") || w.contains("content"))))
                 // A forum poster's signature under each post (`signature`, XenForo's
                 // `message-signature`, IPS's `ipsSignature`, vBulletin's `signaturecontainer`).
                 || part.ends_with("signature")
@@ -426,7 +427,7 @@ fn declares_product(dom: &Dom) -> bool {
     if og.contains("article") {
         return false;
     }
-    let ld: String = dom
+    let scripts: Vec<&str> = dom
         .elements("script")
         .filter(|&i| {
             dom.nodes[i]
@@ -434,7 +435,15 @@ fn declares_product(dom: &Dom) -> bool {
                 .is_some_and(|t| t.contains("ld+json"))
         })
         .flat_map(|i| dom.nodes[i].children.iter())
-        .flat_map(|&c| dom.nodes[c].text.chars().filter(|c| !c.is_whitespace()))
+        .map(|&c| dom.nodes[c].text.as_str())
+        .collect();
+    // Most pages name no product: they are let go before their JSON-LD is read closely.
+    if !scripts.iter().any(|t| t.contains("\"Product\"")) {
+        return false;
+    }
+    let ld: String = scripts
+        .iter()
+        .flat_map(|t| t.chars().filter(|c| !c.is_whitespace()))
         .collect();
     let typed = |t: &str| {
         ld.contains(&format!("\"@type\":\"{t}\"")) || ld.contains(&format!("\"@type\":[\"{t}\""))
