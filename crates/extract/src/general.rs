@@ -2,14 +2,17 @@
 //!
 //! Each paragraph-like element scores by its length and its commas; the score flows up to its
 //! ancestors (halving per level), is discounted by the share of link text, and nudged by `id`/
-//! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down). The best ancestor
+//! `class` words (`content`, `article` up; `comment`, `sidebar`, `share` down, and customer
+//! reviews on a page that declares a product; a BEM element such as `entry__author` by its own
+//! name, not its block's). The best ancestor
 //! wins, climbs to an ancestor holding three times its voting text (page builders put each section
 //! in its own module, forums each post in its own box) or a run of titled sections of its own
 //! template (reference and service pages), becomes the page's `<main>` when it sits in one, and
 //! takes along siblings that score close to it. Inside the winner, furniture is left out while
 //! rendering: link-heavy lists and blocks, elements named like boilerplate, navigation, forms and
 //! hidden elements (closed dialogs included; a tab set's hidden panels inside the winner are
-//! read), never the winner's own ancestors. Cookie-consent blocks never vote. Pages of short items
+//! read; titled sections named only `overflow-hidden` are read), never the winner's own
+//! ancestors. Cookie-consent blocks never vote. Pages of short items
 //! (listings, categories, services), where no paragraph wins, get the wide reading instead: the
 //! main region less its furniture, item-title links kept, a block holding half the region kept
 //! whatever its name (a forum's moderation `<form>` too, not a page-wide one), and all of a link-dense block that holds most of the region's text (an
@@ -38,6 +41,9 @@ struct Stats {
     inl_commas: Vec<u32>,
     /// Id/class verdicts: [`STRONG`], [`WEAK`], [`POS`] bits.
     flags: Vec<u8>,
+    /// The page declares itself a product's (`og:type` product, JSON-LD `Product`): its
+    /// customers' reviews are not its text.
+    shop: bool,
 }
 
 const STRONG: u8 = 1;
@@ -46,6 +52,11 @@ const POS: u8 = 4;
 /// Named like a block that is never the page's text on any kind of page (a cookie-consent
 /// dialog): left out even when names are otherwise not trusted.
 const NEVER: u8 = 8;
+/// Named `hidden` only as a box that clips its overflow (`overflow-hidden`, `overflow-x-hidden`:
+/// how the box is drawn, not what it holds).
+const CLIP: u8 = 16;
+/// Named like customer reviews (`reviews`, `product-review`, Yotpo, Judge.me).
+const REVIEW: u8 = 32;
 
 /// Strong words of [`NEVER`] blocks.
 const NEVER_NEG: &[&str] = &["cookie", "consent", "onetrust", "gdpr"];
@@ -128,6 +139,7 @@ fn stats(dom: &Dom) -> Stats {
         }
     }
     Stats {
+        shop: declares_product(dom),
         hidden,
         panel,
         chars,
@@ -261,6 +273,16 @@ const WEAK_NEG: &[&str] = &[
     "caption-credit",
     "credit",
     "rss",
+    // A forum post's poster panel (title, join date, message count): XenForo's `message-user`,
+    // `message-cell--user`, `message-userExtras`; phpBB's `postprofile`; vBulletin's `userinfo`.
+    "user",
+    "userinfo",
+    "userdetails",
+    "userextras",
+    "userblock",
+    "messageuserinfo",
+    "messageuserblock",
+    "postprofile",
 ];
 const POSITIVE: &[&str] = &[
     "article",
@@ -290,25 +312,80 @@ fn words(idclass: &str) -> impl Iterator<Item = &str> {
 
 fn class_flags(idclass: &str) -> u8 {
     let mut f = 0;
-    for w in words(idclass) {
-        // `with-sidebar`, `layout-sidebar-right`, `has-comments`: the layout around the content,
-        // not the furniture itself.
-        let layout = w
-            .split('-')
-            .any(|p| matches!(p, "with" | "has" | "no" | "layout" | "template"));
-        if !layout && STRONG_NEG.iter().any(|n| w.contains(n)) {
-            f |= STRONG;
-        }
-        if !layout && NEVER_NEG.iter().any(|n| w.contains(n)) {
-            f |= NEVER;
-        }
-        for part in w.split('-') {
-            if !layout && WEAK_NEG.contains(&part) {
-                f |= WEAK;
+    for token in idclass.split(' ') {
+        // A BEM name (`block__element--modifier`): the element says what the box is, the block
+        // only where it sits. `entry__author` is an author box, not the entry; `article__summary`
+        // is still the article's.
+        match token.rsplit_once("__") {
+            Some((block, element)) => {
+                let own = words(element).fold(0, |f, w| f | word_flags(w));
+                let around = words(block).fold(0, |f, w| f | word_flags(w));
+                f |= own;
+                f |= if own & (STRONG | WEAK) != 0 {
+                    around & !POS
+                } else {
+                    around
+                };
             }
-            if POSITIVE.contains(&part) {
-                f |= POS;
+            None => {
+                for w in words(token) {
+                    f |= word_flags(w);
+                }
             }
+        }
+    }
+    f
+}
+
+fn word_flags(w: &str) -> u8 {
+    let mut f = 0;
+    // `with-sidebar`, `layout-sidebar-right`, `has-comments`: the layout around the content,
+    // not the furniture itself.
+    let layout = w
+        .split('-')
+        .any(|p| matches!(p, "with" | "has" | "no" | "layout" | "template"));
+    if !layout && STRONG_NEG.iter().any(|n| w.contains(n)) {
+        f |= STRONG;
+    }
+    if !layout && NEVER_NEG.iter().any(|n| w.contains(n)) {
+        f |= NEVER;
+    }
+    // Review widgets name their boxes after themselves (`yotpo-main-widget`, `jdgm-rev`).
+    if [
+        "yotpo",
+        "jdgm",
+        "okendo",
+        "stamped",
+        "trustpilot",
+        "bazaarvoice",
+        "powerreviews",
+    ]
+    .iter()
+    .any(|n| w.contains(n))
+    {
+        f |= REVIEW;
+    }
+    for part in w.split('-') {
+        // `overflow-hidden` clips the box's overflow; `hidden`, `is-hidden`, `hidden-xs` hide it.
+        let clip = part == "hidden" && w.split('-').any(|q| q.ends_with("overflow"));
+        if !layout && clip {
+            f |= CLIP;
+        } else if !layout
+            // What users wrote (`user-review`, `user-content`) is not the poster's panel.
+            && ((WEAK_NEG.contains(&part)
+                && !(part == "user" && (w.contains("review") || w.contains("content"))))
+                // A forum poster's signature under each post (`signature`, XenForo's
+                // `message-signature`, IPS's `ipsSignature`, vBulletin's `signaturecontainer`).
+                || part.ends_with("signature")
+                || part == "signaturecontainer")
+        {
+            f |= WEAK;
+        }
+        if !layout && matches!(part, "review" | "reviews") {
+            f |= REVIEW;
+        }
+        if POSITIVE.contains(&part) {
+            f |= POS;
         }
     }
     f
@@ -319,7 +396,7 @@ fn class_weight(f: u8) -> f32 {
     if f & STRONG != 0 {
         w -= 25.0;
     }
-    if f & WEAK != 0 {
+    if f & (WEAK | CLIP) != 0 {
         w -= 12.0;
     }
     if f & POS != 0 {
@@ -333,6 +410,50 @@ fn strong_negative(f: u8) -> bool {
     f & STRONG != 0 && f & POS == 0
 }
 
+/// Named like the customers' reviews of a page that declares a product (and not also named like
+/// content).
+fn reviews(st: &Stats, f: u8) -> bool {
+    st.shop && f & REVIEW != 0 && f & POS == 0
+}
+
+/// Whether the page declares itself a product's page: `og:type` `product`, or a JSON-LD
+/// `"@type": "Product"` on a page that declares no article or review (a review article names the
+/// product it reviews).
+fn declares_product(dom: &Dom) -> bool {
+    let og = dom.meta("og:type").unwrap_or_default().to_ascii_lowercase();
+    if og.contains("product") {
+        return true;
+    }
+    if og.contains("article") {
+        return false;
+    }
+    let scripts: Vec<&str> = dom
+        .elements("script")
+        .filter(|&i| {
+            dom.nodes[i]
+                .attr("type")
+                .is_some_and(|t| t.contains("ld+json"))
+        })
+        .flat_map(|i| dom.nodes[i].children.iter())
+        .map(|&c| dom.nodes[c].text.as_str())
+        .collect();
+    // Most pages name no product: they are let go before their JSON-LD is read closely.
+    if !scripts.iter().any(|t| t.contains("\"Product\"")) {
+        return false;
+    }
+    let ld: String = scripts
+        .iter()
+        .flat_map(|t| t.chars().filter(|c| !c.is_whitespace()))
+        .collect();
+    let typed = |t: &str| {
+        ld.contains(&format!("\"@type\":\"{t}\"")) || ld.contains(&format!("\"@type\":[\"{t}\""))
+    };
+    typed("Product")
+        && !["Article", "NewsArticle", "BlogPosting", "Review"]
+            .iter()
+            .any(|t| typed(t))
+}
+
 /// Named like a cookie-consent block (and not also named like content).
 fn never_negative(f: u8) -> bool {
     f & NEVER != 0 && f & POS == 0
@@ -340,24 +461,24 @@ fn never_negative(f: u8) -> bool {
 
 /// Named like furniture that is usually not article text.
 fn weak_negative(f: u8) -> bool {
-    f & WEAK != 0 && f & POS == 0
+    f & (WEAK | CLIP) != 0 && f & POS == 0
 }
 
 /// Picks the main content and renders it as paragraphs. `title` (if known) is dropped from the
 /// start of the body.
 pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
     let st = stats(dom);
-    let strict = select(dom, &st, title, true);
+    let strict = select(dom, &st, title, true, false);
     let chars: usize = strict.iter().map(Block::chars).sum();
-    let best = if chars >= 250 {
-        strict
+    let (best, named) = if chars >= 250 {
+        (strict, true)
     } else {
         // Pages whose every container is named like furniture: vote without the names.
-        let loose = select(dom, &st, title, false);
+        let loose = select(dom, &st, title, false, false);
         if loose.iter().map(Block::chars).sum::<usize>() > chars {
-            loose
+            (loose, false)
         } else {
-            strict
+            (strict, true)
         }
     };
     let chars: usize = best.iter().map(Block::chars).sum();
@@ -370,6 +491,11 @@ pub(crate) fn body(dom: &Dom, title: &str) -> Vec<Block> {
         if w.iter().map(Block::chars).sum::<usize>() > chars * 4 {
             return trim_meta(w);
         }
+    }
+    // Titled sections named `overflow-hidden` are read, once the wide reading is settled: it is
+    // weighed against the pick without them, as on pages that name no section so.
+    if named && (0..dom.len()).any(|j| clipped_section(dom, &st, j)) {
+        return trim_meta(select(dom, &st, title, true, true));
     }
     trim_meta(best)
 }
@@ -420,7 +546,7 @@ fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
         // kind is left out.
         let in_core = |c: usize| (j > c && j < d.nodes[c].end) || (j <= c && c < d.nodes[j].end);
         if core.is_some_and(in_core) {
-            return furniture(d, st, j, true, 0);
+            return furniture(d, st, j, true, 0, false);
         }
         let chars = st.chars[j];
         let anchors = st.anchors[j];
@@ -446,7 +572,7 @@ fn wide(dom: &Dom, st: &Stats, title: &str, picked: usize) -> Vec<Block> {
         {
             return false;
         }
-        clean(d, st, j, !whole, 0)
+        clean(d, st, j, !whole, 0, false)
     };
     tidy(dom, text::render(dom, root, &skip), title)
 }
@@ -463,10 +589,11 @@ fn dense_core(dom: &Dom, st: &Stats, root: usize) -> Option<usize> {
     {
         c = k;
     }
-    (c != root && st.links[c] * 2 > st.chars[c] && !furniture(dom, st, c, true, 0)).then_some(c)
+    (c != root && st.links[c] * 2 > st.chars[c] && !furniture(dom, st, c, true, 0, false))
+        .then_some(c)
 }
 
-fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
+fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool, clipped: bool) -> Vec<Block> {
     let n = dom.len();
     let mut score = vec![0f32; n];
     let mut seen = vec![false; n];
@@ -483,6 +610,7 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
                 && (never_negative(st.flags[i])
                     || (use_names
                         && (strong_negative(st.flags[i])
+                            || reviews(st, st.flags[i])
                             || matches!(node.name.as_str(), "nav" | "aside" | "footer")))));
         if node.kind != Kind::Element || st.hidden[i] || neg[i] || !node.block {
             continue;
@@ -598,7 +726,7 @@ fn select(dom: &Dom, st: &Stats, title: &str, use_names: bool) -> Vec<Block> {
         let skip = |d: &Dom, j: usize| {
             !keep[j]
                 && !roots.contains(&j)
-                && ((st.panel[j] && !in_top(j)) || clean(d, st, j, use_names, own))
+                && ((st.panel[j] && !in_top(j)) || clean(d, st, j, use_names, own, clipped))
         };
         blocks.extend(text::render(dom, r, &skip));
     }
@@ -748,11 +876,12 @@ fn ends_sentence(t: &str) -> bool {
 /// Whether element `j` inside the content is furniture to leave out.
 /// `top_chars` is the winner's text: an element holding half of it or more is not left out for a
 /// weak name (Drupal's `field--label-hidden`, a `post-meta` wrapper around the whole post).
-fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bool {
+/// With `clipped`, titled sections named only `overflow-hidden` ([`clipped_section`]) are read.
+fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32, clipped: bool) -> bool {
     if dom.nodes[j].kind != Kind::Element {
         return false;
     }
-    if furniture(dom, st, j, use_names, top_chars) {
+    if furniture(dom, st, j, use_names, top_chars, clipped) {
         return true;
     }
     let chars = st.chars[j];
@@ -772,7 +901,14 @@ fn clean(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bo
 
 /// Whether element `j` is furniture by what it is (hidden, `nav`, `form`, a navigation role) or by
 /// its name, whatever its links.
-fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -> bool {
+fn furniture(
+    dom: &Dom,
+    st: &Stats,
+    j: usize,
+    use_names: bool,
+    top_chars: u32,
+    clipped: bool,
+) -> bool {
     let node = &dom.nodes[j];
     if node.kind != Kind::Element {
         return false;
@@ -792,7 +928,10 @@ fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -
     }
     if use_names
         && (strong_negative(st.flags[j])
-            || (weak_negative(st.flags[j]) && st.chars[j] * 2 < top_chars))
+            || reviews(st, st.flags[j])
+            || (weak_negative(st.flags[j])
+                && st.chars[j] * 2 < top_chars
+                && !(clipped && clipped_section(dom, st, j))))
     {
         return true;
     }
@@ -805,6 +944,19 @@ fn furniture(dom: &Dom, st: &Stats, j: usize, use_names: bool, top_chars: u32) -
         }
     }
     false
+}
+
+/// Whether element `j` is a titled section named like furniture only by its clipping box
+/// (`<section class="overflow-hidden">`: page builders and Tailwind put it on every band of a
+/// service page): it opens with an unlinked heading and holds 200 characters or more, mostly
+/// unlinked.
+fn clipped_section(dom: &Dom, st: &Stats, j: usize) -> bool {
+    let f = st.flags[j];
+    f & CLIP != 0
+        && f & (WEAK | STRONG) == 0
+        && st.chars[j] >= 200
+        && st.links[j] * 4 < st.chars[j]
+        && headed(dom, st, j)
 }
 
 /// Block texts that are page furniture wherever they appear.
@@ -822,6 +974,36 @@ const JUNK: &[&str] = &[
     "subscribe",
     "loading...",
     "scroll to continue with content",
+    "back to top",
+    "related articles",
+    "related posts",
+    "recommended posts",
+    "share this post",
+    "like this:",
+    "like loading...",
+    "sign in",
+    "create an account",
+    "watch next",
+    "table of contents",
+    "discussion about this post",
+    "ready for more?",
+    "no posts",
+    "share on other sites",
+    "share on",
+    "skip to main content",
+    "skip to content",
+    "skip to search results",
+    "follow us",
+    "read next",
+    "up next",
+    "you might also like",
+    "you may also like",
+    "leave a comment",
+    "show more",
+    "see all",
+    "sign in now",
+    "register a new account",
+    "sponsored",
 ];
 
 /// Whether block element `i` is a figure's caption or sits in a figure (three levels at most).
@@ -840,6 +1022,42 @@ fn caption(dom: &Dom, i: usize) -> bool {
     false
 }
 
+/// Whether a line is only a count of reactions (`7 Likes`, `1.2k views`, `12 replies`, `24
+/// reviews`): the counters under a post or beside a product, not its text.
+fn tally(lower: &str) -> bool {
+    let mut w = lower.split_whitespace();
+    let (Some(n), Some(what), None) = (w.next(), w.next(), w.next()) else {
+        return false;
+    };
+    let n = n.trim_end_matches('k');
+    !n.is_empty()
+        && n.bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+        && n.bytes().any(|b| b.is_ascii_digit())
+        && matches!(
+            what,
+            "like"
+                | "likes"
+                | "reply"
+                | "replies"
+                | "view"
+                | "views"
+                | "reaction"
+                | "reactions"
+                | "comment"
+                | "comments"
+                | "vote"
+                | "votes"
+                | "point"
+                | "points"
+                | "share"
+                | "shares"
+                | "review"
+                | "reviews"
+                | "ratings"
+        )
+}
+
 /// Drops the title repeated at the top and lone furniture lines.
 fn tidy(dom: &Dom, blocks: Vec<Block>, title: &str) -> Vec<Block> {
     let tnorm = fields::norm(title);
@@ -852,7 +1070,9 @@ fn tidy(dom: &Dom, blocks: Vec<Block>, title: &str) -> Vec<Block> {
                 return false;
             }
             let lower = b.text.to_lowercase();
-            if JUNK.contains(&lower.trim_end_matches(['.', ':'])) || JUNK.contains(&lower.as_str())
+            if JUNK.contains(&lower.trim_end_matches(['.', ':']))
+                || JUNK.contains(&lower.as_str())
+                || tally(&lower)
             {
                 return false;
             }

@@ -428,3 +428,212 @@ fn a_page_wide_form_is_not_read_whole() {
     assert!(body.contains("long enough to be the text"), "{body}");
     assert!(!body.contains("Reply 20:"), "{body}");
 }
+
+#[test]
+fn a_bem_element_is_named_by_its_element_not_its_block() {
+    // `entry__author` is the author box of the entry, not the entry: its block's content word does
+    // not save it. `entry__summary` names nothing to leave out and stays the entry's text.
+    let html = format!(
+        "<html><body><article class=entry><h1>Lamps</h1>\
+         <p class=entry__summary>A short summary of the lamps we tried, before the long part.</p>\
+         <div class=entry__content><p>{PARA}</p><p>{PARA}</p><p>{PARA}</p></div>\
+         <div class=entry__author><p>Jane Roe writes about homes and gadgets for this site.</p>\
+         </div></article></body></html>"
+    );
+    let body = body_of(&html, "https://blog.example.com/lamps");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        3,
+        "{body}"
+    );
+    assert!(body.contains("A short summary"), "{body}");
+    assert!(!body.contains("Jane Roe"), "{body}");
+}
+
+#[test]
+fn a_forum_posters_panel_is_not_the_thread() {
+    // Each post carries its poster's panel (title, join date, message count) beside the message;
+    // user reviews are what users wrote and stay.
+    let post = |n: u32| {
+        format!(
+            "<article class=\"message message--post\"><div class=\"message-cell message-cell--user\">\
+             <h4 class=message-name>poster{n}</h4><h5 class=userTitle>Well-known member</h5>\
+             <dl class=pairs><dt>Joined</dt><dd>Mar 9, 2012</dd><dt>Messages</dt><dd>16,586</dd></dl>\
+             </div><div class=\"message-cell message-cell--main\"><div class=bbWrapper>\
+             <p>{PARA}</p></div></div></article>"
+        )
+    };
+    let posts: String = (0..4).map(post).collect();
+    let html = format!(
+        "<html><body><div class=p-body><h1>A thread</h1><div class=block-body>{posts}</div>\
+         </div></body></html>"
+    );
+    let body = body_of(&html, "https://forum.example.net/threads/a-thread.1/");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        4,
+        "{body}"
+    );
+    assert!(!body.contains("Well-known member"), "{body}");
+    assert!(!body.contains("16,586"), "{body}");
+
+    let review = |n: u32| {
+        format!(
+            "<div class=user-review><p class=user-review-title>Review {n}: it works</p>\
+             <div class=user-review-content><p>{PARA}</p></div></div>"
+        )
+    };
+    let reviews: String = (0..3).map(review).collect();
+    let html = format!(
+        "<html><body><article class=post><h1>A VPN</h1><div class=entry-content><p>{PARA}</p>\
+         <p>{PARA}</p><div class=user-reviews>{reviews}</div></div></article></body></html>"
+    );
+    let body = body_of(&html, "https://reviews.example.com/a-vpn/");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        5,
+        "{body}"
+    );
+}
+
+#[test]
+fn sections_drawn_in_clipping_boxes_are_read() {
+    // A service page whose bands are Tailwind sections that clip their overflow: `overflow-hidden`
+    // says how a band is drawn, not that it is hidden. A band named `hidden` stays out.
+    let band = |n: u32| {
+        format!(
+            "<section class=\"relative overflow-hidden py-12\"><div class=container>\
+             <h2>Benefit number {n}</h2><p>{PARA}</p><p>{PARA}</p></div></section>"
+        )
+    };
+    let bands: String = (0..4).map(band).collect();
+    let html = format!(
+        "<html><body><div class=page><section class=intro><h2>What we do</h2><p>{PARA}</p>\
+         <p>{PARA}</p><p>{PARA}</p></section>{bands}<section class=hidden><h2>Unused band</h2>\
+         <p>A band the page keeps out of sight, with a comma, and words nobody reads here.</p>\
+         </section></div></body></html>"
+    );
+    let body = body_of(&html, "https://cloud.example.com/services/cdn");
+    for n in 0..4 {
+        assert!(body.contains(&format!("Benefit number {n}")), "{body}");
+    }
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        11,
+        "{body}"
+    );
+    assert!(!body.contains("Unused band"), "{body}");
+}
+
+#[test]
+fn a_posters_signature_is_not_the_thread() {
+    // Forums print each poster's signature under every post (`signature`, `message-signature`).
+    let post = |n: u32| {
+        format!(
+            "<div class=post id=p{n}><div class=postbody><div class=content><p>{PARA}</p></div>\
+             <div id=sig{n} class=signature>My rig: a home-built box with a quiet fan, and two \
+             screens.</div></div></div>"
+        )
+    };
+    let posts: String = (0..3).map(post).collect();
+    let html = format!("<html><body><div id=page-body><h2>A topic</h2>{posts}</div></body></html>");
+    let body = body_of(&html, "https://board.example.org/viewtopic.php?t=7");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        3,
+        "{body}"
+    );
+    assert!(!body.contains("My rig"), "{body}");
+}
+
+#[test]
+fn reaction_counts_under_posts_are_not_text() {
+    // A thread's posts each end in their counters (`7 Likes`, `1.2k views`); a sentence that
+    // starts with a number stays.
+    let post = |n: u32| {
+        format!(
+            "<div class=\"topic-body crawler-post\"><div class=post><p>{PARA}</p></div>\
+             <div class=post-counters><span>{n} Likes</span></div><div>{n}4 reviews</div></div>"
+        )
+    };
+    let posts: String = (2..5).map(post).collect();
+    let html = format!(
+        "<html><body><div id=main-outlet><h1>A topic</h1>{posts}<p>12 replies came in overnight, \
+         with a comma, and most agreed.</p></div></body></html>"
+    );
+    let body = body_of(&html, "https://discuss.example.org/t/a-topic/12");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        3,
+        "{body}"
+    );
+    assert!(!body.contains("Likes"), "{body}");
+    assert!(!body.contains("4 reviews"), "{body}");
+    assert!(body.contains("12 replies came in overnight"), "{body}");
+}
+
+#[test]
+fn customer_reviews_are_not_a_products_text() {
+    // A page that declares a product: its customers' reviews are not its text. A review article
+    // (it declares itself an article) keeps its review.
+    let review = |n: u32| {
+        format!(
+            "<div class=customer-review><p>Review {n}: bought it for my studio, and it has worked \
+             every day since then without a single fault, which I did not expect.</p></div>"
+        )
+    };
+    let reviews: String = (0..4).map(review).collect();
+    let page = |head: &str| {
+        format!(
+            "<html><head>{head}</head><body><div class=product><h1>Studio Microphone</h1>\
+             <div class=description><p>{PARA}</p><p>{PARA}</p></div>\
+             <div id=reviews class=product-reviews><h2>Customer reviews</h2>{reviews}</div>\
+             </div></body></html>"
+        )
+    };
+    let shop = page(
+        "<script type=\"application/ld+json\">{\"@context\": \"https://schema.org\", \
+         \"@type\": \"Product\", \"name\": \"Studio Microphone\"}</script>",
+    );
+    let body = body_of(&shop, "https://shop.example.com/p/studio-microphone");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        2,
+        "{body}"
+    );
+    assert!(!body.contains("bought it for my studio"), "{body}");
+
+    let article = page("<meta property=\"og:type\" content=\"article\">");
+    let body = body_of(
+        &article,
+        "https://blog.example.com/studio-microphone-review",
+    );
+    assert!(body.contains("bought it for my studio"), "{body}");
+}
+
+#[test]
+fn lone_furniture_lines_are_dropped() {
+    // Lines that are furniture wherever they stand, left behind by the blocks they labelled.
+    let html = format!(
+        "<html><body><article class=post><h1>A post</h1><p>{PARA}</p><p>{PARA}</p>\
+         <p><a href=#top>Back to top</a></p><div class=sharedaddy><h3>Like this:</h3></div>\
+         <h3>Related posts</h3><p>Share on other sites</p><h4>You may also like</h4>\
+         <p>Sponsored</p></article></body></html>"
+    );
+    let body = body_of(&html, "https://blog.example.com/a-post/");
+    assert_eq!(
+        body.matches("long enough to be the text").count(),
+        2,
+        "{body}"
+    );
+    for junk in [
+        "Back to top",
+        "Like this:",
+        "Related posts",
+        "Share on other sites",
+        "You may also like",
+        "Sponsored",
+    ] {
+        assert!(!body.contains(junk), "{junk}: {body}");
+    }
+}
