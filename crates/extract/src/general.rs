@@ -77,8 +77,11 @@ fn stats(dom: &Dom) -> Stats {
             own && !node.invisible && tab_set(dom, i)
         };
     }
-    // Pages repeat the same few class strings on thousands of elements: each is read once.
-    let mut seen_classes: std::collections::HashMap<&str, u8> = std::collections::HashMap::new();
+    // Pages repeat the same few class strings on thousands of elements: each is read once. Utility
+    // CSS gives most elements a class string of their own, made of the same few words: each word
+    // is judged once too.
+    let mut seen_classes: foldhash::HashMap<&str, u8> = foldhash::HashMap::default();
+    let mut seen_words: foldhash::HashMap<&str, u8> = foldhash::HashMap::default();
     let flags = dom
         .nodes
         .iter()
@@ -88,7 +91,11 @@ fn stats(dom: &Dom) -> Stats {
             } else {
                 *seen_classes
                     .entry(node.idclass.as_str())
-                    .or_insert_with(|| class_flags(&node.idclass))
+                    .or_insert_with(|| {
+                        class_flags(&node.idclass, &mut |w| {
+                            *seen_words.entry(w).or_insert_with(|| word_flags(w))
+                        })
+                    })
             }
         })
         .collect();
@@ -310,7 +317,9 @@ fn words(idclass: &str) -> impl Iterator<Item = &str> {
     idclass.split([' ', '_']).filter(|w| !w.is_empty())
 }
 
-fn class_flags(idclass: &str) -> u8 {
+/// The flags of an `id class` string, judging each word with `word_flags` (a memo of
+/// [`word_flags`]).
+fn class_flags<'a>(idclass: &'a str, word_flags: &mut impl FnMut(&'a str) -> u8) -> u8 {
     let mut f = 0;
     for token in idclass.split(' ') {
         // A BEM name (`block__element--modifier`): the element says what the box is, the block
