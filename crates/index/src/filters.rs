@@ -291,7 +291,9 @@ mod tests {
         let mut compared = 0;
         for (lo, hi) in ranges {
             for word in ["spring", "river", "park"] {
-                for with_lang in [false, true] {
+                // A third clause: none, the language (a constant score), or a second word (a
+                // score of its own, so that the order of the additions shows in the last bit).
+                for third in ["", "lang", "word"] {
                     let build = |range: Box<dyn Query>| -> BooleanQuery {
                         let mut subs: Vec<(Occur, Box<dyn Query>)> = vec![
                             (
@@ -303,14 +305,21 @@ mod tests {
                             ),
                             (Occur::Must, range),
                         ];
-                        if with_lang {
-                            subs.push((
-                                Occur::Must,
-                                Box::new(TermQuery::new(
-                                    Term::from_field_text(lang, "en"),
-                                    IndexRecordOption::Basic,
-                                )),
-                            ));
+                        let term = match third {
+                            "lang" => {
+                                Some((Term::from_field_text(lang, "en"), IndexRecordOption::Basic))
+                            }
+                            "word" => Some((
+                                Term::from_field_text(
+                                    body,
+                                    if word == "spring" { "river" } else { "spring" },
+                                ),
+                                IndexRecordOption::WithFreqs,
+                            )),
+                            _ => None,
+                        };
+                        if let Some((t, option)) = term {
+                            subs.push((Occur::Must, Box::new(TermQuery::new(t, option))));
                         }
                         BooleanQuery::new(subs)
                     };
@@ -330,19 +339,19 @@ mod tests {
                         let (got, got_n) = searcher.search(&cached, &top).unwrap();
                         assert_eq!(
                             got_n, want_n,
-                            "{word} {lo:?}..{hi:?} lang {with_lang} ({round})"
+                            "{word} {lo:?}..{hi:?} with {third:?} ({round})"
                         );
                         assert_eq!(
                             bits(got),
                             want,
-                            "{word} {lo:?}..{hi:?} lang {with_lang} ({round})"
+                            "{word} {lo:?}..{hi:?} with {third:?} ({round})"
                         );
                     }
                     compared += usize::from(want_n > 0);
                 }
             }
         }
-        assert!(compared >= 18, "only {compared} searches matched anything");
+        assert!(compared >= 27, "only {compared} searches matched anything");
         // The ranges that match some documents were kept, in both segments (tantivy answers some
         // ranges without the column: none of its values, all of them).
         assert!(filters.len() >= 6, "{} ranges kept", filters.len());

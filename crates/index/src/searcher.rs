@@ -167,7 +167,11 @@ thread_local! {
 }
 
 /// Distinct sets of initials whose snippet analyzers a thread keeps (then it starts afresh).
-const SNIPPET_ANALYZERS: usize = 256;
+/// Each analyzer's stem cache holds the words of its initials, so a word sits in the cache of
+/// every kept set holding its first letter: few sets keep that bounded (with 256, a long-lived
+/// server's threads could each hold a large vocabulary twenty times over). 32 answered as fast
+/// as 256 on the distinct mix (BENCHMARKS.md).
+const SNIPPET_ANALYZERS: usize = 32;
 
 thread_local! {
     /// This thread's snippet analyzers that read only the words a query could match, by the
