@@ -26,21 +26,35 @@ def seg(text):
 
 def main():
     articles_path, work = sys.argv[1], sys.argv[2]
-    articles = [json.loads(line) for line in open(articles_path, encoding="utf-8")]
-    mb = sum(len(a["title"].encode()) + len(a["body"].encode()) for a in articles) / 1e6
     db_path = os.path.join(work, "fts5.sqlite")
     if os.path.exists(db_path):
         os.remove(db_path)
     jieba.initialize()
 
-    t0 = time.perf_counter()
-    segmented = [(a["url"], seg(a["title"]), seg(a["body"]), a.get("date")) for a in articles]
-    seg_secs = time.perf_counter() - t0
+    # Articles are read, segmented and inserted one at a time (a million of them do not fit in
+    # memory twice). Wall and CPU seconds are both kept: CPU seconds stay fair when the machine is
+    # shared.
+    stats = {"articles": 0, "bytes": 0, "seg_secs": 0.0}
+
+    def rows():
+        for line in open(articles_path, encoding="utf-8"):
+            a = json.loads(line)
+            stats["articles"] += 1
+            stats["bytes"] += len(a["title"].encode()) + len(a["body"].encode())
+            t = time.perf_counter()
+            row = (a["url"], seg(a["title"]), seg(a["body"]), a.get("date"))
+            stats["seg_secs"] += time.perf_counter() - t
+            yield row
+
+    t0, c0 = time.perf_counter(), time.process_time()
     db = sqlite3.connect(db_path)
     db.execute("CREATE VIRTUAL TABLE a USING fts5(url UNINDEXED, title, body, date UNINDEXED, tokenize='porter unicode61')")
-    db.executemany("INSERT INTO a(url, title, body, date) VALUES (?, ?, ?, ?)", segmented)
+    db.executemany("INSERT INTO a(url, title, body, date) VALUES (?, ?, ?, ?)", rows())
     db.commit()
     index_secs = time.perf_counter() - t0
+    index_cpu_secs = time.process_time() - c0
+    mb = stats["bytes"] / 1e6
+    seg_secs = stats["seg_secs"]
 
     queries = [json.loads(line) for line in open(os.path.join(work, "queries.jsonl"), encoding="utf-8")]
 
@@ -67,11 +81,12 @@ def main():
 
     for q in queries[:100]:
         run(q)
-    lat, by_kind, with_hits = [], {}, 0
+    lat, cpu, by_kind, with_hits = [], [], {}, 0
     for q in queries:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         total, _ = run(q)
         ms = (time.perf_counter() - t) * 1e3
+        cpu.append((time.process_time() - c) * 1e3)
         with_hits += total > 0
         lat.append(ms)
         by_kind.setdefault(q["kind"], []).append(ms)
@@ -81,10 +96,11 @@ def main():
         return v[round((len(v) - 1) * p)]
 
     print(json.dumps({
-        "articles": len(articles),
+        "articles": stats["articles"],
         "text_mb": mb,
         "jieba_segment_secs": seg_secs,
         "index_secs_including_segmentation": index_secs,
+        "index_cpu_secs": index_cpu_secs,
         "index_mb_per_s": mb / index_secs,
         "index_bytes": os.path.getsize(db_path),
         "queries": len(lat),
@@ -92,6 +108,8 @@ def main():
         "query_p50_ms": pct(lat, 0.5),
         "query_p99_ms": pct(lat, 0.99),
         "query_mean_ms": statistics.mean(lat),
+        "query_cpu_p50_ms": pct(cpu, 0.5),
+        "query_cpu_p99_ms": pct(cpu, 0.99),
         "by_kind": {k: {"n": len(v), "p50_ms": pct(v, 0.5), "p99_ms": pct(v, 0.99)} for k, v in sorted(by_kind.items())},
     }, indent=2))
 

@@ -44,6 +44,9 @@ struct Stats {
     /// The page declares itself a product's (`og:type` product, JSON-LD `Product`): its
     /// customers' reviews are not its text.
     shop: bool,
+    /// The page declares itself an article (`og:type` article, JSON-LD `Article`, `NewsArticle`,
+    /// `BlogPosting`): its photos' captions are not its text.
+    article: bool,
 }
 
 const STRONG: u8 = 1;
@@ -145,8 +148,10 @@ fn stats(dom: &Dom) -> Stats {
             }
         }
     }
+    let declared = declared(dom);
     Stats {
-        shop: declares_product(dom),
+        shop: declared.product,
+        article: declared.article,
         hidden,
         panel,
         chars,
@@ -425,17 +430,21 @@ fn reviews(st: &Stats, f: u8) -> bool {
     st.shop && f & REVIEW != 0 && f & POS == 0
 }
 
-/// Whether the page declares itself a product's page: `og:type` `product`, or a JSON-LD
-/// `"@type": "Product"` on a page that declares no article or review (a review article names the
-/// product it reviews).
-fn declares_product(dom: &Dom) -> bool {
+/// What a page declares itself to be, by `og:type` and JSON-LD `@type`.
+struct Declared {
+    /// A product's page: `og:type` `product`, or a JSON-LD `Product` on a page that declares no
+    /// article or review (a review article names the product it reviews).
+    product: bool,
+    /// An article: `og:type` `article`, or a JSON-LD `Article`, `NewsArticle` or `BlogPosting`.
+    article: bool,
+}
+
+/// JSON-LD types that declare an article.
+const ARTICLE_TYPES: &[&str] = &["Article", "NewsArticle", "BlogPosting"];
+
+fn declared(dom: &Dom) -> Declared {
     let og = dom.meta("og:type").unwrap_or_default().to_ascii_lowercase();
-    if og.contains("product") {
-        return true;
-    }
-    if og.contains("article") {
-        return false;
-    }
+    let og_article = og.contains("article");
     let scripts: Vec<&str> = dom
         .elements("script")
         .filter(|&i| {
@@ -446,9 +455,17 @@ fn declares_product(dom: &Dom) -> bool {
         .flat_map(|i| dom.nodes[i].children.iter())
         .map(|&c| dom.nodes[c].text.as_str())
         .collect();
-    // Most pages name no product: they are let go before their JSON-LD is read closely.
-    if !scripts.iter().any(|t| t.contains("\"Product\"")) {
-        return false;
+    // Most pages name neither: they are let go before their JSON-LD is read closely.
+    let named = |word: &str| scripts.iter().any(|t| t.contains(word));
+    let (maybe_product, maybe_article) = (
+        named("\"Product\""),
+        named("Article\"") || named("\"BlogPosting\""),
+    );
+    if !maybe_product && !maybe_article {
+        return Declared {
+            product: og.contains("product"),
+            article: og_article,
+        };
     }
     let ld: String = scripts
         .iter()
@@ -457,10 +474,12 @@ fn declares_product(dom: &Dom) -> bool {
     let typed = |t: &str| {
         ld.contains(&format!("\"@type\":\"{t}\"")) || ld.contains(&format!("\"@type\":[\"{t}\""))
     };
-    typed("Product")
-        && !["Article", "NewsArticle", "BlogPosting", "Review"]
-            .iter()
-            .any(|t| typed(t))
+    let ld_article = ARTICLE_TYPES.iter().any(|t| typed(t));
+    Declared {
+        product: og.contains("product")
+            || (!og_article && typed("Product") && !ld_article && !typed("Review")),
+        article: og_article || ld_article,
+    }
 }
 
 /// Named like a cookie-consent block (and not also named like content).
@@ -935,6 +954,9 @@ fn furniture(
     if never_negative(st.flags[j]) {
         return true;
     }
+    if st.article && name == "figcaption" && photo_caption(dom, j) {
+        return true;
+    }
     if use_names
         && (strong_negative(st.flags[j])
             || reviews(st, st.flags[j])
@@ -953,6 +975,43 @@ fn furniture(
         }
     }
     false
+}
+
+/// Whether `figcaption` `j` captions a photo: the caption and credit under a picture, which
+/// article pages show beside their text but which is not their text. A numbered figure's caption
+/// (`Figure 2.`, `Table 1:`, `图3`) and the caption of code or a table are read: a paper or a
+/// manual refers to them.
+fn photo_caption(dom: &Dom, j: usize) -> bool {
+    let mut f = dom.nodes[j].parent;
+    while f != NONE && !dom.nodes[f].is("figure") {
+        f = dom.nodes[f].parent;
+    }
+    let figure = if f == NONE { j } else { f };
+    let shows_data = (figure..dom.subtree_end(figure)).any(|k| {
+        let n = &dom.nodes[k];
+        n.kind == Kind::Element && matches!(n.name.as_str(), "pre" | "code" | "table")
+    });
+    !shows_data && !numbered_label(&dom.text_of(j))
+}
+
+/// Whether a caption opens with a figure's number: `Figure 2.`, `Fig. 3:`, `Table 1`, `Listing
+/// 4-1`, `图 3`, `表1`.
+fn numbered_label(caption: &str) -> bool {
+    let t = caption.trim_start();
+    for han in ["图", "表"] {
+        if let Some(rest) = t.strip_prefix(han) {
+            return rest.trim_start().starts_with(|c: char| c.is_ascii_digit());
+        }
+    }
+    let mut words = t.split_whitespace();
+    let (Some(label), Some(number)) = (words.next(), words.next()) else {
+        return false;
+    };
+    let label = label.trim_end_matches(['.', ':']).to_ascii_lowercase();
+    matches!(
+        label.as_str(),
+        "figure" | "fig" | "table" | "listing" | "chart" | "exhibit" | "diagram" | "plate" | "map"
+    ) && number.starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// Whether element `j` is a titled section named like furniture only by its clipping box

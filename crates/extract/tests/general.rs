@@ -637,3 +637,52 @@ fn lone_furniture_lines_are_dropped() {
         assert!(!body.contains(junk), "{junk}: {body}");
     }
 }
+
+#[test]
+fn photo_captions_are_not_an_articles_text() {
+    // A page that declares an article (by `og:type` or by JSON-LD, its `@type` a string or a
+    // list): the caption and credit under a photo are not its text. A numbered figure's caption
+    // and the caption of code or a table are: the text refers to them. A page that declares no
+    // article keeps every caption (a gallery, a catalogue).
+    let page = |head: &str| {
+        format!(
+            "<html><head>{head}</head><body><article><h1>Spring water</h1><p>{PARA}</p>\
+             <figure><img src=a.jpg><figcaption>Visitors at Baotu Spring on Sunday. \
+             Photo by Li Ming</figcaption></figure>\
+             <figure><img src=b.png><figcaption>Figure 2. Water levels by month</figcaption></figure>\
+             <p>{PARA}</p>\
+             <figure><table><tr><td>May</td><td>28.1 m</td></tr></table>\
+             <figcaption>Levels measured at the spring</figcaption></figure>\
+             <figure><pre><code>levels --month May</code></pre>\
+             <figcaption>Asking for May's levels</figcaption></figure>\
+             <figure><img src=c.jpg><div><figcaption>图3 趵突泉</figcaption></div></figure>\
+             <p>{PARA}</p></article></body></html>"
+        )
+    };
+    let declared = [
+        "<meta property=\"og:type\" content=\"article\">",
+        "<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", \"headline\": \"x\"}</script>",
+        "<script type=\"application/ld+json\">{\"@type\": [\"BlogPosting\"], \"headline\": \"x\"}</script>",
+    ];
+    for head in declared {
+        let body = body_of(&page(head), "https://news.example.com/spring-water");
+        assert_eq!(
+            body.matches("long enough to be the text").count(),
+            3,
+            "{head}: {body}"
+        );
+        assert!(!body.contains("Photo by Li Ming"), "{head}: {body}");
+        for kept in [
+            "Figure 2. Water levels",
+            "Levels measured at the spring",
+            "Asking for May's levels",
+            "图3 趵突泉",
+        ] {
+            assert!(body.contains(kept), "{head}: {kept} lost: {body}");
+        }
+    }
+    for head in ["", "<meta property=\"og:type\" content=\"website\">"] {
+        let body = body_of(&page(head), "https://photos.example.com/spring-water");
+        assert!(body.contains("Photo by Li Ming"), "{head}: {body}");
+    }
+}
