@@ -12,6 +12,11 @@
 //! Prints `pages N bytes B seconds S pages/s P MB/s M` to stderr: the best of `PREDICT_REPEAT`
 //! (default 3) runs.
 
+/// The allocator the `jinan` binary runs with (`crates/core/main.rs`): the extractor is measured
+/// as shipped.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::time::Instant;
 

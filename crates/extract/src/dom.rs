@@ -1,12 +1,18 @@
 //! A flat, index-addressed copy of the parsed page.
 //!
-//! html5ever (through `scraper`) does the parsing, which copes with any malformed markup. The
+//! html5ever does the parsing, which copes with any malformed markup, into a tree of our own
+//! ([`Sink`]: only the attributes the extractor reads are kept). The
 //! extractor then needs per-node numbers (text length, link text, scores) and walks up and down
 //! the tree many times; a `Vec` of nodes in document order, with parents before children, makes
 //! those passes plain loops over indices: aggregates are one reverse sweep, and nothing recurses,
 //! so a page nested 5,000 levels deep costs the same as a flat one.
 
-use scraper::{node::Node as SNode, Html};
+use std::borrow::Cow;
+use std::cell::{Ref, RefCell};
+
+use html5ever::tendril::StrTendril;
+use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
+use html5ever::{Attribute, QualName};
 
 /// Index of no node.
 pub(crate) const NONE: usize = usize::MAX;
@@ -111,10 +117,8 @@ impl Dom {
             },
             ..Default::default()
         };
-        let html =
-            html5ever::parse_document(scraper::HtmlTreeSink::new(Html::new_document()), opts)
-                .one(stripped.as_ref());
-        let mut dom = Self::from_html(&html);
+        let raw = html5ever::parse_document(Sink::default(), opts).one(stripped.as_ref());
+        let mut dom = Self::from_raw(raw);
         dom.show_crawler_views();
         dom
     }
@@ -149,20 +153,22 @@ impl Dom {
         }
     }
 
-    fn from_html(html: &Html) -> Dom {
-        let mut nodes: Vec<Node> = Vec::new();
-        // (scraper node, parent index in `nodes`)
-        let mut stack = vec![(html.tree.root(), NONE)];
-        while let Some((sn, parent)) = stack.pop() {
-            let (kind, name, text, attrs) = match sn.value() {
-                SNode::Document | SNode::Fragment => {
-                    (Kind::Document, String::new(), String::new(), Vec::new())
-                }
-                SNode::Element(e) => {
-                    let attrs = e
-                        .attrs()
-                        .filter(|(k, _)| KEPT_ATTRS.contains(k))
+    /// The tree the parser built, renumbered in document order (parents before children), as
+    /// the extractor's passes want it.
+    fn from_raw(raw: Vec<Raw>) -> Dom {
+        let mut nodes: Vec<Node> = Vec::with_capacity(raw.len());
+        // (raw node, parent index in `nodes`)
+        let mut stack = vec![(0usize, NONE)];
+        let mut raw = raw;
+        while let Some((r, parent)) = stack.pop() {
+            let rn = &mut raw[r];
+            let (name, text, attrs) = match rn.kind {
+                RawKind::Document => (String::new(), String::new(), Vec::new()),
+                RawKind::Element => {
+                    let attrs = std::mem::take(&mut rn.attrs)
+                        .into_iter()
                         .map(|(k, v)| {
+                            let k: &str = &k.local;
                             let v = if k == "id" || k == "class" {
                                 v.to_ascii_lowercase()
                             } else {
@@ -170,17 +176,23 @@ impl Dom {
                             };
                             (k.to_string(), v)
                         })
-                        .collect();
+                        .collect::<Vec<(String, String)>>();
                     (
-                        Kind::Element,
-                        e.name().to_ascii_lowercase(),
+                        str::to_ascii_lowercase(&rn.name.local),
                         String::new(),
                         attrs,
                     )
                 }
-                SNode::Text(t) => (Kind::Text, String::new(), t.to_string(), Vec::new()),
-                SNode::Comment(c) => (Kind::Comment, String::new(), c.to_string(), Vec::new()),
-                SNode::Doctype(_) | SNode::ProcessingInstruction(_) => continue,
+                RawKind::Text | RawKind::Comment => {
+                    (String::new(), rn.text.to_string(), Vec::new())
+                }
+                RawKind::Other => continue,
+            };
+            let kind = match rn.kind {
+                RawKind::Element => Kind::Element,
+                RawKind::Text => Kind::Text,
+                RawKind::Comment => Kind::Comment,
+                _ => Kind::Document,
             };
             let idx = nodes.len();
             let depth = if parent == NONE {
@@ -212,10 +224,11 @@ impl Dom {
             if parent != NONE {
                 nodes[parent].children.push(idx);
             }
-            // Push children in reverse so they pop in document order.
-            let kids: Vec<_> = sn.children().collect();
-            for c in kids.into_iter().rev() {
+            // Push children last first, so they pop in document order.
+            let mut c = raw[r].last;
+            while c != NONE {
                 stack.push((c, idx));
+                c = raw[c].prev;
             }
         }
         if nodes.is_empty() {
@@ -395,6 +408,274 @@ fn strip_raw_text(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// What a node of the parser's tree is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RawKind {
+    /// The document, or a `<template>`'s contents.
+    Document,
+    Element,
+    Text,
+    Comment,
+    /// A processing instruction: never part of the page's text.
+    Other,
+}
+
+/// A node of the tree as html5ever builds it: linked to its parent and siblings, so that the
+/// tree builder's repairs (moving nodes, inserting before a sibling, adopting children) are
+/// constant-time.
+#[derive(Debug)]
+struct Raw {
+    kind: RawKind,
+    /// Element name (an empty name for other nodes).
+    name: QualName,
+    /// The [`KEPT_ATTRS`] of an element, sorted by name.
+    attrs: Vec<(QualName, StrTendril)>,
+    /// Text of a text or comment node.
+    text: StrTendril,
+    parent: usize,
+    first: usize,
+    last: usize,
+    prev: usize,
+    next: usize,
+}
+
+impl Raw {
+    fn new(kind: RawKind, name: QualName) -> Raw {
+        Raw {
+            kind,
+            name,
+            attrs: Vec::new(),
+            text: StrTendril::new(),
+            parent: NONE,
+            first: NONE,
+            last: NONE,
+            prev: NONE,
+            next: NONE,
+        }
+    }
+}
+
+fn no_name() -> QualName {
+    QualName::new(None, html5ever::ns!(), html5ever::local_name!(""))
+}
+
+/// html5ever's tree sink: builds [`Raw`] nodes (node 0 is the document).
+struct Sink(RefCell<Vec<Raw>>);
+
+impl Default for Sink {
+    fn default() -> Self {
+        Sink(RefCell::new(vec![Raw::new(RawKind::Document, no_name())]))
+    }
+}
+
+impl Sink {
+    fn push(&self, raw: Raw) -> usize {
+        let mut v = self.0.borrow_mut();
+        v.push(raw);
+        v.len() - 1
+    }
+}
+
+/// Unlinks `i` from its parent.
+fn detach(v: &mut [Raw], i: usize) {
+    let (p, prev, next) = (v[i].parent, v[i].prev, v[i].next);
+    if p == NONE {
+        return;
+    }
+    if prev == NONE {
+        v[p].first = next;
+    } else {
+        v[prev].next = next;
+    }
+    if next == NONE {
+        v[p].last = prev;
+    } else {
+        v[next].prev = prev;
+    }
+    v[i].parent = NONE;
+    v[i].prev = NONE;
+    v[i].next = NONE;
+}
+
+/// Makes `i` (without a parent) the last child of `p`.
+fn append_child(v: &mut [Raw], p: usize, i: usize) {
+    let last = v[p].last;
+    v[i].parent = p;
+    v[i].prev = last;
+    v[i].next = NONE;
+    if last == NONE {
+        v[p].first = i;
+    } else {
+        v[last].next = i;
+    }
+    v[p].last = i;
+}
+
+/// Puts `i` (without a parent) just before `sibling`, which has one.
+fn insert_before(v: &mut [Raw], sibling: usize, i: usize) {
+    let (p, prev) = (v[sibling].parent, v[sibling].prev);
+    v[i].parent = p;
+    v[i].prev = prev;
+    v[i].next = sibling;
+    v[sibling].prev = i;
+    if prev == NONE {
+        v[p].first = i;
+    } else {
+        v[prev].next = i;
+    }
+}
+
+fn text_node(text: StrTendril) -> Raw {
+    let mut r = Raw::new(RawKind::Text, no_name());
+    r.text = text;
+    r
+}
+
+/// The attributes of `attrs` that the extractor reads.
+fn kept(attrs: Vec<Attribute>) -> impl Iterator<Item = (QualName, StrTendril)> {
+    attrs
+        .into_iter()
+        .filter(|a| KEPT_ATTRS.contains(&&*a.name.local))
+        .map(|a| (a.name, a.value))
+}
+
+impl TreeSink for Sink {
+    type Handle = usize;
+    type Output = Vec<Raw>;
+    type ElemName<'a> = Ref<'a, QualName>;
+
+    fn finish(self) -> Vec<Raw> {
+        self.0.into_inner()
+    }
+
+    fn parse_error(&self, _msg: Cow<'static, str>) {}
+
+    fn get_document(&self) -> usize {
+        0
+    }
+
+    fn elem_name<'a>(&'a self, target: &'a usize) -> Ref<'a, QualName> {
+        Ref::map(self.0.borrow(), |v| &v[*target].name)
+    }
+
+    fn create_element(&self, name: QualName, attrs: Vec<Attribute>, _: ElementFlags) -> usize {
+        let template = name.ns == html5ever::ns!(html) && &*name.local == "template";
+        let mut raw = Raw::new(RawKind::Element, name);
+        raw.attrs = kept(attrs).collect();
+        raw.attrs.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let i = self.push(raw);
+        if template {
+            let contents = self.push(Raw::new(RawKind::Document, no_name()));
+            append_child(&mut self.0.borrow_mut(), i, contents);
+        }
+        i
+    }
+
+    fn create_comment(&self, text: StrTendril) -> usize {
+        let mut r = Raw::new(RawKind::Comment, no_name());
+        r.text = text;
+        self.push(r)
+    }
+
+    fn create_pi(&self, _target: StrTendril, _data: StrTendril) -> usize {
+        self.push(Raw::new(RawKind::Other, no_name()))
+    }
+
+    fn append(&self, parent: &usize, child: NodeOrText<usize>) {
+        let mut v = self.0.borrow_mut();
+        match child {
+            NodeOrText::AppendNode(i) => {
+                detach(&mut v, i);
+                append_child(&mut v, *parent, i);
+            }
+            NodeOrText::AppendText(text) => {
+                let last = v[*parent].last;
+                if last != NONE && v[last].kind == RawKind::Text {
+                    v[last].text.push_tendril(&text);
+                } else {
+                    v.push(text_node(text));
+                    let i = v.len() - 1;
+                    append_child(&mut v, *parent, i);
+                }
+            }
+        }
+    }
+
+    fn append_based_on_parent_node(
+        &self,
+        element: &usize,
+        prev_element: &usize,
+        child: NodeOrText<usize>,
+    ) {
+        let has_parent = self.0.borrow()[*element].parent != NONE;
+        if has_parent {
+            self.append_before_sibling(element, child);
+        } else {
+            self.append(prev_element, child);
+        }
+    }
+
+    fn append_doctype_to_document(&self, _: StrTendril, _: StrTendril, _: StrTendril) {}
+
+    fn get_template_contents(&self, target: &usize) -> usize {
+        self.0.borrow()[*target].first
+    }
+
+    fn same_node(&self, x: &usize, y: &usize) -> bool {
+        x == y
+    }
+
+    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+
+    fn append_before_sibling(&self, sibling: &usize, new_node: NodeOrText<usize>) {
+        let mut v = self.0.borrow_mut();
+        if let NodeOrText::AppendNode(i) = new_node {
+            detach(&mut v, i);
+        }
+        if v[*sibling].parent == NONE {
+            return;
+        }
+        match new_node {
+            NodeOrText::AppendNode(i) => insert_before(&mut v, *sibling, i),
+            NodeOrText::AppendText(text) => {
+                let prev = v[*sibling].prev;
+                if prev != NONE && v[prev].kind == RawKind::Text {
+                    v[prev].text.push_tendril(&text);
+                } else {
+                    v.push(text_node(text));
+                    let i = v.len() - 1;
+                    insert_before(&mut v, *sibling, i);
+                }
+            }
+        }
+    }
+
+    fn add_attrs_if_missing(&self, target: &usize, attrs: Vec<Attribute>) {
+        let mut v = self.0.borrow_mut();
+        let have = &mut v[*target].attrs;
+        for (name, value) in kept(attrs) {
+            if let Err(at) = have.binary_search_by(|(n, _)| n.cmp(&name)) {
+                have.insert(at, (name, value));
+            }
+        }
+    }
+
+    fn remove_from_parent(&self, target: &usize) {
+        detach(&mut self.0.borrow_mut(), *target);
+    }
+
+    fn reparent_children(&self, node: &usize, new_parent: &usize) {
+        let mut v = self.0.borrow_mut();
+        let mut c = v[*node].first;
+        while c != NONE {
+            let next = v[c].next;
+            detach(&mut v, c);
+            append_child(&mut v, *new_parent, c);
+            c = next;
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -446,5 +727,58 @@ mod tests {
         let d = Dom::parse(&html);
         assert!(d.len() > 3000);
         assert_eq!(d.text_of(0), "x");
+    }
+
+    /// The tree as `tag(child child)` / `"text"`, to compare with what a browser builds.
+    fn shape(d: &Dom, i: usize) -> String {
+        let n = &d.nodes[i];
+        match n.kind {
+            Kind::Text => format!("{:?}", n.text),
+            Kind::Comment => "#comment".to_string(),
+            _ => {
+                let kids: Vec<String> = n.children.iter().map(|&c| shape(d, c)).collect();
+                let name = if n.kind == Kind::Document {
+                    "#doc"
+                } else {
+                    &n.name
+                };
+                format!("{name}({})", kids.join(" "))
+            }
+        }
+    }
+
+    #[test]
+    fn the_parsers_repairs_build_a_browsers_tree() {
+        let body = |html: &str| {
+            let d = Dom::parse(html);
+            let b = d.elements("body").next().expect("a body");
+            shape(&d, b)
+        };
+        // Misnested formatting (the adoption agency moves the paragraph out of the `b`).
+        assert_eq!(body("<b>1<p>2</b>3</p>"), r#"body(b("1") p(b("2") "3"))"#);
+        // Text and cells misplaced in a table are moved before it (foster parenting), and
+        // adjacent text is one node.
+        assert_eq!(
+            body("<table>a<tr><td>b</td></tr>c</table>"),
+            r#"body("ac" table(tbody(tr(td("b")))))"#
+        );
+        // A template's contents sit in a fragment of their own; comments are kept.
+        assert_eq!(
+            body("<p>x</p><!-- c --><template><p>t</p></template>"),
+            r##"body(p("x") #comment template(#doc(p("t"))))"##
+        );
+        // A second `<body>` adds the attributes the first lacks, keeps those it has.
+        let d = Dom::parse("<body id=one><p>x</p><body id=two class=late>");
+        let b = d.elements("body").next().expect("a body");
+        assert_eq!(d.nodes[b].attr("id"), Some("one"));
+        assert_eq!(d.nodes[b].attr("class"), Some("late"));
+        assert_eq!(d.nodes[b].idclass, "late one ");
+        // Only the attributes the extractor reads are kept.
+        let d = Dom::parse("<p data-x=1 onclick=y class=c>z</p>");
+        let p = d.elements("p").next().expect("a p");
+        assert_eq!(
+            d.nodes[p].attrs,
+            vec![("class".to_string(), "c".to_string())]
+        );
     }
 }

@@ -351,6 +351,27 @@ fn class_flags<'a>(idclass: &'a str, word_flags: &mut impl FnMut(&'a str) -> u8)
     f
 }
 
+/// Review widgets name their boxes after themselves (`yotpo-main-widget`, `jdgm-rev`).
+const REVIEW_WIDGETS: &[&str] = &[
+    "yotpo",
+    "jdgm",
+    "okendo",
+    "stamped",
+    "trustpilot",
+    "bazaarvoice",
+    "powerreviews",
+];
+
+/// The words a class word is judged by containing: [`STRONG_NEG`], then [`NEVER_NEG`], then
+/// [`REVIEW_WIDGETS`], in one automaton.
+fn contained_words() -> &'static aho_corasick::AhoCorasick {
+    static AC: std::sync::LazyLock<aho_corasick::AhoCorasick> = std::sync::LazyLock::new(|| {
+        aho_corasick::AhoCorasick::new(STRONG_NEG.iter().chain(NEVER_NEG).chain(REVIEW_WIDGETS))
+            .expect("fixed word lists")
+    });
+    &AC
+}
+
 fn word_flags(w: &str) -> u8 {
     let mut f = 0;
     // `with-sidebar`, `layout-sidebar-right`, `has-comments`: the layout around the content,
@@ -358,25 +379,25 @@ fn word_flags(w: &str) -> u8 {
     let layout = w
         .split('-')
         .any(|p| matches!(p, "with" | "has" | "no" | "layout" | "template"));
-    if !layout && STRONG_NEG.iter().any(|n| w.contains(n)) {
+    // One pass over the word finds which of the lists' words it contains.
+    let (mut strong, mut never, mut review) = (false, false, false);
+    for m in contained_words().find_overlapping_iter(w) {
+        let i = m.pattern().as_usize();
+        if i < STRONG_NEG.len() {
+            strong = true;
+        } else if i < STRONG_NEG.len() + NEVER_NEG.len() {
+            never = true;
+        } else {
+            review = true;
+        }
+    }
+    if !layout && strong {
         f |= STRONG;
     }
-    if !layout && NEVER_NEG.iter().any(|n| w.contains(n)) {
+    if !layout && never {
         f |= NEVER;
     }
-    // Review widgets name their boxes after themselves (`yotpo-main-widget`, `jdgm-rev`).
-    if [
-        "yotpo",
-        "jdgm",
-        "okendo",
-        "stamped",
-        "trustpilot",
-        "bazaarvoice",
-        "powerreviews",
-    ]
-    .iter()
-    .any(|n| w.contains(n))
-    {
+    if review {
         f |= REVIEW;
     }
     for part in w.split('-') {
