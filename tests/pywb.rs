@@ -6,10 +6,26 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// The collection name used in every test.
 pub const COLL: &str = "coll";
+
+/// pywb's `wayback` application on a port the system picks, printed on stdout once it listens
+/// (`wayback -p 0` binds such a port but never says which); pywb's own output goes to stderr.
+const WAYBACK_ON_ANY_PORT: &str = "
+import os
+port_out = os.fdopen(os.dup(1), 'w')
+os.dup2(2, 1)  # pywb's own messages go to the log, the pipe carries the port alone
+from pywb.apps.cli import WaybackCli
+from pywb.utils.geventserver import GeventServer, RequestURIWSGIHandler
+cli = WaybackCli(args=['-b', '127.0.0.1', '-p', '0'])
+server = GeventServer(cli.application, port=0, hostname='127.0.0.1',
+                      handler_class=RequestURIWSGIHandler, direct=False)
+port_out.write('%d\\n' % server.port)
+port_out.close()
+server.join()
+";
 
 /// A running `wayback` server over one collection; killed on drop.
 pub struct Pywb {
@@ -83,35 +99,36 @@ impl Pywb {
         dir
     }
 
+    /// Serves the collection as `wayback` does (the same application, loaded by the same CLI
+    /// class), but on a port the system picks: the launcher prints it once the socket listens,
+    /// so no other test can take the port between our choice and pywb's bind.
     fn serve(dir: tempfile::TempDir) -> Pywb {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .unwrap();
         let log = std::fs::File::create(dir.path().join("wayback.log")).unwrap();
-        let child = Command::new("wayback")
+        let mut child = Command::new("python3")
             .current_dir(dir.path())
-            .args(["-b", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
+            .args(["-c", WAYBACK_ON_ANY_PORT])
+            .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
             .expect("start wayback");
-        let mut p = Pywb { dir, child, port };
-        let deadline = Instant::now() + Duration::from_secs(120);
-        loop {
-            if let Some(st) = p.child.try_wait().unwrap() {
-                panic!("wayback exited ({st}): {}", p.log());
-            }
-            if p.try_get(&format!("/{COLL}/")).is_some() {
-                return p;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "wayback never answered: {}",
-                p.log()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().expect("piped")),
+            &mut line,
+        )
+        .expect("read wayback's port");
+        let Ok(port) = line.trim().parse() else {
+            let _ = child.wait();
+            let log = std::fs::read_to_string(dir.path().join("wayback.log")).unwrap_or_default();
+            panic!("wayback did not start ({line:?}): {log}");
+        };
+        let p = Pywb { dir, child, port };
+        assert!(
+            p.try_get(&format!("/{COLL}/")).is_some(),
+            "wayback never answered: {}",
+            p.log()
+        );
+        p
     }
 
     fn log(&self) -> String {
