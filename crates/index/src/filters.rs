@@ -356,4 +356,55 @@ mod tests {
         // ranges without the column: none of its values, all of them).
         assert!(filters.len() >= 6, "{} ranges kept", filters.len());
     }
+
+    /// A cached range's scorer reports the range scorer's own cost and size hint, on a miss and
+    /// on a hit: an intersection orders its scorers by cost and adds their scores in that order,
+    /// so a different cost could change the last bit of a score (the test above compares the
+    /// scores of queries whose order a different cost may or may not change).
+    #[test]
+    fn cached_ranges_report_the_range_scorers_cost_and_size() {
+        use std::ops::Bound;
+        use tantivy::schema::{Schema, FAST, INDEXED};
+        use tantivy::{doc, Index, IndexWriter, Term};
+
+        let mut b = Schema::builder();
+        let date = b.add_i64_field("date", INDEXED | FAST);
+        let index = Index::create_in_ram(b.build());
+        let mut w: IndexWriter = index.writer_with_num_threads(1, 20_000_000).unwrap();
+        for i in 0..3000i64 {
+            w.add_document(doc!(date => 10_000 + (i * 37) % 5000))
+                .unwrap();
+            if i == 1999 {
+                w.commit().unwrap();
+            }
+        }
+        w.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        assert_eq!(searcher.segment_readers().len(), 2);
+        let filters = Arc::new(Filters::default());
+        let day = |d: i64| Bound::Included(Term::from_field_i64(date, d));
+        let mut compared = 0;
+        for (lo, hi) in [(11_000, 12_500), (14_000, 14_100), (10_000, 10_010)] {
+            let range = RangeQuery::new(day(lo), day(hi));
+            let scoring = EnableScoring::disabled_from_searcher(&searcher);
+            let plain = range.weight(scoring).unwrap();
+            let cached = CachedRange::new(range.clone(), filters.clone())
+                .weight(scoring)
+                .unwrap();
+            for reader in searcher.segment_readers() {
+                let p = plain.scorer(reader, 1.0).unwrap();
+                for pass in ["miss", "hit"] {
+                    let c = cached.scorer(reader, 1.0).unwrap();
+                    assert_eq!(
+                        (c.cost(), c.size_hint()),
+                        (p.cost(), p.size_hint()),
+                        "{lo}..={hi}, {pass}"
+                    );
+                    compared += 1;
+                }
+            }
+        }
+        assert_eq!(compared, 12);
+        assert_eq!(filters.len(), 6, "every range cached in both segments");
+    }
 }
