@@ -497,32 +497,34 @@ fn detach(v: &mut [Raw], i: usize) {
     v[i].next = NONE;
 }
 
-/// Makes `i` (without a parent) the last child of `p`.
-fn append_child(v: &mut [Raw], p: usize, i: usize) {
-    let last = v[p].last;
-    v[i].parent = p;
-    v[i].prev = last;
-    v[i].next = NONE;
-    if last == NONE {
-        v[p].first = i;
-    } else {
-        v[last].next = i;
-    }
-    v[p].last = i;
-}
-
-/// Puts `i` (without a parent) just before `sibling`, which has one.
-fn insert_before(v: &mut [Raw], sibling: usize, i: usize) {
-    let (p, prev) = (v[sibling].parent, v[sibling].prev);
+/// Links `i` (without a parent) into `p`'s children between `prev` and `next` (adjacent
+/// children of `p`, or `NONE` at either end).
+fn link(v: &mut [Raw], p: usize, prev: usize, next: usize, i: usize) {
     v[i].parent = p;
     v[i].prev = prev;
-    v[i].next = sibling;
-    v[sibling].prev = i;
+    v[i].next = next;
     if prev == NONE {
         v[p].first = i;
     } else {
         v[prev].next = i;
     }
+    if next == NONE {
+        v[p].last = i;
+    } else {
+        v[next].prev = i;
+    }
+}
+
+/// Makes `i` (without a parent) the last child of `p`.
+fn append_child(v: &mut [Raw], p: usize, i: usize) {
+    let last = v[p].last;
+    link(v, p, last, NONE, i);
+}
+
+/// Puts `i` (without a parent) just before `sibling`, which has one.
+fn insert_before(v: &mut [Raw], sibling: usize, i: usize) {
+    let (p, prev) = (v[sibling].parent, v[sibling].prev);
+    link(v, p, prev, sibling, i);
 }
 
 fn text_node(text: StrTendril) -> Raw {
