@@ -5,6 +5,10 @@
 //! writes `WORK_DIR/index/` and `WORK_DIR/queries.jsonl` (the 1,000 queries, also used by
 //! benches/index/fts5.py) and prints the figures as JSON.
 
+/// The allocator the `jinan` binary runs with (`crates/core/main.rs`): measured as shipped.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::BufRead;
 use std::time::Instant;
 

@@ -4,6 +4,10 @@
 //! `cargo run --release -p jinan-index --example bench_index -- ARTICLES.jsonl WORK_DIR [THREADS]
 //! [HEAP_MB] [COMMIT_EVERY]` (defaults: the `WriterOptions` defaults, one commit at the end).
 
+/// The allocator the `jinan` binary runs with (`crates/core/main.rs`): measured as shipped.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::BufRead;
 use std::time::Instant;
 
