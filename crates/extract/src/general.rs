@@ -460,8 +460,20 @@ struct Declared {
     article: bool,
 }
 
-/// JSON-LD types that declare an article.
-const ARTICLE_TYPES: &[&str] = &["Article", "NewsArticle", "BlogPosting"];
+/// JSON-LD types that declare an article: news and blog posts, with schema.org's kinds of news
+/// article (reference kinds such as `TechArticle` or `ScholarlyArticle` are not among them: their
+/// figures are part of what they say).
+const ARTICLE_TYPES: &[&str] = &[
+    "Article",
+    "NewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+];
 
 fn declared(dom: &Dom) -> Declared {
     let og = dom.meta("og:type").unwrap_or_default().to_ascii_lowercase();
@@ -480,7 +492,7 @@ fn declared(dom: &Dom) -> Declared {
     let named = |word: &str| scripts.iter().any(|t| t.contains(word));
     let (maybe_product, maybe_article) = (
         named("\"Product\""),
-        named("Article\"") || named("\"BlogPosting\""),
+        named("Article\"") || named("BlogPosting\""),
     );
     if !maybe_product && !maybe_article {
         return Declared {
@@ -1015,25 +1027,52 @@ fn photo_caption(dom: &Dom, j: usize) -> bool {
     !shows_data && !numbered_label(&dom.text_of(j))
 }
 
-/// Whether a caption opens with a figure's number: `Figure 2.`, `Fig. 3:`, `Table 1`, `Listing
-/// 4-1`, `图 3`, `表1`.
+/// Whether a caption opens with a figure's number: `Figure 2.`, `Fig.3:`, `Table 1`, `Listing
+/// 4-1`, `Abbildung 2`, `Рис. 3`, `图 3`, `表1`, `图一`.
 fn numbered_label(caption: &str) -> bool {
     let t = caption.trim_start();
-    for han in ["图", "表"] {
+    for han in ["图", "表", "図", "그림", "표"] {
         if let Some(rest) = t.strip_prefix(han) {
-            return rest.trim_start().starts_with(|c: char| c.is_ascii_digit());
+            return rest
+                .trim_start()
+                .starts_with(|c: char| c.is_ascii_digit() || "一二三四五六七八九十".contains(c));
         }
     }
-    let mut words = t.split_whitespace();
-    let (Some(label), Some(number)) = (words.next(), words.next()) else {
-        return false;
+    // The label, then its number: after a space, or glued on after a dot (`Fig.3`).
+    let first = t.split_whitespace().next().unwrap_or("");
+    let (label, number) = match first.find(|c: char| c.is_ascii_digit()) {
+        Some(at) if first[..at].ends_with('.') => (&first[..at], &first[at..]),
+        _ => (first, t[first.len()..].trim_start()),
     };
-    let label = label.trim_end_matches(['.', ':']).to_ascii_lowercase();
-    matches!(
-        label.as_str(),
-        "figure" | "fig" | "table" | "listing" | "chart" | "exhibit" | "diagram" | "plate" | "map"
-    ) && number.starts_with(|c: char| c.is_ascii_digit())
+    let label = label.trim_end_matches(['.', ':']).to_lowercase();
+    FIGURE_LABELS.contains(&label.as_str()) && number.starts_with(|c: char| c.is_ascii_digit())
 }
+
+/// Words that number a figure, a table or a listing, in the languages of the pages met so far
+/// and their neighbours (lower case, without the abbreviation's dot).
+const FIGURE_LABELS: &[&str] = &[
+    "figure",
+    "fig",
+    "figs",
+    "table",
+    "tab",
+    "listing",
+    "chart",
+    "exhibit",
+    "diagram",
+    "plate",
+    "map",
+    "abbildung",
+    "abb",
+    "tabelle",
+    "figura",
+    "tabla",
+    "tableau",
+    "tabella",
+    "рис",
+    "рисунок",
+    "таблица",
+];
 
 /// Whether element `j` is a titled section named like furniture only by its clipping box
 /// (`<section class="overflow-hidden">`: page builders and Tailwind put it on every band of a

@@ -641,7 +641,8 @@ fn lone_furniture_lines_are_dropped() {
 #[test]
 fn photo_captions_are_not_an_articles_text() {
     // A page that declares an article (by `og:type` or by JSON-LD, its `@type` a string or a
-    // list): the caption and credit under a photo are not its text. A numbered figure's caption
+    // list, schema.org's kinds of news article and live blogs too): the caption and credit under a
+    // photo are not its text. A numbered figure's caption (in several languages and spellings)
     // and the caption of code or a table are: the text refers to them. A page that declares no
     // article keeps every caption (a gallery, a catalogue).
     let page = |head: &str| {
@@ -656,6 +657,10 @@ fn photo_captions_are_not_an_articles_text() {
              <figure><pre><code>levels --month May</code></pre>\
              <figcaption>Asking for May's levels</figcaption></figure>\
              <figure><img src=c.jpg><div><figcaption>图3 趵突泉</figcaption></div></figure>\
+             <figure><img src=d.jpg><figcaption>Fig.4: Spring flow in 2023</figcaption></figure>\
+             <figure><img src=e.jpg><figcaption>Abbildung 5 Quellen</figcaption></figure>\
+             <figure><img src=f.jpg><figcaption>图一 泉城广场</figcaption></figure>\
+             <figure><img src=g.jpg><figcaption>Map of the old town</figcaption></figure>\
              <p>{PARA}</p></article></body></html>"
         )
     };
@@ -663,6 +668,8 @@ fn photo_captions_are_not_an_articles_text() {
         "<meta property=\"og:type\" content=\"article\">",
         "<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", \"headline\": \"x\"}</script>",
         "<script type=\"application/ld+json\">{\"@type\": [\"BlogPosting\"], \"headline\": \"x\"}</script>",
+        "<script type=\"application/ld+json\">{\"@type\": \"LiveBlogPosting\"}</script>",
+        "<script type=\"application/ld+json\">{\"@type\": \"ReportageNewsArticle\"}</script>",
     ];
     for head in declared {
         let body = body_of(&page(head), "https://news.example.com/spring-water");
@@ -672,11 +679,15 @@ fn photo_captions_are_not_an_articles_text() {
             "{head}: {body}"
         );
         assert!(!body.contains("Photo by Li Ming"), "{head}: {body}");
+        assert!(!body.contains("Map of the old town"), "{head}: {body}");
         for kept in [
             "Figure 2. Water levels",
             "Levels measured at the spring",
             "Asking for May's levels",
             "图3 趵突泉",
+            "Fig.4: Spring flow",
+            "Abbildung 5 Quellen",
+            "图一 泉城广场",
         ] {
             assert!(body.contains(kept), "{head}: {kept} lost: {body}");
         }
