@@ -155,15 +155,14 @@ impl Dom {
 
     /// The tree the parser built, renumbered in document order (parents before children), as
     /// the extractor's passes want it.
-    fn from_raw(raw: Vec<Raw>) -> Dom {
+    fn from_raw(mut raw: Vec<Raw>) -> Dom {
         let mut nodes: Vec<Node> = Vec::with_capacity(raw.len());
         // (raw node, parent index in `nodes`)
         let mut stack = vec![(0usize, NONE)];
-        let mut raw = raw;
         while let Some((r, parent)) = stack.pop() {
             let rn = &mut raw[r];
-            let (name, text, attrs) = match rn.kind {
-                RawKind::Document => (String::new(), String::new(), Vec::new()),
+            let (kind, name, text, attrs) = match rn.kind {
+                RawKind::Document => (Kind::Document, String::new(), String::new(), Vec::new()),
                 RawKind::Element => {
                     let attrs = std::mem::take(&mut rn.attrs)
                         .into_iter()
@@ -177,22 +176,17 @@ impl Dom {
                             (k.to_string(), v)
                         })
                         .collect::<Vec<(String, String)>>();
-                    (
-                        str::to_ascii_lowercase(&rn.name.local),
-                        String::new(),
-                        attrs,
-                    )
+                    let name = str::to_ascii_lowercase(&rn.name.local);
+                    (Kind::Element, name, String::new(), attrs)
                 }
-                RawKind::Text | RawKind::Comment => {
-                    (String::new(), rn.text.to_string(), Vec::new())
-                }
+                RawKind::Text => (Kind::Text, String::new(), rn.text.to_string(), Vec::new()),
+                RawKind::Comment => (
+                    Kind::Comment,
+                    String::new(),
+                    rn.text.to_string(),
+                    Vec::new(),
+                ),
                 RawKind::Other => continue,
-            };
-            let kind = match rn.kind {
-                RawKind::Element => Kind::Element,
-                RawKind::Text => Kind::Text,
-                RawKind::Comment => Kind::Comment,
-                _ => Kind::Document,
             };
             let idx = nodes.len();
             let depth = if parent == NONE {
