@@ -7,8 +7,8 @@
 //!
 //! 1. [`decode`]: bytes to text, choosing the charset from a BOM, the HTTP header, the page's
 //!    `<meta>`, or detection, and distrusting declarations that do not fit the bytes.
-//! 2. Parse with html5ever (via `scraper`) into a flat node array (`dom`), so later passes are loops
-//!    and never recurse, whatever the nesting.
+//! 2. Parse with html5ever, through a tree sink of our own, into a flat node array (`dom`), so
+//!    later passes are loops and never recurse, whatever the nesting.
 //! 3. Pages made by Hanweb's CMS (detected by their markers) get exact, template-aware rules
 //!    (`hanweb`); any other page goes through a general main-content method (`general`).
 //!
