@@ -1,7 +1,7 @@
 //! What a fetched page is, decided once for the crawler, the indexer and the extractor alike:
 //! its text ([`decode`]: BOM, HTTP header, `<meta>`, detection), whether it is HTML ([`sniff`],
 //! [`is_html`]), what kind of Hanweb address it has ([`url_kind`]), the column it belongs to
-//! ([`column_name`]) and how entity-escaped attribute text reads ([`unescape`]).
+//! ([`list_column_name`]) and how entity-escaped attribute text reads ([`unescape`]).
 //!
 //! Pure functions (no network, no files), so each rule is tested on small inputs here and every
 //! caller gets the same answer.
@@ -287,7 +287,8 @@ pub(crate) fn column_of(dom: &Dom) -> Option<String> {
 }
 
 /// The column name of a list (column) page, as the crawler hands it to the articles it lists:
-/// [`column_of`], else the page title without the site name.
+/// the breadcrumb or column markers of the page (`column_of`), else the page title without the
+/// site name.
 pub fn list_column_name(html: &str) -> Option<String> {
     let dom = Dom::parse(html);
     column_of(&dom).or_else(|| {
