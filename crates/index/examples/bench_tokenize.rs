@@ -1,5 +1,6 @@
 //! Where tokenization time goes: times, on one thread, the raw [`MixedTokenizer`], the full
-//! analyzer, jieba alone on the Han runs, and tantivy's default analyzer on the same text.
+//! analyzer, jieba alone on the Han runs, the pairs analyzer on the bodies, and tantivy's default
+//! analyzer on the same text.
 //! See benches/index/RESULTS.md.
 //!
 //! `cargo run --release -p jinan-index --example bench_tokenize -- ARTICLES.jsonl`
@@ -82,6 +83,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let t = Instant::now();
     let n = count(&mut an, &texts);
     report("full analyzer", t.elapsed().as_secs_f64(), n);
+
+    // The pairs field's analyzer reads the body a second time (`jinan_index::pairs`): what
+    // tokenizing once for both fields could save at most.
+    let bodies: Vec<&str> = articles.iter().map(|a| a.body.as_str()).collect();
+    let mut pairs = jinan_index::pairs::pairs_analyzer();
+    let t = Instant::now();
+    let n = count(&mut pairs, &bodies);
+    report("pairs analyzer (bodies)", t.elapsed().as_secs_f64(), n);
 
     let mut reference = reference_analyzer();
     let t = Instant::now();
