@@ -9,6 +9,11 @@ fn body_of(html: &str, url: &str) -> String {
         .body
 }
 
+/// How many times [`PARA`] is in `body`.
+fn paras(body: &str) -> usize {
+    body.matches("long enough to be the text").count()
+}
+
 const PARA: &str = "This paragraph is long enough to be the text of an article, with a comma, \
                     and a second clause that a reader would read to the end.";
 
@@ -37,11 +42,7 @@ fn the_winning_text_survives_a_wider_main_root() {
          <div class=more>{links}</div></div></header></main></body></html>"
     );
     let body = body_of(&html, "https://blog.example.com/post");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        3,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 3, "{body}");
     assert!(!body.contains("Another story"), "{body}");
 }
 
@@ -54,11 +55,7 @@ fn a_weak_name_on_the_whole_post_is_not_furniture() {
          </div></body></html>"
     );
     let body = body_of(&html, "https://site.example.org/node/1");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        2,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 2, "{body}");
 }
 
 #[test]
@@ -119,11 +116,7 @@ fn a_short_article_is_not_widened_to_the_whole_page() {
          <div class=more><ul>{related}</ul></div></body></html>"
     );
     let body = body_of(&html, "https://news.example.com/short");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        4,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 4, "{body}");
     assert!(!body.contains("related story"), "{body}");
 }
 
@@ -176,11 +169,7 @@ fn a_streamed_boundary_is_the_page_not_hidden() {
          </body></html>"
     );
     let body = body_of(&html, "https://app.example.com/post");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        2,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 2, "{body}");
     assert!(!body.contains("Not shown"), "{body}");
     // A hidden element whose id only looks like one stays hidden.
     let html = format!(
@@ -274,11 +263,7 @@ fn teaser_cards_with_linked_titles_are_not_sections_of_the_text() {
          </body></html>"
     );
     let body = body_of(&html, "https://news.example.com/2024/story");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        4,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 4, "{body}");
     assert!(!body.contains("Teaser"), "{body}");
 }
 
@@ -354,11 +339,7 @@ fn a_dialog_closed_by_its_class_is_not_the_page() {
          </div></div></div></div></body></html>"
     );
     let body = body_of(&html, "https://company.example.com/data");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        2,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 2, "{body}");
     assert!(!body.contains("personal data request"), "{body}");
 }
 
@@ -441,11 +422,7 @@ fn a_bem_element_is_named_by_its_element_not_its_block() {
          </div></article></body></html>"
     );
     let body = body_of(&html, "https://blog.example.com/lamps");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        3,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 3, "{body}");
     assert!(body.contains("A short summary"), "{body}");
     assert!(!body.contains("Jane Roe"), "{body}");
 }
@@ -469,11 +446,7 @@ fn a_forum_posters_panel_is_not_the_thread() {
          </div></body></html>"
     );
     let body = body_of(&html, "https://forum.example.net/threads/a-thread.1/");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        4,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 4, "{body}");
     assert!(!body.contains("Well-known member"), "{body}");
     assert!(!body.contains("16,586"), "{body}");
 
@@ -489,11 +462,7 @@ fn a_forum_posters_panel_is_not_the_thread() {
          <p>{PARA}</p><div class=user-reviews>{reviews}</div></div></article></body></html>"
     );
     let body = body_of(&html, "https://reviews.example.com/a-vpn/");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        5,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 5, "{body}");
 }
 
 #[test]
@@ -517,11 +486,7 @@ fn sections_drawn_in_clipping_boxes_are_read() {
     for n in 0..4 {
         assert!(body.contains(&format!("Benefit number {n}")), "{body}");
     }
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        11,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 11, "{body}");
     assert!(!body.contains("Unused band"), "{body}");
 }
 
@@ -538,11 +503,7 @@ fn a_posters_signature_is_not_the_thread() {
     let posts: String = (0..3).map(post).collect();
     let html = format!("<html><body><div id=page-body><h2>A topic</h2>{posts}</div></body></html>");
     let body = body_of(&html, "https://board.example.org/viewtopic.php?t=7");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        3,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 3, "{body}");
     assert!(!body.contains("My rig"), "{body}");
 }
 
@@ -562,11 +523,7 @@ fn reaction_counts_under_posts_are_not_text() {
          with a comma, and most agreed.</p></div></body></html>"
     );
     let body = body_of(&html, "https://discuss.example.org/t/a-topic/12");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        3,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 3, "{body}");
     assert!(!body.contains("Likes"), "{body}");
     assert!(!body.contains("4 reviews"), "{body}");
     assert!(body.contains("12 replies came in overnight"), "{body}");
@@ -596,11 +553,7 @@ fn customer_reviews_are_not_a_products_text() {
          \"@type\": \"Product\", \"name\": \"Studio Microphone\"}</script>",
     );
     let body = body_of(&shop, "https://shop.example.com/p/studio-microphone");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        2,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 2, "{body}");
     assert!(!body.contains("bought it for my studio"), "{body}");
 
     let article = page("<meta property=\"og:type\" content=\"article\">");
@@ -621,11 +574,7 @@ fn lone_furniture_lines_are_dropped() {
          <p>Sponsored</p></article></body></html>"
     );
     let body = body_of(&html, "https://blog.example.com/a-post/");
-    assert_eq!(
-        body.matches("long enough to be the text").count(),
-        2,
-        "{body}"
-    );
+    assert_eq!(paras(&body), 2, "{body}");
     for junk in [
         "Back to top",
         "Like this:",
@@ -673,11 +622,7 @@ fn photo_captions_are_not_an_articles_text() {
     ];
     for head in declared {
         let body = body_of(&page(head), "https://news.example.com/spring-water");
-        assert_eq!(
-            body.matches("long enough to be the text").count(),
-            3,
-            "{head}: {body}"
-        );
+        assert_eq!(paras(&body), 3, "{head}: {body}");
         assert!(!body.contains("Photo by Li Ming"), "{head}: {body}");
         assert!(!body.contains("Map of the old town"), "{head}: {body}");
         for kept in [
