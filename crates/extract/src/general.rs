@@ -44,9 +44,10 @@ struct Stats {
     /// The page declares itself a product's (`og:type` product, JSON-LD `Product`): its
     /// customers' reviews are not its text.
     shop: bool,
-    /// The page declares itself an article (`og:type` article, JSON-LD `Article`, `NewsArticle`,
-    /// `BlogPosting`): its photos' captions are not its text.
-    article: bool,
+    /// The `figcaption`s that caption a photo ([`photo_caption`]) on a page that declares itself
+    /// an article ([`Declared::article`]; empty on other pages): not its text. Decided once,
+    /// asked by every rendering.
+    photo_captions: Vec<bool>,
 }
 
 const STRONG: u8 = 1;
@@ -149,9 +150,16 @@ fn stats(dom: &Dom) -> Stats {
         }
     }
     let declared = declared(dom);
+    let photo_captions = if declared.article {
+        (0..n)
+            .map(|j| dom.nodes[j].is("figcaption") && photo_caption(dom, j))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Stats {
         shop: declared.product,
-        article: declared.article,
+        photo_captions,
         hidden,
         panel,
         chars,
@@ -987,7 +995,7 @@ fn furniture(
     if never_negative(st.flags[j]) {
         return true;
     }
-    if st.article && name == "figcaption" && photo_caption(dom, j) {
+    if st.photo_captions.get(j).copied().unwrap_or(false) {
         return true;
     }
     if use_names
