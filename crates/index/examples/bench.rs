@@ -9,13 +9,14 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::io::BufRead;
 use std::time::Instant;
 
 use chrono::{NaiveDate, Utc};
 use jinan_index::tokenizer::{analyze, analyzer, is_han};
 use jinan_index::{dups, Searcher, Writer};
-use jinan_types::{article_id, Article, Document, Lang, SearchRequest, Sort};
+use jinan_types::{Article, Document, Lang, SearchRequest, Sort};
+
+mod shared;
 
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -184,12 +185,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::process::exit(2);
     };
     let work = std::path::Path::new(work);
-    let mut articles = Vec::new();
-    for line in std::io::BufReader::new(std::fs::File::open(input)?).lines() {
-        articles.push(serde_json::from_str::<Article>(&line?)?);
-    }
-    let bytes: usize = articles.iter().map(|a| a.title.len() + a.body.len()).sum();
-    let mb = bytes as f64 / 1e6;
+    let articles = shared::read_articles(input)?;
+    let mb = shared::text_mb(&articles);
 
     // `BENCH_QUERIES_ONLY=1` reuses WORK_DIR/index from an earlier run (for profiling queries).
     let queries_only = std::env::var_os("BENCH_QUERIES_ONLY").is_some();
@@ -226,13 +223,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         for batch in articles.chunks(512) {
             let docs: Vec<Document> = batch
                 .iter()
-                .map(|a| Document {
-                    id: article_id(&a.url),
-                    article: a.clone(),
-                    captured_at: now,
-                    deleted_at: None,
-                    digest: None,
-                })
+                .map(|a| shared::document(a.clone(), now))
                 .collect();
             for p in preparer.prepare_all(&docs, cores) {
                 w.upsert_prepared(p)?;

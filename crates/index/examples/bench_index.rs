@@ -8,12 +8,11 @@
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use std::io::BufRead;
 use std::time::Instant;
 
-use chrono::Utc;
 use jinan_index::{Writer, WriterOptions};
-use jinan_types::{article_id, Article, Document};
+
+mod shared;
 
 /// Documents prepared at a time (as `jinan index` extracts and prepares 512 captures at a time).
 const BATCH: usize = 512;
@@ -33,26 +32,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         heap_bytes: arg(4, defaults.heap_bytes / 1_000_000)? * 1_000_000,
     };
     let commit_every = arg(5, usize::MAX)?;
-    let mut articles = Vec::new();
-    for line in std::io::BufReader::new(std::fs::File::open(input)?).lines() {
-        articles.push(serde_json::from_str::<Article>(&line?)?);
-    }
-    let mb = articles
-        .iter()
-        .map(|a| a.title.len() + a.body.len())
-        .sum::<usize>() as f64
-        / 1e6;
-    let now = Utc::now();
-    let docs: Vec<Document> = articles
-        .into_iter()
-        .map(|a| Document {
-            id: article_id(&a.url),
-            article: a,
-            captured_at: now,
-            deleted_at: None,
-            digest: None,
-        })
-        .collect();
+    let (docs, mb) = shared::documents(input)?;
 
     let dir = std::path::Path::new(work).join("index-only");
     let _ = std::fs::remove_dir_all(&dir);

@@ -5,15 +5,15 @@
 //!
 //! `cargo run --release -p jinan-index --example bench_tokenize -- ARTICLES.jsonl`
 
-use std::io::BufRead;
 use std::time::Instant;
 
 use jinan_index::tokenizer::{analyzer, is_han, jieba, reference_analyzer, MixedTokenizer};
-use jinan_types::Article;
 use tantivy::tokenizer::{
     Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, TextAnalyzer,
 };
 use tantivy_tokenizer_api::{TokenStream, Tokenizer};
+
+mod shared;
 
 fn count(an: &mut TextAnalyzer, texts: &[&str]) -> usize {
     let mut n = 0;
@@ -31,10 +31,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("usage: bench_tokenize ARTICLES.jsonl");
         std::process::exit(2);
     };
-    let mut articles = Vec::new();
-    for line in std::io::BufReader::new(std::fs::File::open(input)?).lines() {
-        articles.push(serde_json::from_str::<Article>(&line?)?);
-    }
+    let articles = shared::read_articles(&input)?;
     let texts: Vec<&str> = articles
         .iter()
         .flat_map(|a| [a.title.as_str(), a.body.as_str()])
