@@ -152,7 +152,13 @@ fn stats(dom: &Dom) -> Stats {
     let declared = declared(dom);
     let photo_captions = if declared.article {
         (0..n)
-            .map(|j| dom.nodes[j].is("figcaption") && photo_caption(dom, j))
+            .map(|j| {
+                if dom.nodes[j].is("figcaption") {
+                    photo_caption(dom, j, enclosing_figure(dom, j).unwrap_or(j))
+                } else {
+                    class_caption(dom, j).is_some_and(|box_| photo_caption(dom, j, box_))
+                }
+            })
             .collect()
     } else {
         Vec::new()
@@ -1018,21 +1024,66 @@ fn furniture(
     false
 }
 
-/// Whether `figcaption` `j` captions a photo: the caption and credit under a picture, which
-/// article pages show beside their text but which is not their text. A numbered figure's caption
-/// (`Figure 2.`, `Table 1:`, `图3`) and the caption of code or a table are read: a paper or a
-/// manual refers to them.
-fn photo_caption(dom: &Dom, j: usize) -> bool {
+/// The `figure` element `j` sits in, if any.
+fn enclosing_figure(dom: &Dom, j: usize) -> Option<usize> {
     let mut f = dom.nodes[j].parent;
     while f != NONE && !dom.nodes[f].is("figure") {
         f = dom.nodes[f].parent;
     }
-    let figure = if f == NONE { j } else { f };
+    (f != NONE).then_some(f)
+}
+
+/// Whether caption `j` (a `figcaption`, or a [`class_caption`]) in `figure` (its figure or box,
+/// or itself) captions a photo: the caption and credit under a picture, which article pages show
+/// beside their text but which is not their text. A numbered figure's caption (`Figure 2.`,
+/// `Table 1:`, `图3`) and the caption of code or a table are read: a paper or a manual refers
+/// to them.
+fn photo_caption(dom: &Dom, j: usize, figure: usize) -> bool {
     let shows_data = (figure..dom.subtree_end(figure)).any(|k| {
         let n = &dom.nodes[k];
         n.kind == Kind::Element && matches!(n.name.as_str(), "pre" | "code" | "table")
     });
     !shows_data && !numbered_label(&dom.text_of(j))
+}
+
+/// The box of element `j` when `j` is a caption named by its class beside a picture, the shape
+/// themes use where HTML has `figcaption` (WordPress's `<p class="wp-caption-text">` in a
+/// `wp-caption` box, `photo-caption`, `c-media__caption`): a class word `caption` (between `-`
+/// or `_`), no picture inside, a picture within two levels up (that ancestor is the box), and
+/// short.
+fn class_caption(dom: &Dom, j: usize) -> Option<usize> {
+    let node = &dom.nodes[j];
+    let named = node.attr("class").is_some_and(|c| {
+        c.split_whitespace().any(|t| {
+            t.split(['-', '_'])
+                .any(|w| w.eq_ignore_ascii_case("caption"))
+        })
+    });
+    if !named || pictured(dom, j) {
+        return None;
+    }
+    let mut a = node.parent;
+    for _ in 0..2 {
+        if a == NONE {
+            return None;
+        }
+        if pictured(dom, a) {
+            return (dom.text_of(j).chars().count() <= CAPTION_MAX_CHARS).then_some(a);
+        }
+        a = dom.nodes[a].parent;
+    }
+    None
+}
+
+/// A caption is a line or two; a longer block with a caption's class name is text.
+const CAPTION_MAX_CHARS: usize = 400;
+
+/// Whether element `i` holds a picture.
+fn pictured(dom: &Dom, i: usize) -> bool {
+    (i..dom.subtree_end(i)).any(|k| {
+        let n = &dom.nodes[k];
+        n.kind == Kind::Element && matches!(n.name.as_str(), "img" | "picture" | "video")
+    })
 }
 
 /// Whether a caption opens with a figure's number: `Figure 2.`, `Fig.3:`, `Table 1`, `Listing

@@ -642,3 +642,89 @@ fn photo_captions_are_not_an_articles_text() {
         assert!(body.contains("Photo by Li Ming"), "{head}: {body}");
     }
 }
+
+#[test]
+fn captions_named_by_their_class_are_photo_captions_too() {
+    // Themes caption a photo without `figcaption`: WordPress's classic `wp-caption` box, a
+    // `photo-caption` or `c-media__caption` beside the picture. On a page that declares an
+    // article they go as a `figcaption` does. Kept: a numbered figure's caption, a table's own
+    // `caption` element, a caption class with no picture beside it, a long block that only
+    // borrows the class name, and every caption on a page that declares no article.
+    let page = |head: &str, inner: &str| {
+        format!(
+            "<html><head>{head}</head><body><article><h1>Spring water</h1><p>{PARA}</p>\
+             {inner}<p>{PARA}</p><p>{PARA}</p></article></body></html>"
+        )
+    };
+    let article = "<meta property=\"og:type\" content=\"article\">";
+    let photos = "<div class=\"wp-caption alignnone\"><img src=a.jpg>\
+         <p class=\"wp-caption-text\">Visitors at Baotu Spring on Sunday. Photo by Li Ming</p></div>\
+         <div class=\"media\"><picture><img src=b.jpg></picture>\
+         <div class=\"photo-caption\">Divers clean the pool each spring</div></div>\
+         <div><div><img src=c.jpg></div><div class=\"c-media__caption\">The old town at dusk</div></div>";
+    let body = body_of(
+        &page(article, photos),
+        "https://news.example.com/spring-water",
+    );
+    for gone in [
+        "Photo by Li Ming",
+        "Divers clean the pool",
+        "The old town at dusk",
+    ] {
+        assert!(!body.contains(gone), "{gone} kept: {body}");
+    }
+    assert_eq!(paras(&body), 3, "{body}");
+    let body = body_of(&page("", photos), "https://photos.example.com/spring-water");
+    for kept in [
+        "Photo by Li Ming",
+        "Divers clean the pool",
+        "The old town at dusk",
+    ] {
+        assert!(
+            body.contains(kept),
+            "{kept} lost without an article: {body}"
+        );
+    }
+
+    let notebook = "The levels below were read each morning at seven by the spring's keepers, who \
+                    have kept the same notebook since 1959, and they are given here as read";
+    let rest = ", in metres above the sea, without the corrections the water bureau later \
+                applied to the older readings, so that they can be compared with the keepers' \
+                own notes, which the museum beside the spring shows to visitors every day of the \
+                year, together with the keepers' drawings of the pool in each season.";
+    for (inner, kept) in [
+        (
+            "<div class=\"wp-caption\"><img src=e.png>\
+             <p class=\"wp-caption-text\">Figure 6. Water levels by month</p></div>"
+                .to_string(),
+            "Figure 6. Water levels",
+        ),
+        (
+            "<table><caption class=\"table-caption\">Levels at the spring</caption>\
+             <tr><td><img src=i.png> May</td><td>28.1 m</td></tr></table>"
+                .to_string(),
+            "Levels at the spring",
+        ),
+        (
+            "<p class=\"caption-note\">All times are Beijing time</p>".to_string(),
+            "All times are Beijing time",
+        ),
+        (
+            format!("<div><img src=f.jpg><p class=\"caption\">{notebook}{rest}</p></div>"),
+            "kept the same notebook",
+        ),
+    ] {
+        let body = body_of(
+            &page(article, &inner),
+            "https://news.example.com/spring-water",
+        );
+        assert!(body.contains(kept), "{kept} lost: {body}");
+    }
+    // The same block, as short as a caption, is one.
+    let inner = format!("<div><img src=f.jpg><p class=\"caption\">{notebook}.</p></div>");
+    let body = body_of(
+        &page(article, &inner),
+        "https://news.example.com/spring-water",
+    );
+    assert!(!body.contains("kept the same notebook"), "{body}");
+}
