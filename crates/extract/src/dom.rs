@@ -267,6 +267,13 @@ impl Dom {
         self.nodes[i].end
     }
 
+    /// Whether `i` or one of its descendants is an element named one of `names`.
+    pub fn holds(&self, i: usize, names: &[&str]) -> bool {
+        self.nodes[i..self.subtree_end(i)]
+            .iter()
+            .any(|n| n.kind == Kind::Element && names.contains(&n.name.as_str()))
+    }
+
     /// Elements named `name` in document order.
     pub fn elements<'a>(&'a self, name: &'a str) -> impl Iterator<Item = usize> + 'a {
         (0..self.nodes.len()).filter(move |&i| self.nodes[i].is(name))

@@ -1039,11 +1039,7 @@ fn enclosing_figure(dom: &Dom, j: usize) -> Option<usize> {
 /// `Table 1:`, `图3`) and the caption of code or a table are read: a paper or a manual refers
 /// to them.
 fn photo_caption(dom: &Dom, j: usize, figure: usize) -> bool {
-    let shows_data = (figure..dom.subtree_end(figure)).any(|k| {
-        let n = &dom.nodes[k];
-        n.kind == Kind::Element && matches!(n.name.as_str(), "pre" | "code" | "table")
-    });
-    !shows_data && !numbered_label(&dom.text_of(j))
+    !dom.holds(figure, &["pre", "code", "table"]) && !numbered_label(&dom.text_of(j))
 }
 
 /// The box of element `j` when `j` is a caption named by its class beside a picture, the shape
@@ -1059,7 +1055,7 @@ fn class_caption(dom: &Dom, j: usize) -> Option<usize> {
                 .any(|w| w.eq_ignore_ascii_case("caption"))
         })
     });
-    if !named || pictured(dom, j) {
+    if !named || dom.holds(j, PICTURES) {
         return None;
     }
     let mut a = node.parent;
@@ -1067,7 +1063,7 @@ fn class_caption(dom: &Dom, j: usize) -> Option<usize> {
         if a == NONE {
             return None;
         }
-        if pictured(dom, a) {
+        if dom.holds(a, PICTURES) {
             return (dom.text_of(j).chars().count() <= CAPTION_MAX_CHARS).then_some(a);
         }
         a = dom.nodes[a].parent;
@@ -1078,13 +1074,8 @@ fn class_caption(dom: &Dom, j: usize) -> Option<usize> {
 /// A caption is a line or two; a longer block with a caption's class name is text.
 const CAPTION_MAX_CHARS: usize = 400;
 
-/// Whether element `i` holds a picture.
-fn pictured(dom: &Dom, i: usize) -> bool {
-    (i..dom.subtree_end(i)).any(|k| {
-        let n = &dom.nodes[k];
-        n.kind == Kind::Element && matches!(n.name.as_str(), "img" | "picture" | "video")
-    })
-}
+/// What shows a picture.
+const PICTURES: &[&str] = &["img", "picture", "video"];
 
 /// Whether a caption opens with a figure's number: `Figure 2.`, `Fig.3:`, `Table 1`, `Listing
 /// 4-1`, `Abbildung 2`, `Рис. 3`, `图 3`, `表1`, `图一`.
