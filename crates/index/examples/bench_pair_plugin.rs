@@ -89,7 +89,7 @@ impl SegmentPlugin for PairPlugin {
             .target_segment
             .open_write(SegmentComponent::Custom(EXT.to_string()))?;
         let mut buf = Vec::new();
-        while let Some(min) = heads.iter().flatten().map(|h| h.0.clone()).min() {
+        while let Some(min) = heads.iter().flatten().map(|h| &h.0).min().cloned() {
             buf.clear();
             let mut ndocs = 0usize;
             let mut last_doc: Option<u32> = None;
