@@ -87,11 +87,15 @@ pub fn extract_text(html: &str, url: &str, hints: &Hints<'_>) -> Article {
     let m = hanweb::markers(&dom, url);
     let mut article = if m.is_hanweb() {
         tracing::debug!(url, "hanweb page");
-        let general_body = || general::body(&dom, &general::title(&dom));
+        let general_body = || general::body(&dom, &general::title(&dom), general::Captions::Text);
         hanweb::extract(&dom, url, &m, hints.column, &general_body)
     } else {
         let title = general::title(&dom);
-        let body = text::join(&general::body(&dom, &title));
+        let body = text::join(&general::body(
+            &dom,
+            &title,
+            general::Captions::NotOfArticles,
+        ));
         Article {
             url: url.to_string(),
             date: general::date(&dom, url),

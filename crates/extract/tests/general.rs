@@ -644,6 +644,42 @@ fn photo_captions_are_not_an_articles_text() {
 }
 
 #[test]
+fn captions_stay_in_a_hanweb_page_that_names_no_body_container() {
+    // The site's own contract (SITE.md): the body keeps image captions and their credit. A
+    // Hanweb page whose template names no body container is read by the general extractor; its
+    // captions stay even when it declares an article, as the pages with a container keep theirs.
+    let page = |metas: &str| {
+        format!(
+            "<html><head><meta property=\"og:type\" content=\"article\">{metas}</head><body>\
+             <h1>Jinan hosts spring festival</h1><div class=\"info\">english.jinan.gov.cn \
+             2024-03-05</div><div class=\"article-body\"><p>{PARA}</p>\
+             <figure><img src=a.jpg><figcaption>Visitors at Baotu Spring. \
+             [Photo/jinan.gov.cn]</figcaption></figure>\
+             <div class=\"wp-caption\"><img src=b.jpg><p class=\"wp-caption-text\">Lanterns \
+             along the moat. [Photo/jinan.gov.cn]</p></div><p>{PARA}</p><p>{PARA}</p></div>\
+             <div class=\"footer\">Produced By 大汉网络 大汉版通发布系统</div></body></html>"
+        )
+    };
+    let url = "http://english.jinan.gov.cn/art/2024/3/5/art_30173_2743600.html";
+    for metas in [
+        "<meta name=\"ArticleTitle\" content=\"Jinan hosts spring festival\">",
+        "",
+    ] {
+        let body = body_of(&page(metas), url);
+        for kept in ["Visitors at Baotu Spring", "Lanterns along the moat"] {
+            assert!(body.contains(kept), "{metas:?}: {kept} lost: {body}");
+        }
+        assert!(!body.contains("大汉网络"), "{body}");
+    }
+    // The same page elsewhere, with none of Hanweb's marks, is a general article page.
+    let body = body_of(
+        &page("").replace("Produced By 大汉网络 大汉版通发布系统", ""),
+        "https://news.example.com/spring",
+    );
+    assert!(!body.contains("Visitors at Baotu Spring"), "{body}");
+}
+
+#[test]
 fn captions_named_by_their_class_are_photo_captions_too() {
     // Themes caption a photo without `figcaption`: WordPress's classic `wp-caption` box, a
     // `photo-caption` or `c-media__caption` beside the picture. On a page that declares an
