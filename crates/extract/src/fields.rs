@@ -113,7 +113,8 @@ pub(crate) fn date_from_url(url: &str) -> Option<NaiveDate> {
 }
 
 /// Parses a `PubDate`-style value (`2018-11-19 10:05`, `2018-11-19T10:05:00+08:00`), else an
-/// English one (`Jun 24, 2025`, `24 June 2025`).
+/// English one (`Jun 24, 2025`, `24 June 2025`): the first date of a meta value or of a
+/// date/source line.
 pub(crate) fn parse_date_value(v: &str) -> Option<NaiveDate> {
     find_date(v).map(|f| f.date).or_else(|| english_date(v))
 }

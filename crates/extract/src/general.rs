@@ -1369,12 +1369,8 @@ pub(crate) fn source(dom: &Dom) -> Option<String> {
 
 /// A date in a short line that reads as a date line (labels, or a bare date with a time).
 fn date_in_line(t: &str) -> Option<chrono::NaiveDate> {
-    (fields::is_meta_line(t))
-        .then(|| {
-            fields::find_date(t)
-                .map(|f| f.date)
-                .or_else(|| fields::english_date(t))
-        })
+    fields::is_meta_line(t)
+        .then(|| fields::parse_date_value(t))
         .flatten()
 }
 

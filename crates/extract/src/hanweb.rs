@@ -130,7 +130,7 @@ pub(crate) fn extract(
     let date: Option<NaiveDate> = dom
         .meta("PubDate")
         .and_then(|v| fields::parse_date_value(&v))
-        .or_else(|| line.as_deref().and_then(fields::find_date).map(|f| f.date))
+        .or_else(|| line.as_deref().and_then(fields::parse_date_value))
         .or_else(|| fields::date_from_url(url));
     let source = dom
         .meta("ContentSource")
@@ -220,7 +220,7 @@ fn date_line(dom: &Dom, heading: Option<usize>, m: &Markers) -> Option<String> {
     let blocks = text::render_range(dom, from, dom.len(), &|_, _| false);
     let body_start = m.container.or(m.start);
     for b in blocks.iter().take(40) {
-        if fields::is_meta_line(&b.text) && fields::find_date(&b.text).is_some()
+        if fields::is_meta_line(&b.text) && fields::parse_date_value(&b.text).is_some()
             || fields::source_in_line(&b.text).is_some()
         {
             // A line inside the body is still the date line when it is short and meta-like.
