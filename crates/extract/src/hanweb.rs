@@ -219,6 +219,7 @@ fn date_line(dom: &Dom, heading: Option<usize>, m: &Markers) -> Option<String> {
     let from = heading.map_or(0, |h| dom.subtree_end(h));
     let blocks = text::render_range(dom, from, dom.len(), &|_, _| false);
     let body_start = m.container.or(m.start);
+    let mut in_body = 0;
     for b in blocks.iter().take(40) {
         if fields::is_meta_line(&b.text) && fields::parse_date_value(&b.text).is_some()
             || fields::source_in_line(&b.text).is_some()
@@ -226,12 +227,20 @@ fn date_line(dom: &Dom, heading: Option<usize>, m: &Markers) -> Option<String> {
             // A line inside the body is still the date line when it is short and meta-like.
             return Some(b.text.clone());
         }
+        // Without a heading to start from, the line is looked for before the body and at its
+        // top (after a font-size bar or a share bar), not in its text.
         if heading.is_none() && body_start.is_some_and(|s| b.node != NONE && b.node >= s) {
-            break;
+            in_body += 1;
+            if in_body == BODY_TOP_BLOCKS {
+                break;
+            }
         }
     }
     None
 }
+
+/// The blocks at the top of the body where a page without a heading may put its date line.
+const BODY_TOP_BLOCKS: usize = 3;
 
 /// The last entry of the breadcrumb trail, if the page has one.
 pub(crate) fn breadcrumb(dom: &Dom) -> Option<String> {
@@ -364,6 +373,14 @@ const BOILER_TEXT: &[&str] = &[
     "【字号",
     "Share to",
     "分享到",
+    // The QR code of the page for a phone (`扫一扫在手机打开当前页`, `…在手机上查看当前页面`).
+    "手机打开当前页",
+    "手机上查看当前页",
+    "加入收藏",
+    "【收藏】",
+    "返回顶部",
+    "[打印]",
+    "[关闭]",
 ];
 
 /// Headings that open a list of other articles.
