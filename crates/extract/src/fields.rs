@@ -312,7 +312,7 @@ pub(crate) fn source_in_line(s: &str) -> Option<String> {
         if let Some(f) = find_date(v) {
             v = &v[..f.start];
         }
-        let v = v.trim_matches(|c: char| c.is_whitespace() || "|丨/｜·,，;；".contains(c));
+        let v = v.trim_matches(|c: char| c.is_whitespace() || LINE_SEPARATORS.contains(c));
         if !v.is_empty() && v.chars().count() <= 60 {
             return Some(v.to_string());
         }
@@ -320,10 +320,21 @@ pub(crate) fn source_in_line(s: &str) -> Option<String> {
     None
 }
 
-/// A host named just before the date in a date line (`english.jinan.gov.cn2018-11-19`).
+/// What stands between the items of a date/source line.
+const LINE_SEPARATORS: &str = "|丨/｜·,，;；";
+
+/// A host that opens a date line, before its date or its first label
+/// (`english.jinan.gov.cn2018-11-19`, `english.jinan.gov.cn | Updated: 2018-11-19`).
 pub(crate) fn host_in_line(s: &str) -> Option<String> {
-    let f = find_date(s)?;
-    let before = s[..f.start].trim();
+    parse_date_value(s)?;
+    let end = [
+        label_positions(s).first().map(|l| l.0),
+        find_date(s).map(|f| f.start),
+    ]
+    .into_iter()
+    .flatten()
+    .min()?;
+    let before = s[..end].trim_matches(|c: char| c.is_whitespace() || LINE_SEPARATORS.contains(c));
     looks_like_host(before).then(|| before.to_ascii_lowercase())
 }
 
@@ -533,6 +544,25 @@ mod tests {
             Some("english.jinan.gov.cn")
         );
         assert_eq!(host_in_line("Updated: 2018-11-19"), None);
+        // The host opens the line before its first label, whatever stands between.
+        for line in [
+            "english.jinan.gov.cn | Updated: 2018-11-19",
+            "english.jinan.gov.cn Updated: 2018-11-19 10:05",
+            "English.Jinan.gov.cn 丨 Date: Nov 19, 2018",
+            "english.jinan.gov.cn 2018-11-19",
+        ] {
+            assert_eq!(
+                host_in_line(line).as_deref(),
+                Some("english.jinan.gov.cn"),
+                "{line}"
+            );
+        }
+        // Not a host, or no date: no host of a date line.
+        assert_eq!(host_in_line("China Daily | Updated: 2018-11-19"), None);
+        assert_eq!(
+            host_in_line("english.jinan.gov.cn | Source: China Daily"),
+            None
+        );
     }
 
     #[test]
