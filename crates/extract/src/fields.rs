@@ -353,7 +353,13 @@ const TITLE_SEPS: &[&str] = &[
     " - ", " | ", " _ ", "_", " – ", " — ", "——", "－", "|", "--", " :: ",
 ];
 
-/// `<title>` without a trailing (or leading) site-name part. A title whose parts do not look like a
+/// The separators content-management templates put between an article's title, its column and
+/// the site (`济南举办春节活动_济南要闻_济南市人民政府`); a title rarely holds one itself.
+const CMS_SEPS: &[&str] = &[" _ ", "_"];
+
+/// `<title>` without a trailing (or leading) site-name part, and without the column that stands
+/// between them in a `title_column_site` template. A title whose parts do not look like a site
+/// name is kept whole. A title whose parts do not look like a
 /// site name is kept whole.
 pub(crate) fn clean_title(title: &str) -> String {
     let t = crate::text::squash(title);
@@ -364,12 +370,25 @@ pub(crate) fn clean_title(title: &str) -> String {
                 continue;
             }
             if is_site_name(tail) {
-                return head.to_string();
+                // `标题_栏目_站点`: the column stands between the title and the site.
+                return match head.split_once(sep) {
+                    Some((title, column)) if CMS_SEPS.contains(sep) && !column.contains(sep) => {
+                        title.trim().to_string()
+                    }
+                    _ => head.to_string(),
+                };
             }
             if let Some(p) = t.find(sep) {
                 let (first, rest) = (t[..p].trim(), t[p + sep.len()..].trim());
                 if is_site_name(first) && !rest.is_empty() {
-                    return rest.to_string();
+                    return match rest.rsplit_once(sep) {
+                        Some((column, title))
+                            if CMS_SEPS.contains(sep) && !column.contains(sep) =>
+                        {
+                            title.trim().to_string()
+                        }
+                        _ => rest.to_string(),
+                    };
                 }
             }
         }
@@ -572,6 +591,25 @@ mod tests {
             "Kharkiv, Ukraine"
         );
         assert_eq!(clean_title("济南市政府_友好城市交流"), "友好城市交流");
+        // `title_column_site`, and the other way round: the column goes with the site.
+        assert_eq!(
+            clean_title("济南举办春节活动_济南要闻_济南市人民政府"),
+            "济南举办春节活动"
+        );
+        assert_eq!(
+            clean_title("Jinan hosts festival_Sisterly Jinan_english.jinan.gov.cn"),
+            "Jinan hosts festival"
+        );
+        assert_eq!(
+            clean_title("济南市人民政府_济南要闻_济南举办春节活动"),
+            "济南举办春节活动"
+        );
+        // Only across the template's own separator, and only one column.
+        assert_eq!(
+            clean_title("Jinan - Qingdao line opens - english.jinan.gov.cn"),
+            "Jinan - Qingdao line opens"
+        );
+        assert_eq!(clean_title("A_B_C_济南市人民政府"), "A_B_C");
         assert_eq!(clean_title("Plain title"), "Plain title");
         assert_eq!(
             own_title_part("Mesh Office Chair | NBF"),
