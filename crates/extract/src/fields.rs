@@ -359,8 +359,7 @@ const CMS_SEPS: &[&str] = &[" _ ", "_"];
 
 /// `<title>` without a trailing (or leading) site-name part, and without the column that stands
 /// between them in a `title_column_site` template. A title whose parts do not look like a site
-/// name is kept whole. A title whose parts do not look like a
-/// site name is kept whole.
+/// name is kept whole.
 pub(crate) fn clean_title(title: &str) -> String {
     let t = crate::text::squash(title);
     for sep in TITLE_SEPS {
