@@ -16,8 +16,14 @@ pub(crate) struct FoundDate {
     pub end: usize,
 }
 
-/// Finds the first plausible date (`YYYY-M-D`, `YYYY/M/D`, `YYYY.M.D`, `YYYY年M月D日`) in `s`.
+/// Finds the first plausible date in `s`: in figures (`YYYY-M-D`, `YYYY/M/D`, `YYYY.M.D`,
+/// `YYYY年M月D日`), else with its month named ([`english_date`]: `March 5, 2024`).
 pub(crate) fn find_date(s: &str) -> Option<FoundDate> {
+    figures_date(s).or_else(|| english_date(s))
+}
+
+/// The first date written in figures in `s`.
+fn figures_date(s: &str) -> Option<FoundDate> {
     let b = s.as_bytes();
     let mut i = 0;
     while i + 4 <= b.len() {
@@ -116,7 +122,7 @@ pub(crate) fn date_from_url(url: &str) -> Option<NaiveDate> {
 /// English one (`Jun 24, 2025`, `24 June 2025`): the first date of a meta value or of a
 /// date/source line.
 pub(crate) fn parse_date_value(v: &str) -> Option<NaiveDate> {
-    find_date(v).map(|f| f.date).or_else(|| english_date(v))
+    find_date(v).map(|f| f.date)
 }
 
 const MONTHS: [&str; 12] = [
@@ -125,11 +131,21 @@ const MONTHS: [&str; 12] = [
 
 /// The first `Month D, YYYY` or `D Month YYYY` date in `s` (month names in full or cut to three
 /// letters, `Sept` too).
-pub(crate) fn english_date(s: &str) -> Option<NaiveDate> {
-    let words: Vec<&str> = s
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+pub(crate) fn english_date(s: &str) -> Option<FoundDate> {
+    // The runs of ASCII letters and digits, with their byte offsets.
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices() {
+        if c.is_ascii_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(st) = start.take() {
+            spans.push((st, i));
+        }
+    }
+    if let Some(st) = start {
+        spans.push((st, s.len()));
+    }
+    let words: Vec<&str> = spans.iter().map(|&(a, b)| &s[a..b]).collect();
     let month_of = |w: &str| {
         let l = w.to_ascii_lowercase();
         let m = MONTHS.iter().position(|m| l.starts_with(m))?;
@@ -163,18 +179,23 @@ pub(crate) fn english_date(s: &str) -> Option<NaiveDate> {
         let Some(m) = month_of(w) else { continue };
         let next = |k: usize| words.get(i + k).copied().unwrap_or("");
         let prev = if i > 0 { words[i - 1] } else { "" };
-        let ymd = match (
+        // The date, and its first and last words.
+        let (y, d, first, last) = match (
             day_of(next(1)),
             year_of(next(2)),
             day_of(prev),
             year_of(next(1)),
         ) {
-            (Some(d), Some(y), _, _) => (y, d),
-            (_, _, Some(d), Some(y)) => (y, d),
+            (Some(d), Some(y), _, _) => (y, d, i, i + 2),
+            (_, _, Some(d), Some(y)) => (y, d, i - 1, i + 1),
             _ => continue,
         };
-        if let Some(date) = NaiveDate::from_ymd_opt(ymd.0, m, ymd.1) {
-            return Some(date);
+        if let Some(date) = NaiveDate::from_ymd_opt(y, m, d) {
+            return Some(FoundDate {
+                date,
+                start: spans[first].0,
+                end: spans[last].1,
+            });
         }
     }
     None
@@ -326,14 +347,10 @@ const LINE_SEPARATORS: &str = "|丨/｜·,，;；";
 /// A host that opens a date line, before its date or its first label
 /// (`english.jinan.gov.cn2018-11-19`, `english.jinan.gov.cn | Updated: 2018-11-19`).
 pub(crate) fn host_in_line(s: &str) -> Option<String> {
-    parse_date_value(s)?;
-    let end = [
-        label_positions(s).first().map(|l| l.0),
-        find_date(s).map(|f| f.start),
-    ]
-    .into_iter()
-    .flatten()
-    .min()?;
+    let date = find_date(s)?;
+    let end = label_positions(s)
+        .first()
+        .map_or(date.start, |l| l.0.min(date.start));
     let before = s[..end].trim_matches(|c: char| c.is_whitespace() || LINE_SEPARATORS.contains(c));
     looks_like_host(before).then(|| before.to_ascii_lowercase())
 }
@@ -622,10 +639,18 @@ mod tests {
         );
         assert_eq!(
             english_date("Posted 3rd September 2024 by Ann")
-                .map(|d| d.to_string())
+                .map(|f| f.date.to_string())
                 .as_deref(),
             Some("2024-09-03")
         );
+        // Where it stands in the text, as for a date in figures.
+        let s = "english.jinan.gov.cn March 5, 2024 10:05";
+        let f = find_date(s).expect("a date");
+        assert_eq!(&s[f.start..f.end], "March 5, 2024");
+        let s = "Updated: 5 Mar 2024";
+        let f = find_date(s).expect("a date");
+        assert_eq!(&s[f.start..f.end], "5 Mar 2024");
+
         assert_eq!(english_date("Maybe 12 people, 2024"), None);
         assert_eq!(english_date("March 2024"), None);
         assert_eq!(

@@ -22,6 +22,15 @@ fn a_hanweb_date_line_may_name_its_month() {
         ),
         ("发布时间：2024年3月5日 来源：济南日报", Some("济南日报")),
         ("Updated: 2024-03-05", None),
+        // The host that opens the line, then the date alone.
+        (
+            "english.jinan.gov.cn 5 March 2024",
+            Some("english.jinan.gov.cn"),
+        ),
+        (
+            "english.jinan.gov.cn2024-03-05",
+            Some("english.jinan.gov.cn"),
+        ),
     ] {
         let html = format!(
             "<html><head><title>Spring festival - english.jinan.gov.cn</title></head><body>\
